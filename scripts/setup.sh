@@ -2,9 +2,15 @@
 # Idempotent set-up: system libtorch (or $LIBTORCH), npm packages, the native addon.
 #   LIBTORCH=/path/to/torch   build against that libtorch (a folder with include/ and lib/, e.g. a pip
 #                             torch package folder, possibly with CUDA) and skip apt.
-#   ATTNLAB_APT_EXTRA="..."   more Debian packages to install in the same apt step (CI uses it).
+#   --test                    also install what the test suite needs (TEST_APT below).
+#   ATTNLAB_APT_EXTRA="..."   more Debian packages to install in the same apt step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Debian packages only the tests need.
+TEST_APT=""
+extra="${ATTNLAB_APT_EXTRA:-}"
+[ "${1:-}" = "--test" ] && extra="$extra $TEST_APT"
 
 say() { printf 'attnlab setup: %s\n' "$*" >&2; }
 
@@ -19,7 +25,7 @@ else
   [ -f /usr/include/torch/csrc/api/include/torch/torch.h ] || need_apt+=(libtorch-dev)
   dpkg -s libopenblas0-pthread >/dev/null 2>&1 || need_apt+=(libopenblas0-pthread)
 fi
-for p in ${ATTNLAB_APT_EXTRA:-}; do dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p"); done
+for p in $extra; do dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p"); done
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

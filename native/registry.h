@@ -1,0 +1,11 @@
+// Every translation unit of the addon registers its functions on the module's exports here.
+// addon.cc's module init calls each of them.
+#pragma once
+#include <napi.h>
+
+void RegisterCore(Napi::Env env, Napi::Object exports);      // addon.cc: tensors, autograd, runtime
+void RegisterOps(Napi::Env env, Napi::Object exports);       // ops.cc: the op table
+void RegisterRnn(Napi::Env env, Napi::Object exports);       // rnn.cc: GRU over padded batches
+void RegisterOptim(Napi::Env env, Napi::Object exports);     // optim.cc: Adam, gradient clipping
+// word2vec.cc (no libtorch): skip-gram / CBOW with negative sampling, multi-threaded.
+void RegisterWord2Vec(Napi::Env env, Napi::Object exports) __attribute__((weak));
