@@ -1,0 +1,326 @@
+// The data the erasure battery reads and writes (SPEC §3–8). Other modules (models, report) build
+// against these types: change them only by adding fields.
+//
+// Pipeline: model pass over a split -> FinalLayerState per document (+ one ClassifierHead per run)
+//   -> runBattery -> DocumentResult per document (CSV + JSONL) -> BatterySummary (summary.json).
+//
+// Index conventions: items are the positions the FINAL attention layer attends over (sentences for
+// HAN, words for FLAN), 0-based, in document order. Classes are 0-based indices into head.classes.
+import type { Rng } from '../util/rng.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Input: what one model pass stores (SPEC §3)
+// ---------------------------------------------------------------------------------------------
+
+/** The final attention layer of one test document, as the model computed it (padding removed). */
+export interface FinalLayerState {
+  /** Stable id of the document within its split (row number or the data set's own id). */
+  docId: string | number;
+  /** Gold label, a class index into ClassifierHead.classes (-1 if the split has no labels). */
+  label: number;
+  /** Attention weights alpha_1..alpha_n over the real (unpadded) items; they sum to 1 (±float error). */
+  alpha: Float64Array;
+  /** The attended vectors h_1..h_n, row-major n × d (item i is h[i*d .. i*d+d)). */
+  h: Float32Array;
+  /** The model's original logits x = W s + b, s = sum_i alpha_i h_i (C values, before softmax). */
+  logits: Float64Array;
+}
+
+/** The classifier on top of the final attention layer, shared by every document of a run. */
+export interface ClassifierHead {
+  /** Linear weight, row-major C × d (row k scores class k). */
+  W: Float64Array;
+  /** Bias, C values. */
+  b: Float64Array;
+  /** Class names, index = class id. */
+  classes: string[];
+  /** Width of h (attended-vector dimension). */
+  d: number;
+  /** Number of classes. */
+  C: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rankings (SPEC §4, §6b): one interface, one file each under src/erasure/rankings/
+// ---------------------------------------------------------------------------------------------
+
+/** Every ranking the battery runs; the order here is the order of columns and figures. */
+export const RANKING_NAMES = [
+  'attention',
+  'random',
+  'gradient',
+  'gradient_x_attention',
+  'leave_one_out',
+  'optimal',
+] as const;
+export type RankingName = (typeof RANKING_NAMES)[number];
+
+/** Rankings whose top item is used in the single-weight tests (SPEC §5, Figures 3–4, 7–9, 12–13). */
+export const TOP_ITEM_RANKINGS = ['attention', 'gradient', 'gradient_x_attention'] as const;
+export type TopItemRankingName = (typeof TOP_ITEM_RANKINGS)[number];
+
+/**
+ * Everything about one document that a ranking may read, precomputed once (fast path of SPEC §3).
+ * All arrays are double precision.
+ */
+export interface DocumentContext {
+  /** Number of items. */
+  n: number;
+  /** Number of classes. */
+  C: number;
+  /** Attention weights (n). */
+  alpha: Float64Array;
+  /** z_i = W h_i, row-major n × C (item i is z[i*C .. i*C+C)). */
+  z: Float64Array;
+  /** Classifier bias (C). */
+  b: Float64Array;
+  /** Original logits recomputed from alpha, z and b in double precision (C). */
+  logits: Float64Array;
+  /** p = softmax(logits) (C). */
+  p: Float64Array;
+  /** argmax p, ties to the lower index: the original decision. */
+  predicted: number;
+}
+
+/** Arguments every ranking receives (shared names, so all rankings are called the same way). */
+export interface RankingArgs {
+  doc: DocumentContext;
+  /**
+   * The document's own generator, derived from the run seed and the document's position in the run,
+   * so a resumed or chunked run draws the same numbers. Only rankings with randomness draw from it.
+   */
+  rng: Rng;
+}
+
+/** A ranking of items by importance: most important first. */
+export interface Ranking {
+  name: RankingName;
+  /** One sentence for READMEs and report captions. */
+  description: string;
+  /** How many orders it produces per document (5 for random, SPEC §7.2; 1 otherwise). */
+  orders: number;
+  /**
+   * The erasure orders for one document: `orders` permutations of 0..n-1, most important first.
+   * Ties go to the lower index (SPEC §4).
+   */
+  rank(args: RankingArgs): Int32Array[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results per document
+// ---------------------------------------------------------------------------------------------
+
+/** Single-weight test for one top-item ranking (SPEC §5, §8). Present only when n >= 2. */
+export interface SingleWeightRecord {
+  ranking: TopItemRankingName;
+  /** i*: the ranking's top item. */
+  top: number;
+  /** r: uniformly drawn from the n-1 items other than i*. */
+  other: number;
+  /** alpha_{i*} (original, unrenormalised). */
+  alphaTop: number;
+  /** alpha_r. */
+  alphaOther: number;
+  /** JS(p, q_{i*}) in nats (natural log), in [0, ln 2]. */
+  jsTop: number;
+  /** JS(p, q_r) in nats. */
+  jsOther: number;
+  /** alphaTop - alphaOther (x axis of Figures 3/7). */
+  deltaAlpha: number;
+  /** jsTop - jsOther (Eq. 1; y axis of Figures 3/7). */
+  deltaJs: number;
+  /** Does erasing i* alone change argmax? */
+  flipTop: boolean;
+  /** Does erasing r alone change argmax? */
+  flipOther: boolean;
+}
+
+/**
+ * How a sequential erasure (or the minimal set) ended:
+ * - 'flipped': the decision changed with at least one item kept;
+ * - 'zero_vector': it changed only when every item was erased (logits = b); kept with fraction 1.0
+ *   and flagged (SPEC §7.3);
+ * - 'never_flips': even the zero vector keeps the decision: excluded from that ranking's numbers;
+ * - 'single_item': n = 1: excluded from multi-weight tests (SPEC §6).
+ */
+export type FlipStatus = 'flipped' | 'zero_vector' | 'never_flips' | 'single_item';
+
+/** Multi-weight test for one ranking order of one document (SPEC §6). */
+export interface MultiWeightRecord {
+  ranking: RankingName;
+  /** Which order: 0 for deterministic rankings, 0..4 for the random ranking's permutations. */
+  permutation: number;
+  status: FlipStatus;
+  /** k: items erased when the decision first flipped (null unless status is flipped/zero_vector). */
+  erased: number | null;
+  /** k / n (1.0 for zero_vector; null when excluded). */
+  fraction: number | null;
+  /** Original attention mass of the erased items, sum of alpha over them (null when excluded). */
+  massErased: number | null;
+  /** Class the decision flipped to (null when excluded). */
+  flipsTo: number | null;
+  /** k minus the exact minimal flip set's size (>= 0; null when either is excluded). */
+  extraOverMinimal: number | null;
+}
+
+/** The exact minimal flip set of one document (SPEC §6b). */
+export interface MinimalFlipRecord {
+  status: FlipStatus;
+  /** Size of the smallest set whose erasure changes the decision (null when excluded). */
+  size: number | null;
+  /** size / n (null when excluded). */
+  fraction: number | null;
+  /** Original attention mass of that set (the optimal ranking's prefix; null when excluded). */
+  massErased: number | null;
+  /** Class the decision flips to with that set (null when excluded). */
+  flipsTo: number | null;
+}
+
+/** Everything the battery measured on one document. One JSONL line; flattened into one CSV row. */
+export interface DocumentResult {
+  docId: string | number;
+  /** Position of the document in the run (0-based, after any --max-docs sample); seeds its generator. */
+  index: number;
+  /** Gold label (-1 if unknown). */
+  label: number;
+  /** Original decision argmax p. */
+  predicted: number;
+  /** Number of items at the final attention layer. */
+  n: number;
+  /** Max softmax probability of the original decision. */
+  confidence: number;
+  /** Single-weight tests keyed by top-item ranking; null when n < 2. */
+  single: Record<TopItemRankingName, SingleWeightRecord | null>;
+  /** Multi-weight tests keyed by ranking; arrays have Ranking.orders entries (5 for random). */
+  multi: Record<RankingName, MultiWeightRecord[]>;
+  minimal: MinimalFlipRecord;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary (SPEC §8): summary.json
+// ---------------------------------------------------------------------------------------------
+
+/** A median with its 95% bootstrap interval over documents. */
+export interface MedianWithInterval {
+  /** Documents that contributed (random: documents, each pooling its 5 permutations). */
+  documents: number;
+  /** null when documents = 0. */
+  median: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+/** A 2×2 table of paired yes/no outcomes, counts and percent of `total`, with McNemar's test. */
+export interface TwoByTwo {
+  /** Row: first outcome; column: second outcome. E.g. row = "erasing i* flips", column = "erasing r flips". */
+  yesYes: number;
+  yesNo: number;
+  noYes: number;
+  noNo: number;
+  total: number;
+  /** The same four cells in percent of total (0 when total = 0). */
+  percent: { yesYes: number; yesNo: number; noYes: number; noNo: number };
+  /** McNemar's test on the discordant cells yesNo vs noYes: two-sided p-value (1 when both are 0). */
+  mcnemarP: number;
+  /** 'exact' (binomial, used when yesNo + noYes < 25) or 'chi2' (with continuity correction). */
+  mcnemarMethod: 'exact' | 'chi2';
+}
+
+export interface SingleWeightSummary {
+  ranking: TopItemRankingName;
+  /** Documents with n >= 2. */
+  documents: number;
+  /** F1: share (0..1) of documents with deltaJs strictly > 0. */
+  shareDeltaJsPositive: number;
+  /** Share with deltaJs strictly < 0 (Figure 4 counts these). */
+  shareDeltaJsNegative: number;
+  /** F2: rows = flip(i*), columns = flip(r). */
+  flips: TwoByTwo;
+  medianDeltaJs: MedianWithInterval;
+}
+
+/** Per-ranking multi-weight numbers; exclusions are per ranking (SPEC §8). */
+export interface MultiWeightSummary {
+  ranking: RankingName;
+  /** Documents considered (all documents of the run). */
+  documents: number;
+  /** Documents excluded because n = 1. */
+  singleItem: number;
+  /** Documents (pooled weight for random: permutations / 5) that never flip under this ranking. */
+  neverFlips: number;
+  /** Documents (pooled weight) that flip with an item kept. */
+  flipped: number;
+  /** Documents (pooled weight) that flip only at the zero vector. */
+  zeroVector: number;
+  /** Median fraction erased, with the zero-vector documents (fraction 1.0) and without them. */
+  fraction: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  /** Median attention mass erased, with and without zero-vector documents (Figure 11). */
+  massErased: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  /** Median count of items erased, with and without zero-vector documents. */
+  erased: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  /** Median extra erasures over the exact minimal set (documents where both count). */
+  medianExtraOverMinimal: MedianWithInterval;
+}
+
+/** F3: ranking `first` against `second` (attention), over documents where both flip (SPEC §8). */
+export interface RankingComparison {
+  first: RankingName;
+  second: RankingName;
+  /** Documents where both rankings flip (zero-vector flips included). */
+  documents: number;
+  /** Documents where `first` needed strictly fewer erasures. */
+  firstFewer: number;
+  /** Documents where `second` needed strictly fewer. */
+  secondFewer: number;
+  equal: number;
+  /** firstFewer / documents (0..1; 0 when documents = 0). */
+  shareFirstFewer: number;
+  shareSecondFewer: number;
+  /** firstFewer / secondFewer (the paper's "≥ 1.6×"); null when secondFewer = 0. */
+  ratio: number | null;
+  /** True when secondFewer = 0 and firstFewer > 0: the ratio is unbounded, not a number. */
+  ratioUnbounded: boolean;
+  /** Exact two-sided sign test (McNemar on the discordant pairs) of firstFewer vs secondFewer. */
+  signTestP: number;
+}
+
+export interface MinimalSummary {
+  documents: number;
+  singleItem: number;
+  neverFlips: number;
+  flipped: number;
+  zeroVector: number;
+  fraction: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  size: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+}
+
+export interface BatterySummary {
+  /** Format version of this file. */
+  version: 1;
+  /** Free-form description of the run (checkpoint path, split, model), set by the caller. */
+  run: Record<string, string | number | boolean>;
+  classes: string[];
+  /** Documents in the battery (after any --max-docs sample). */
+  documents: number;
+  /** Documents with n >= 2 (the single-weight population). */
+  documentsMultiItem: number;
+  /** Share of documents whose original decision equals the gold label (null if no labels). */
+  accuracy: number | null;
+  seed: number;
+  bootstrapResamples: number;
+  single: Record<TopItemRankingName, SingleWeightSummary>;
+  multi: Record<RankingName, MultiWeightSummary>;
+  /** gradient vs attention, gradient_x_attention vs attention, leave_one_out vs attention, optimal vs attention. */
+  comparisons: RankingComparison[];
+  minimal: MinimalSummary;
+}
+
+/** Options of runBattery. */
+export interface BatteryOptions {
+  /** Seed of the run's generator (SPEC §7.5). */
+  seed: number;
+  /** Bootstrap resamples for the intervals (default 1000). */
+  bootstrapResamples?: number;
+  /** Rankings to run (default: all of RANKING_NAMES). */
+  rankings?: readonly RankingName[];
+}
