@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 NODE_INC="$(node -p "require('path').resolve(process.execPath, '../../include/node')")"
 [ -f "$NODE_INC/node_api.h" ] || NODE_INC=/usr/include/node
-ADDON_INC="$(node -p "require('node-addon-api').include_dir")"
+ADDON_INC="$(node -p "require('path').resolve(require('node-addon-api').include_dir)")"
 
 if [ -n "${LIBTORCH:-}" ]; then
   T="$LIBTORCH"
@@ -24,7 +24,7 @@ else
   ABI=1
 fi
 
-make -s -C native \
-  CXXFLAGS="-O2 -std=c++17 -fPIC -D_GLIBCXX_USE_CXX11_ABI=$ABI -DNAPI_VERSION=8 -DNODE_ADDON_API_DISABLE_DEPRECATED -I$NODE_INC -I$ADDON_INC $INC -Wall -Wno-unused-parameter" \
+make -s -j"$(nproc)" -C native \
+  CXXFLAGS="-O2 -std=c++17 -fPIC -D_GLIBCXX_USE_CXX11_ABI=$ABI -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -I$NODE_INC -I$ADDON_INC $INC -Wall -Wno-unused-parameter" \
   LDLIBS="$LIBS -Wl,--as-needed -ldl" \
   CONFIG="abi=$ABI libtorch=${LIBTORCH:-system}"
