@@ -202,7 +202,7 @@ export interface DocumentResult {
 
 /** A median with its 95% bootstrap interval over documents. */
 export interface MedianWithInterval {
-  /** Documents that contributed (random: documents, each pooling its 5 permutations). */
+  /** Documents that contributed (random: pooled weight, i.e. contributing permutations / 5). */
   documents: number;
   /** null when documents = 0. */
   median: number | null;

@@ -1,0 +1,57 @@
+// Turns one stored final-layer state into the document context every test reads: z_i = W h_i once
+// per document (the O(n d C) product of SPEC §3's fast path), logits recomputed in double precision.
+import { UserError } from '../util/errors.ts';
+import { argmax, softmax } from './math.ts';
+import type { ClassifierHead, DocumentContext, FinalLayerState } from './types.ts';
+
+/**
+ * How far the stored logits may be from W (sum alpha_i h_i) + b recomputed in double precision before
+ * we call the state and the head inconsistent (float32 model arithmetic stays far below this).
+ */
+const LOGIT_TOLERANCE = 1e-3;
+
+export function buildContext(state: FinalLayerState, head: ClassifierHead): DocumentContext {
+  const { W, b, d, C } = head;
+  const n = state.alpha.length;
+  const where = `document ${String(state.docId)}`;
+  if (n === 0) throw new UserError(`${where}: no items at the final attention layer (empty document)`);
+  if (state.h.length !== n * d) {
+    throw new UserError(`${where}: h has ${state.h.length} values, expected n × d = ${n} × ${d} = ${n * d}`);
+  }
+  if (state.logits.length !== C) throw new UserError(`${where}: ${state.logits.length} logits, expected C = ${C}`);
+  const z = new Float64Array(n * C);
+  for (let i = 0; i < n; i++) {
+    const hi = i * d;
+    for (let k = 0; k < C; k++) {
+      const wk = k * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += W[wk + j]! * state.h[hi + j]!;
+      z[i * C + k] = s;
+    }
+  }
+  const doc = contextFromZ(state.alpha, z, b, where);
+  for (let k = 0; k < C; k++) {
+    const stored = state.logits[k]!;
+    if (!(Math.abs(doc.logits[k]! - stored) <= LOGIT_TOLERANCE * Math.max(1, Math.abs(stored)))) {
+      throw new UserError(
+        `${where}: stored logit ${k} = ${stored} but W (sum alpha_i h_i) + b = ${doc.logits[k]}; ` +
+          `the states do not belong to this classifier (or alpha/h are not the final attention layer)`,
+      );
+    }
+  }
+  return doc;
+}
+
+/** The context from alpha (n), z (n × C) and b (C): logits = sum_i alpha_i z_i + b, p, the decision. */
+export function contextFromZ(alpha: Float64Array, z: Float64Array, b: Float64Array, where = 'document'): DocumentContext {
+  const n = alpha.length;
+  const C = b.length;
+  const logits = new Float64Array(C);
+  for (let i = 0; i < n; i++) {
+    const a = alpha[i]!;
+    if (!(a >= 0)) throw new UserError(`${where}: attention weight ${i} is ${a}, expected a number >= 0`);
+    for (let k = 0; k < C; k++) logits[k] += a * z[i * C + k]!;
+  }
+  for (let k = 0; k < C; k++) logits[k] += b[k]!;
+  return { n, C, alpha, z, b, logits, p: softmax(logits), predicted: argmax(logits) };
+}

@@ -1,0 +1,47 @@
+// Small numeric helpers on Float64Arrays shared by the erasure tests: softmax, argmax with the
+// project's tie rule, and Jensen-Shannon divergence in nats (SPEC §3).
+
+/** argmax with ties to the lower index (SPEC §4, §6b). */
+export function argmax(x: ArrayLike<number>, offset = 0, length = x.length - offset): number {
+  let best = 0;
+  let bestValue = x[offset]!;
+  for (let k = 1; k < length; k++) {
+    const v = x[offset + k]!;
+    if (v > bestValue) {
+      bestValue = v;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/** softmax(x) into `out` (allocated when omitted), shifted by the max so exp never overflows. */
+export function softmax(x: ArrayLike<number>, out: Float64Array = new Float64Array(x.length)): Float64Array {
+  let max = -Infinity;
+  for (let k = 0; k < x.length; k++) if (x[k]! > max) max = x[k]!;
+  let sum = 0;
+  for (let k = 0; k < x.length; k++) {
+    const e = Math.exp(x[k]! - max);
+    out[k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < x.length; k++) out[k] = out[k]! / sum;
+  return out;
+}
+
+/**
+ * JS(p, q) = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q) / 2, natural log; terms with a zero
+ * probability contribute 0 (the limit of t log t). Result in [0, ln 2].
+ */
+export function jsDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < p.length; k++) {
+    const a = p[k]!;
+    const b = q[k]!;
+    const m = 0.5 * (a + b);
+    if (a > 0) s += a * Math.log(a / m);
+    if (b > 0) s += b * Math.log(b / m);
+  }
+  // Rounding can leave a tiny negative value when p = q.
+  return Math.max(0, 0.5 * s);
+}

@@ -1,0 +1,27 @@
+// Multi-weight tests (SPEC §6): erase in ranking order until the first flip; record what it took.
+import { firstFlip } from './erase.ts';
+import type { MinimalFlipSet } from './minimal.ts';
+import type { DocumentContext, MultiWeightRecord, RankingName } from './types.ts';
+
+export function multiWeightTest(
+  doc: DocumentContext,
+  ranking: RankingName,
+  permutation: number,
+  order: ArrayLike<number>,
+  minimal: MinimalFlipSet,
+): MultiWeightRecord {
+  const excluded = { erased: null, fraction: null, massErased: null, flipsTo: null, extraOverMinimal: null };
+  if (doc.n < 2) return { ranking, permutation, status: 'single_item', ...excluded };
+  const flip = firstFlip(doc, order);
+  if (flip.erased === null) return { ranking, permutation, status: 'never_flips', ...excluded };
+  return {
+    ranking,
+    permutation,
+    status: flip.zeroVector ? 'zero_vector' : 'flipped',
+    erased: flip.erased,
+    fraction: flip.erased / doc.n,
+    massErased: flip.massErased,
+    flipsTo: flip.flipsTo,
+    extraOverMinimal: minimal.size === null ? null : flip.erased - minimal.size,
+  };
+}
