@@ -1,0 +1,52 @@
+// attnlab report <run-folder...> [--out DIR] [--resamples N] [--seed N] [--no-png]
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
+import { UserError } from '../command.ts';
+import { msg } from '../../report/messages.ts';
+import { writeReport } from '../../report/write-report.ts';
+
+const HELP = `usage: attnlab report <run-folder...> [--out DIR] [--resamples N] [--seed N] [--no-png]
+
+Reads each run folder (model.json, documents.jsonl, optional examples.jsonl) and writes into --out
+(default: report/): report.html (self-contained), report-model.json, specs/*.vl.json, figures/*.svg|png.`;
+
+export const command: Command = {
+  name: 'report',
+  summary: 'figures, tables, checked findings and an HTML page from run folders',
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string', default: 'report' },
+          resamples: { type: 'string', default: '1000' },
+          seed: { type: 'string', default: '1' },
+          'no-png': { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const files = await writeReport(positionals, values.out, {
+      resamples: positiveInt('--resamples', values.resamples),
+      seed: positiveInt('--seed', values.seed),
+      png: !values['no-png'],
+    });
+    console.error(msg.wrote(files.html));
+    return 0;
+  },
+};
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(msg.badField('attnlab report', name, 'a positive integer'));
+  return n;
+}

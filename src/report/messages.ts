@@ -1,0 +1,11 @@
+// Every message the report stage shows a user, in one place (tests assert the exact text).
+export const msg = {
+  runFileMissing: (folder: string, path: string) =>
+    `run folder ${folder} has no ${path}: a run folder holds model.json and documents.jsonl (see README, "Report")`,
+  runHasNoDocuments: (path: string) => `${path} has no documents`,
+  badJson: (where: string, why: string) => `${where}: not valid JSON (${why})`,
+  badField: (where: string, field: string, expected: string) => `${where}: ${field} must be ${expected}`,
+  noRunFolders: () => 'attnlab report: give at least one run folder (a folder with model.json and documents.jsonl)',
+  duplicateRun: (a: string, b: string, name: string) => `${a} and ${b} are both ${name}: give each data set × model once`,
+  wrote: (path: string) => `attnlab report: wrote ${path}`,
+} as const;

@@ -1,0 +1,142 @@
+// What `attnlab report` reads from one run folder (one trained model tested on one data set).
+//
+//   model.json       ModelInfo: data set, architecture, encoder, test accuracy (Table 3)
+//   documents.jsonl  one erasure DocumentResult per line (src/erasure/types.ts)
+//   examples.jsonl   optional: DocumentExample per line, for the per-document view of a few documents
+//
+// The erasure battery's own summary.json may sit beside them; the report does not need it, because its
+// findings carry bootstrap intervals that it computes from documents.jsonl.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RANKING_NAMES, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
+import type { DocumentResult, RankingName } from '../erasure/types.ts';
+import { UserError } from '../util/errors.ts';
+import { msg } from './messages.ts';
+
+export const RUN_FILES = {
+  model: 'model.json',
+  documents: 'documents.jsonl',
+  examples: 'examples.jsonl',
+} as const;
+
+export const ARCHITECTURES = ['han', 'flan'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+export const ENCODERS = ['rnn', 'conv', 'noenc'] as const;
+export type Encoder = (typeof ENCODERS)[number];
+
+/** model.json: who the model is. Extra keys are allowed and ignored. */
+export interface ModelInfo {
+  /** Data set name, e.g. "yahoo" (a preset name) or the name the user gave. */
+  dataset: string;
+  architecture: Architecture;
+  encoder: Encoder;
+  /** Share (0..1) of test documents classified correctly; null if the test split has no labels. */
+  testAccuracy: number | null;
+}
+
+/** examples.jsonl: what the per-document view shows for one document. */
+export interface DocumentExample {
+  /** Matches DocumentResult.docId. */
+  docId: string | number;
+  /** The words of each item the final attention layer attends over: sentences (HAN), single words (FLAN). */
+  items: string[][];
+  /** Attention weights over the items (same length as items). */
+  alpha: number[];
+  /** Erasure order of each ranking (random: its first permutation), most important first. */
+  orders: Partial<Record<RankingName, number[]>>;
+  /** Items of the exact minimal flip set (empty when the document never flips). */
+  minimalSet: number[];
+  /** Class names, index = class id, to name the decision (optional). */
+  classes?: string[];
+}
+
+export interface RunInput {
+  /** The folder it came from. */
+  folder: string;
+  model: ModelInfo;
+  documents: DocumentResult[];
+  examples: DocumentExample[];
+}
+
+/** "HAN-rnn", "FLAN-noenc": the architecture names the paper uses. */
+export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder'>): string {
+  return `${m.architecture.toUpperCase()}-${m.encoder}`;
+}
+
+export function readRun(folder: string): RunInput {
+  const modelPath = join(folder, RUN_FILES.model);
+  const documentsPath = join(folder, RUN_FILES.documents);
+  for (const p of [modelPath, documentsPath]) if (!existsSync(p)) throw new UserError(msg.runFileMissing(folder, p));
+  const model = parseModelInfo(readJson(modelPath), modelPath);
+  const documents = readJsonl(documentsPath).map((v, i) => checkDocument(v, `${documentsPath}:${i + 1}`));
+  if (documents.length === 0) throw new UserError(msg.runHasNoDocuments(documentsPath));
+  const examplesPath = join(folder, RUN_FILES.examples);
+  const examples = existsSync(examplesPath)
+    ? readJsonl(examplesPath).map((v, i) => checkExample(v, `${examplesPath}:${i + 1}`))
+    : [];
+  return { folder, model, documents, examples };
+}
+
+export function parseModelInfo(v: unknown, where: string): ModelInfo {
+  if (!isObject(v)) throw new UserError(msg.badField(where, 'the file', 'a JSON object'));
+  const { dataset, architecture, encoder, testAccuracy } = v as Record<string, unknown>;
+  if (typeof dataset !== 'string' || dataset === '') throw new UserError(msg.badField(where, 'dataset', 'a non-empty string'));
+  if (!ARCHITECTURES.includes(architecture as Architecture))
+    throw new UserError(msg.badField(where, 'architecture', ARCHITECTURES.join(' or ')));
+  if (!ENCODERS.includes(encoder as Encoder)) throw new UserError(msg.badField(where, 'encoder', ENCODERS.join(', ')));
+  if (!(testAccuracy === null || (typeof testAccuracy === 'number' && testAccuracy >= 0 && testAccuracy <= 1)))
+    throw new UserError(msg.badField(where, 'testAccuracy', 'a number in [0, 1] or null'));
+  return { dataset, architecture: architecture as Architecture, encoder: encoder as Encoder, testAccuracy };
+}
+
+function checkDocument(v: unknown, where: string): DocumentResult {
+  if (!isObject(v)) throw new UserError(msg.badField(where, 'the line', 'a JSON object'));
+  const d = v as Record<string, unknown>;
+  if (typeof d.n !== 'number') throw new UserError(msg.badField(where, 'n', 'a number'));
+  if (!isObject(d.single) || !TOP_ITEM_RANKINGS.every((r) => r in (d.single as object)))
+    throw new UserError(msg.badField(where, 'single', `an object with ${TOP_ITEM_RANKINGS.join(', ')}`));
+  if (!isObject(d.multi)) throw new UserError(msg.badField(where, 'multi', 'an object keyed by ranking'));
+  for (const r of Object.keys(d.multi as object))
+    if (!RANKING_NAMES.includes(r as RankingName)) throw new UserError(msg.badField(where, `multi.${r}`, `one of ${RANKING_NAMES.join(', ')}`));
+  if (!isObject(d.minimal)) throw new UserError(msg.badField(where, 'minimal', 'an object'));
+  return v as DocumentResult;
+}
+
+function checkExample(v: unknown, where: string): DocumentExample {
+  if (!isObject(v)) throw new UserError(msg.badField(where, 'the line', 'a JSON object'));
+  const e = v as Record<string, unknown>;
+  if (!Array.isArray(e.items) || !e.items.every((it) => Array.isArray(it) && it.every((w) => typeof w === 'string')))
+    throw new UserError(msg.badField(where, 'items', 'an array of word arrays'));
+  if (!Array.isArray(e.alpha) || e.alpha.length !== e.items.length)
+    throw new UserError(msg.badField(where, 'alpha', `an array of ${e.items.length} numbers (one per item)`));
+  if (!isObject(e.orders)) throw new UserError(msg.badField(where, 'orders', 'an object keyed by ranking'));
+  if (!Array.isArray(e.minimalSet)) throw new UserError(msg.badField(where, 'minimalSet', 'an array of item indices'));
+  return v as DocumentExample;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UserError(msg.badJson(path, (err as Error).message));
+  }
+}
+
+function readJsonl(path: string): unknown[] {
+  const out: unknown[] = [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch (err) {
+      throw new UserError(msg.badJson(`${path}:${i + 1}`, (err as Error).message));
+    }
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,66 @@
+// Order statistics and the seeded percentile bootstrap the report's findings and box plots use.
+import { Rng } from '../util/rng.ts';
+
+/** Quantile by linear interpolation between order statistics (R type 7, numpy's default). */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  // Equal neighbours (also both infinite) need no interpolation; Infinity - Infinity would be NaN.
+  return a === b ? a : a + (b - a) * (pos - lo);
+}
+
+export function median(values: readonly number[]): number {
+  return quantileSorted([...values].sort((a, b) => a - b), 0.5);
+}
+
+/** A box plot's numbers; whiskers reach the most extreme values within 1.5 IQR of the quartiles (paper, Fig. 5). */
+export interface BoxStats {
+  count: number;
+  q1: number;
+  median: number;
+  q3: number;
+  whiskerLo: number;
+  whiskerHi: number;
+}
+
+export function boxStats(values: readonly number[]): BoxStats | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const q1 = quantileSorted(s, 0.25);
+  const q3 = quantileSorted(s, 0.75);
+  const reach = 1.5 * (q3 - q1);
+  const whiskerLo = s.find((v) => v >= q1 - reach)!;
+  const whiskerHi = [...s].reverse().find((v) => v <= q3 + reach)!;
+  return { count: s.length, q1, median: quantileSorted(s, 0.5), q3, whiskerLo, whiskerHi };
+}
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * 95% percentile bootstrap interval of `stat` over units (documents): resample units with replacement
+ * `resamples` times from a generator seeded with `seed`, so the same input gives the same interval.
+ */
+export function bootstrapInterval<T>(
+  units: readonly T[],
+  stat: (sample: readonly T[]) => number,
+  resamples: number,
+  seed: number,
+): Interval {
+  const rng = new Rng(seed);
+  const values: number[] = [];
+  const sample: T[] = new Array(units.length);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < units.length; i++) sample[i] = units[rng.int(units.length)]!;
+    const v = stat(sample);
+    if (!Number.isNaN(v)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return { lo: quantileSorted(values, 0.025), hi: quantileSorted(values, 0.975) };
+}

@@ -1,0 +1,74 @@
+// The report pipeline end to end: run folders -> report model -> figure specs -> SVG/PNG -> HTML.
+// Every intermediate lands in the output folder, so each step can be inspected or redone alone:
+//   report-model.json   every number the figures, tables and findings show
+//   specs/<id>.vl.json  Vega-Lite specs with their data inline
+//   figures/<id>.svg, figures/<id>.png
+//   report.html         the self-contained page
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { UserError } from '../util/errors.ts';
+import { buildFigures } from './figures.ts';
+import { buildHtml } from './html.ts';
+import type { RenderedFigure } from './html.ts';
+import { msg } from './messages.ts';
+import { buildReportModel } from './report-model.ts';
+import type { ReportModel } from './report-model.ts';
+import { modelName, readRun } from './run-input.ts';
+import type { RunInput } from './run-input.ts';
+import { renderSvg, svgToPng } from './render.ts';
+
+export interface ReportOptions {
+  /** Bootstrap resamples for the findings' intervals (SPEC §8: 1,000). */
+  resamples?: number;
+  seed?: number;
+  /** Also write a PNG of each figure (default true). */
+  png?: boolean;
+}
+
+export interface ReportFiles {
+  html: string;
+  model: string;
+  specs: string[];
+  figures: string[];
+}
+
+export function readRuns(folders: readonly string[]): RunInput[] {
+  if (folders.length === 0) throw new UserError(msg.noRunFolders());
+  const runs = folders.map(readRun);
+  const seen = new Map<string, string>();
+  for (const r of runs) {
+    const key = `${r.model.dataset} · ${modelName(r.model)}`;
+    const other = seen.get(key);
+    if (other !== undefined) throw new UserError(msg.duplicateRun(other, r.folder, key));
+    seen.set(key, r.folder);
+  }
+  return runs;
+}
+
+export function reportModelOf(runs: readonly RunInput[], opts: ReportOptions = {}): ReportModel {
+  return buildReportModel(runs, { resamples: opts.resamples ?? 1000, seed: opts.seed ?? 1 });
+}
+
+export async function writeReport(folders: readonly string[], outDir: string, opts: ReportOptions = {}): Promise<ReportFiles> {
+  const model = reportModelOf(readRuns(folders), opts);
+  const files: ReportFiles = { html: join(outDir, 'report.html'), model: join(outDir, 'report-model.json'), specs: [], figures: [] };
+  writeJsonAtomic(files.model, model);
+  const rendered: RenderedFigure[] = [];
+  for (const fig of buildFigures(model)) {
+    const specPath = join(outDir, 'specs', `${fig.id}.vl.json`);
+    writeJsonAtomic(specPath, fig.spec);
+    files.specs.push(specPath);
+    const svg = await renderSvg(fig.spec);
+    const svgPath = join(outDir, 'figures', `${fig.id}.svg`);
+    writeFileAtomic(svgPath, svg);
+    files.figures.push(svgPath);
+    if (opts.png ?? true) {
+      const pngPath = join(outDir, 'figures', `${fig.id}.png`);
+      writeFileAtomic(pngPath, svgToPng(svg));
+      files.figures.push(pngPath);
+    }
+    rendered.push({ ...fig, svg });
+  }
+  writeFileAtomic(files.html, buildHtml(model, rendered));
+  return files;
+}
