@@ -6,7 +6,8 @@
 import type { DocumentResult, MultiWeightRecord, RankingName } from '../erasure/types.ts';
 import type { RunInput } from './run-input.ts';
 import { modelName } from './run-input.ts';
-import { bootstrapInterval, median } from './stats.ts';
+import { median } from '../erasure/statistics.ts';
+import { bootstrapInterval } from './stats.ts';
 import type { Interval } from './stats.ts';
 
 export type FindingId = 'F1' | 'F2' | 'F3' | 'F4' | 'F5';
@@ -123,10 +124,13 @@ function flipCount(r: MultiWeightRecord | undefined): number | null {
   return r && (r.status === 'flipped' || r.status === 'zero_vector') ? r.erased : null;
 }
 
-/** (first fewer) / (attention fewer); Infinity when attention is never fewer but first sometimes is. */
+/**
+ * (first fewer) / (attention fewer); Infinity when attention is never fewer but first sometimes is,
+ * 1 (parity) when neither ever is.
+ */
 function fewerRatio(pairs: readonly (readonly [number, number])[]): number {
   const { firstFewer, attnFewer } = counts(pairs);
-  if (attnFewer === 0) return firstFewer === 0 ? NaN : Infinity;
+  if (attnFewer === 0) return firstFewer === 0 ? 1 : Infinity;
   return firstFewer / attnFewer;
 }
 
@@ -140,7 +144,7 @@ function f3(run: RunInput, o: FindingOptions): Finding {
     const text =
       `${first === 'gradient' ? 'gradient' : 'gradient × attention'} fewer in ${pct(c.firstFewer / pairs.length)}, ` +
       `attention fewer in ${pct(c.attnFewer / pairs.length)} of ${pairs.length} documents: ` +
-      (Number.isFinite(ratio) ? `${ratioText(ratio)} as often` : Number.isNaN(ratio) ? 'no difference' : 'ratio unbounded') +
+      (Number.isFinite(ratio) ? `${ratioText(ratio)} as often` : 'ratio unbounded') +
       (interval ? ` (95% CI ${ratioText(interval.lo)}–${ratioText(interval.hi)})` : '');
     return { pairs, ratio, interval, text };
   });

@@ -1,7 +1,10 @@
 // Order statistics and the seeded percentile bootstrap the report's findings and box plots use.
 import { Rng } from '../util/rng.ts';
 
-/** Quantile by linear interpolation between order statistics (R type 7, numpy's default). */
+/**
+ * Quantile by linear interpolation between order statistics (R type 7, numpy's default), also for
+ * values that include +Infinity (an unbounded ratio in a bootstrap resample).
+ */
 export function quantileSorted(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
@@ -11,10 +14,6 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   const b = sorted[hi]!;
   // Equal neighbours (also both infinite) need no interpolation; Infinity - Infinity would be NaN.
   return a === b ? a : a + (b - a) * (pos - lo);
-}
-
-export function median(values: readonly number[]): number {
-  return quantileSorted([...values].sort((a, b) => a - b), 0.5);
 }
 
 /** A box plot's numbers; whiskers reach the most extreme values within 1.5 IQR of the quartiles (paper, Fig. 5). */

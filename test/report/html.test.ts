@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildFigures } from '../../src/report/figures.ts';
+import { buildHtml } from '../../src/report/html.ts';
+import { readRuns, reportModelOf } from '../../src/report/write-report.ts';
+import { fixtureFolders, GOLDEN_OPTIONS } from './golden.ts';
+
+const model = reportModelOf(readRuns(fixtureFolders()), GOLDEN_OPTIONS);
+const figures = buildFigures(model).map((f) => ({ ...f, svg: `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>${f.id}</text></svg>` }));
+const html = buildHtml(model, figures);
+
+test('document text is shown as text, never as markup', () => {
+  assert.ok(html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; tom &amp; jerry &lt;b&gt;bold&lt;/b&gt;'));
+  assert.ok(!/<script/i.test(html), 'no script element at all');
+  assert.ok(!html.includes('<b>bold'));
+});
+
+test('the page is self-contained: no external scripts, styles, images or fonts', () => {
+  assert.ok(!/(src|href)\s*=\s*["']?(https?:)?\/\//i.test(html), 'no absolute URL in src/href');
+  assert.ok(!/<link\b/i.test(html));
+  assert.ok(!/url\(\s*["']?(https?:)?\/\//i.test(html));
+  assert.ok(!/@import/i.test(html));
+});
+
+test('every figure is embedded once, with its caption', () => {
+  for (const f of figures) {
+    assert.equal(html.split(`data-figure="${f.id}"`).length - 1, 1, f.id);
+    assert.ok(html.includes(Buffer.from(f.svg).toString('base64')), `${f.id} inline`);
+  }
+});
+
+test('findings, Table 2, Table 3 and the per-document views are all there', () => {
+  const findingRows = html.split('<tbody>')[1]!.split('</tbody>')[0]!.match(/<tr /g)!.length;
+  assert.equal(findingRows, model.findings.length);
+  for (const r of model.runs) assert.ok(html.includes(`<td class="num">${(100 * r.testAccuracy!).toFixed(1)}</td>`), `${r.dataset} ${r.model} accuracy`);
+  assert.equal(html.match(/<table class="report-table flip">/g)!.length, model.datasets.length);
+  assert.equal(html.match(/<article class="doc">/g)!.length, model.examples.length);
+});
+
+test('the per-document view marks the minimal set and stops each ranking at its flip', () => {
+  const e = model.examples.find((x) => x.model === 'HAN-rnn')!;
+  const view = html.split('<article class="doc">')[1]!.split('</article>')[0]!;
+  assert.ok(view.includes(`${e.items.length} sentences`));
+  const attentionRow = view.split('<tr><th>attention</th>')[1]!.split('</tr>')[0]!;
+  assert.equal(attentionRow.match(/class="chip/g)!.length, e.flips.attention!.erased);
+  assert.equal(view.match(/class="item sentence minimal"/g)?.length ?? 0, e.minimalSet.length);
+});
