@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { erfc, mcnemar, median, medianWithInterval, signTestP, twoByTwo } from '../../src/erasure/statistics.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+test('median: odd, even, duplicates, against sorting', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([5, 5, 5, 1]), 5);
+  assert.ok(Number.isNaN(median([])));
+  const rng = new Rng(1);
+  for (let t = 0; t < 500; t++) {
+    const v = Array.from({ length: 1 + rng.int(40) }, () => rng.int(6)); // many ties
+    const s = [...v].sort((a, b) => a - b);
+    const h = s.length >> 1;
+    assert.equal(median(v), s.length % 2 ? s[h] : (s[h - 1]! + s[h]!) / 2);
+  }
+});
+
+test('sign test / exact McNemar: hand values', () => {
+  // b = 2, c = 8: P(X <= 2 | n = 10) = (1 + 10 + 45) / 1024; two-sided doubles it.
+  assert.ok(Math.abs(signTestP(2, 8) - (2 * 56) / 1024) < 1e-12);
+  assert.ok(Math.abs(signTestP(8, 2) - (2 * 56) / 1024) < 1e-12);
+  // Large n stays finite: b = 400, c = 600 is far in the tail.
+  const far = signTestP(400, 600);
+  assert.ok(far > 0 && far < 1e-9, `${far}`);
+  assert.equal(signTestP(5, 5), 1);
+  assert.equal(signTestP(0, 0), 1);
+  assert.equal(mcnemar(2, 8).method, 'exact');
+});
+
+test('McNemar χ² with continuity correction: b = 10, c = 20 gives χ² = 81/30 = 2.7, p = 0.1003', () => {
+  const r = mcnemar(10, 20);
+  assert.equal(r.method, 'chi2');
+  assert.ok(Math.abs(r.p - 0.100348) < 1e-5, `${r.p}`);
+});
+
+test('erfc: known values', () => {
+  assert.ok(Math.abs(erfc(0) - 1) < 1e-7);
+  assert.ok(Math.abs(erfc(1) - 0.157299207) < 1e-7);
+  assert.ok(Math.abs(erfc(-1) - 1.842700793) < 1e-7);
+  assert.ok(Math.abs(erfc(3) - 2.20904970e-5) < 1e-10);
+});
+
+test('2×2 table: counts, percentages, McNemar on the discordant cells', () => {
+  const pairs: [boolean, boolean][] = [[true, true], [true, false], [true, false], [false, false]];
+  const t = twoByTwo(pairs);
+  assert.deepEqual([t.yesYes, t.yesNo, t.noYes, t.noNo, t.total], [1, 2, 0, 1, 4]);
+  assert.deepEqual(t.percent, { yesYes: 25, yesNo: 50, noYes: 0, noNo: 25 });
+  assert.ok(Math.abs(t.mcnemarP - 0.5) < 1e-12); // b = 2, c = 0: 2 × (1/4)
+});
+
+test('bootstrap interval: contains the median, is reproducible, narrows with more data', () => {
+  const rng = new Rng(2);
+  const small = Array.from({ length: 30 }, () => [rng.normal()]);
+  const big = Array.from({ length: 3000 }, () => [rng.normal()]);
+  const a = medianWithInterval(small, new Rng(5), 1000);
+  assert.deepEqual(a, medianWithInterval(small, new Rng(5), 1000));
+  assert.ok(a.lo! <= a.median! && a.median! <= a.hi!);
+  const b = medianWithInterval(big, new Rng(5), 300);
+  assert.ok(b.hi! - b.lo! < (a.hi! - a.lo!) / 3);
+  assert.ok(Math.abs(b.median!) < 0.1);
+  assert.deepEqual(medianWithInterval([[], []], new Rng(1), 10), { documents: 0, median: null, lo: null, hi: null });
+  // Pooled groups count with their weight.
+  assert.equal(medianWithInterval([[1, 2, 3, 4, 5]], new Rng(1), 10, 1 / 5).documents, 1);
+});
