@@ -1,0 +1,28 @@
+// Additive attention (Bahdanau et al. 2015; Yang et al. 2016), SPEC §1:
+//   u_i = tanh(W h_i + b),  score_i = u_i . c,  alpha = softmax over the real (unmasked) positions,
+//   s = sum_i alpha_i h_i.
+// c is a learned context vector with no bias. Padding gets alpha exactly 0, so it never reaches s.
+import * as torch from '../torch/index.ts';
+import type { Tensor } from '../torch/index.ts';
+import { Linear, Module } from '../nn/index.ts';
+
+export class Attention extends Module {
+  readonly proj: Linear;
+  readonly context: Tensor; // (D)
+
+  constructor(readonly dim: number) {
+    super();
+    this.proj = this.child('proj', new Linear(dim, dim));
+    // uniform(-1/sqrt(D), 1/sqrt(D)), as reference/torch_models.py's init_weights.
+    const bound = 1 / Math.sqrt(dim);
+    this.context = this.param('context', torch.zeros([dim]).uniform_(-bound, bound));
+  }
+
+  /** h (N, T, D), mask (N, T) bool, every row with at least one true -> alpha (N, T), s (N, D). */
+  forward(h: Tensor, mask: Tensor): { alpha: Tensor; s: Tensor } {
+    const scores = this.proj.forward(h).tanh().matmul(this.context); // (N, T)
+    const alpha = torch.maskedSoftmax(scores, mask, 1); // (N, T), 0 at padding
+    const s = alpha.unsqueeze(1).matmul(h).squeeze(1); // (N, 1, T) @ (N, T, D) -> (N, D)
+    return { alpha, s };
+  }
+}
