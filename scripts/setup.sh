@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages only the tests need.
-TEST_APT=""
+TEST_APT="chromium fonts-dejavu-core"  # the report's browser test (test/report/browser.test.ts)
 extra="${ATTNLAB_APT_EXTRA:-}"
 [ "${1:-}" = "--test" ] && extra="$extra $TEST_APT"
 

@@ -27,12 +27,13 @@ export function documentViewHtml(e: ExampleView): string {
     const shown = flip.erased ?? order.length;
     const chips = order
       .slice(0, Math.min(shown, MAX_CHIPS))
-      .map((i) => `<span class="chip${minimal.has(i) ? ' minimal' : ''}" title="item ${i}">${escapeHtml(snippet(e.items[i] ?? []))}</span>`)
+      .map((i, rank) => `<span class="chip${minimal.has(i) ? ' minimal' : ''}" title="item ${i}"><b>${rank + 1}</b> ${escapeHtml(snippet(e.items[i] ?? []))}</span>`)
       .join('');
     const more = shown > MAX_CHIPS ? ` <span class="more">… and ${shown - MAX_CHIPS} more</span>` : '';
+    const flipMark = flip.flipsTo === null ? '' : ` <span class="flip-mark">→ flips to ${className(flip.flipsTo)}</span>`;
     const outcome =
       flip.erased === null ? `never flips (${flip.status.replace('_', ' ')})` : `flips after ${flip.erased} of ${e.items.length}${flip.status === 'zero_vector' ? ' (zero vector)' : ''}`;
-    return [`<tr><th>${RANKING_LABELS[r]}${r === 'random' ? ' (1st permutation)' : ''}</th><td>${outcome}</td><td>${chips}${more}</td></tr>`];
+    return [`<tr><th>${RANKING_LABELS[r]}${r === 'random' ? ' (1st permutation)' : ''}</th><td>${outcome}</td><td>${chips}${more}${flipMark}</td></tr>`];
   });
   const minimalText = e.minimalSet.length
     ? `${e.minimalSet.length} of ${e.items.length} items: ${e.minimalSet.map((i) => escapeHtml(snippet(e.items[i] ?? []))).join(' · ')}`

@@ -26,6 +26,7 @@ figcaption { font-size: .9rem; color: #444; max-width: 900px; }
 .text { line-height: 1.9; } .text.han .item { display: block; margin: .15rem 0; }
 .item { background: rgba(214, 39, 40, calc(var(--a) * 0.75)); padding: 0 .1rem; border-radius: 2px; }
 .item.minimal, .chip.minimal { outline: 2px solid #1f77b4; }
+.flip-mark { color: #b00; font-weight: bold; font-size: .85rem; }
 .chip { display: inline-block; background: #f1f1f1; border-radius: 3px; padding: 0 .3rem; margin: .1rem; font-size: .85rem; }
 table.erasures { border-collapse: collapse; font-size: .85rem; margin: .6rem 0; }
 table.erasures th, table.erasures td { border-top: 1px solid #eee; padding: .2rem .4rem; text-align: left; vertical-align: top; }

@@ -68,7 +68,7 @@ export interface ExampleView extends DocumentExample {
   label: number;
   predicted: number;
   /** Per ranking (first order): erasures until the flip, or null with the status when it never flips. */
-  flips: Partial<Record<RankingName, { erased: number | null; status: FlipStatus }>>;
+  flips: Partial<Record<RankingName, { erased: number | null; status: FlipStatus; flipsTo: number | null }>>;
   minimalStatus: FlipStatus;
 }
 
@@ -207,7 +207,7 @@ function exampleViews(key: { dataset: string; model: string }, run: RunInput): E
     const flips: ExampleView['flips'] = {};
     for (const r of RANKING_NAMES) {
       const m = d.multi[r]?.[0];
-      if (m) flips[r] = { erased: m.erased, status: m.status };
+      if (m) flips[r] = { erased: m.erased, status: m.status, flipsTo: m.flipsTo };
     }
     return [{ ...key, ...e, label: d.label, predicted: d.predicted, flips, minimalStatus: d.minimal.status }];
   });
