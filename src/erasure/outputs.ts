@@ -93,7 +93,8 @@ export function documentsJsonl(results: readonly DocumentResult[]): string {
 }
 
 /** The file names of a run folder's erasure outputs. */
-export const OUTPUT_FILES = { csv: 'erasure-documents.csv', jsonl: 'erasure-documents.jsonl', summary: 'erasure-summary.json' } as const;
+// documents.jsonl is what `attnlab report` reads from a run folder (src/report/run-input.ts).
+export const OUTPUT_FILES = { csv: 'documents.csv', jsonl: 'documents.jsonl', summary: 'summary.json' } as const;
 
 /** Writes the three outputs atomically into `dir`; returns their paths. */
 export function writeOutputs(dir: string, results: readonly DocumentResult[], summary: BatterySummary): Record<keyof typeof OUTPUT_FILES, string> {

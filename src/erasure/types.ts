@@ -24,6 +24,8 @@ export interface FinalLayerState {
   h: Float32Array;
   /** The model's original logits x = W s + b, s = sum_i alpha_i h_i (C values, before softmax). */
   logits: Float64Array;
+  /** Optional: the words of each item (a sentence's words for HAN, one word for FLAN), for examples. */
+  items?: string[][];
 }
 
 /** The classifier on top of the final attention layer, shared by every document of a run. */

@@ -1,0 +1,101 @@
+// The one model pass of the erasure tests (SPEC §3): run the model over the test documents and keep, per
+// document, the FINAL attention layer's weights and attended vectors and the logits; plus the classifier.
+import { makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { noGrad, scope } from '../torch/index.ts';
+import type { ClassifierHead, FinalLayerState } from './types.ts';
+
+/** A test document as the erasure pass reads it. */
+export interface TestDocument {
+  docId: string | number;
+  /** Gold class index (-1 if unknown). */
+  label: number;
+  doc: TokenDoc;
+  /** Optional words of each sentence (same shape as doc.sentences), kept for the per-document examples. */
+  words?: string[][];
+}
+
+/** Documents per forward pass. */
+export const DEFAULT_BATCH_SIZE = 64;
+
+/** The classifier on top of the final attention layer, in double precision. */
+export function classifierHead(model: AttentionClassifier, classes: string[]): ClassifierHead {
+  const W = model.classifier.weight.toFloat64Array(); // (C, d)
+  const C = model.classifier.outFeatures;
+  const b = model.classifier.bias ? model.classifier.bias.toFloat64Array() : new Float64Array(C);
+  if (classes.length !== C) throw new RangeError(`classifierHead: ${classes.length} class names for a ${C}-class model`);
+  return { W, b, classes, d: model.classifier.inFeatures, C };
+}
+
+/**
+ * Final-layer states of `docs`, in their order. Batches hold documents of similar length (less padding);
+ * the model runs in eval mode without gradients and its train/eval flag is restored afterwards, also on
+ * an error.
+ */
+export function finalLayerStates(
+  model: AttentionClassifier,
+  docs: readonly TestDocument[],
+  batchSize = DEFAULT_BATCH_SIZE,
+): FinalLayerState[] {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    const out = new Array<FinalLayerState>(docs.length);
+    const byLength = docs.map((_, i) => i).sort((i, j) => size(docs[i]!.doc) - size(docs[j]!.doc) || i - j);
+    for (let start = 0; start < byLength.length; start += batchSize) {
+      const idx = byLength.slice(start, start + batchSize);
+      const batchStates = noGrad(() => scope(() => statesOfBatch(model, idx.map((i) => docs[i]!))));
+      idx.forEach((i, j) => (out[i] = batchStates[j]!));
+    }
+    return out;
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+function size(doc: TokenDoc): number {
+  let n = 0;
+  for (const s of doc.sentences) n += s.length;
+  return n;
+}
+
+function statesOfBatch(model: AttentionClassifier, docs: TestDocument[]): FinalLayerState[] {
+  const { logits, alpha, h, mask } = model.forward(makeBatch(model.family, docs.map((d) => d.doc)));
+  const [B, T] = alpha.shape as [number, number];
+  const D = h.size(2);
+  const C = logits.size(1);
+  const a = alpha.toFloat64Array(); // (B, T)
+  const hv = h.toFloat32Array(); // (B, T, D)
+  const x = logits.toFloat64Array(); // (B, C)
+  const m = mask.to('uint8').toTypedArray() as Uint8Array; // (B, T)
+  const states: FinalLayerState[] = [];
+  for (let b = 0; b < B; b++) {
+    const real: number[] = [];
+    for (let t = 0; t < T; t++) if (m[b * T + t]) real.push(t);
+    const n = real.length;
+    const stateAlpha = new Float64Array(n);
+    const stateH = new Float32Array(n * D);
+    real.forEach((t, i) => {
+      stateAlpha[i] = a[b * T + t]!;
+      stateH.set(hv.subarray((b * T + t) * D, (b * T + t + 1) * D), i * D);
+    });
+    const doc = docs[b]!;
+    const items = doc.words ? itemsOf(model.family, doc) : undefined;
+    states.push({
+      docId: doc.docId,
+      label: doc.label,
+      alpha: stateAlpha,
+      h: stateH,
+      logits: x.slice(b * C, (b + 1) * C),
+      ...(items && items.length === n ? { items } : {}),
+    });
+  }
+  return states;
+}
+
+/** Words per final-layer item: each word for FLAN; each non-empty sentence's words for HAN. */
+function itemsOf(family: AttentionClassifier['family'], doc: TestDocument): string[][] {
+  const words = doc.words!;
+  if (family === 'flan') return words.flat().map((w) => [w]);
+  const kept = new Set(realSentences(doc.doc));
+  return words.filter((_, j) => kept.has(doc.doc.sentences[j]!));
+}

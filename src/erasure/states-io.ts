@@ -1,0 +1,94 @@
+// Final-layer states on disk: one pass of the model stores them, every later test reads them back, and
+// the encoder never runs again. Binary, since FLAN documents hold hundreds of d-dimensional vectors:
+//   "ATTNSTATES1\n", u32 LE header length, header JSON {d, C, docs: [{docId, label, n, items?}]},
+//   then per document: alpha f64[n], logits f64[C], h f32[n·d] (little-endian).
+import { readFileSync } from 'node:fs';
+import { UserError } from '../util/errors.ts';
+import type { ClassifierHead, FinalLayerState } from './types.ts';
+
+const MAGIC = 'ATTNSTATES1\n';
+
+interface Header {
+  d: number;
+  C: number;
+  docs: { docId: string | number; label: number; n: number; items?: string[][] }[];
+}
+
+export function encodeStates(states: readonly FinalLayerState[], d: number, C: number): Buffer {
+  const header: Header = {
+    d,
+    C,
+    docs: states.map((s) => ({ docId: s.docId, label: s.label, n: s.alpha.length, ...(s.items ? { items: s.items } : {}) })),
+  };
+  const head = Buffer.from(JSON.stringify(header));
+  const parts: Buffer[] = [Buffer.from(MAGIC), u32(head.length), head];
+  for (const s of states) {
+    if (s.h.length !== s.alpha.length * d || s.logits.length !== C) {
+      throw new RangeError(`encodeStates: document ${String(s.docId)} does not have n·d = ${s.alpha.length * d} h values and C = ${C} logits`);
+    }
+    parts.push(bytes(s.alpha), bytes(s.logits), bytes(s.h));
+  }
+  return Buffer.concat(parts);
+}
+
+export function decodeStates(buf: Buffer, where: string): { states: FinalLayerState[]; d: number; C: number } {
+  const bad = (what: string): UserError => new UserError(`${where}: not a valid states file (${what}); delete it to recompute it`);
+  if (buf.subarray(0, MAGIC.length).toString() !== MAGIC) throw bad('wrong magic');
+  let off = MAGIC.length;
+  const headLen = buf.readUInt32LE(off);
+  off += 4;
+  let header: Header;
+  try {
+    header = JSON.parse(buf.subarray(off, off + headLen).toString());
+  } catch {
+    throw bad('header is not JSON');
+  }
+  off += headLen;
+  const { d, C } = header;
+  const states: FinalLayerState[] = [];
+  for (const doc of header.docs) {
+    const need = doc.n * 8 + C * 8 + doc.n * d * 4;
+    if (off + need > buf.length) throw bad(`truncated at document ${String(doc.docId)}`);
+    // Copies (slice) so the typed arrays are aligned and independent of the file buffer.
+    const alpha = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + doc.n * 8));
+    off += doc.n * 8;
+    const logits = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + C * 8));
+    off += C * 8;
+    const h = new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + doc.n * d * 4));
+    off += doc.n * d * 4;
+    states.push({ docId: doc.docId, label: doc.label, alpha, h, logits, ...(doc.items ? { items: doc.items } : {}) });
+  }
+  if (off !== buf.length) throw bad('trailing bytes');
+  return { states, d, C };
+}
+
+export function readStates(path: string): { states: FinalLayerState[]; d: number; C: number } {
+  return decodeStates(readFileSync(path), path);
+}
+
+/** The classifier head as JSON (small: C × d numbers). */
+export function headToJson(head: ClassifierHead): object {
+  return { classes: head.classes, d: head.d, C: head.C, W: Array.from(head.W), b: Array.from(head.b) };
+}
+
+export function headFromJson(v: unknown, where: string): ClassifierHead {
+  const o = v as { classes?: unknown; d?: unknown; C?: unknown; W?: unknown; b?: unknown };
+  const { d, C } = o;
+  if (typeof d !== 'number' || typeof C !== 'number' || !Array.isArray(o.W) || !Array.isArray(o.b) || !Array.isArray(o.classes)) {
+    throw new UserError(`${where}: expected {classes, d, C, W, b}`);
+  }
+  if (o.W.length !== C * d || o.b.length !== C || o.classes.length !== C) {
+    throw new UserError(`${where}: W must have C·d = ${C * d} values, b and classes C = ${C}`);
+  }
+  return { classes: o.classes.map(String), d, C, W: Float64Array.from(o.W as number[]), b: Float64Array.from(o.b as number[]) };
+}
+
+function u32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v);
+  return b;
+}
+
+function bytes(a: Float64Array | Float32Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
