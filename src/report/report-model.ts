@@ -91,7 +91,8 @@ export interface ReportModel {
   examples: ExampleView[];
 }
 
-export const SCATTER_CAP = 1500;
+/** Enough points to see the shape; 24 full-size runs would put ~10 MB of circles in the page. */
+export const SCATTER_CAP = 600;
 export const NEGATIVE_BIN_WIDTH = 0.05;
 
 export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions): ReportModel {
