@@ -264,6 +264,18 @@ Napi::Value CopyInto(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// moveTo_(t, device): moves a tensor's data to another device in place, keeping its identity (and so a
+// parameter's place in the model and the optimizer), like `param.data = param.data.to(device)`.
+Napi::Value MoveTo(const Napi::CallbackInfo& info) {
+  at::Tensor& t = Ten(info, 0);
+  at::Device d = Dev(Str(info, 1));
+  if (t.device() != d) {
+    at::NoGradGuard guard;
+    t.set_data(t.to(d));
+  }
+  return info.Env().Undefined();
+}
+
 // ---- in-place initialisers (no autograd), matching torch.nn.init ----
 
 Napi::Value Uniform(const Napi::CallbackInfo& info) {
@@ -360,6 +372,7 @@ void RegisterCore(Napi::Env env, Napi::Object exports) {
   Export<IsGradEnabled>(env, exports, "isGradEnabled");
   Export<Detach>(env, exports, "detach");
   Export<CopyInto>(env, exports, "copyInto");
+  Export<MoveTo>(env, exports, "moveTo_");
   Export<Uniform>(env, exports, "uniform_");
   Export<Normal>(env, exports, "normal_");
   Export<Fill>(env, exports, "fill_");

@@ -43,6 +43,12 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /** Moves every parameter to device ('cpu', 'cuda', 'cuda:N') in place. Build optimizers after this. */
+  to(device: string): this {
+    for (const p of this.namedParameters().values()) p.moveTo_(device);
+    return this;
+  }
+
   /** Copies values into the parameters by name; every parameter must be present with the same shape. */
   loadStateDict(state: Map<string, Tensor>, source = 'state dict'): void {
     const mine = this.namedParameters();

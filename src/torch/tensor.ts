@@ -278,6 +278,11 @@ export class Tensor implements Owned {
     native.copyInto(this.handle, src.handle);
     return this;
   }
+  /** Moves the data to device in place (the tensor keeps its identity: parameters stay parameters). */
+  moveTo_(device: Device): this {
+    native.moveTo_(this.handle, device);
+    return this;
+  }
   uniform_(low: number, high: number): this {
     native.uniform_(this.handle, low, high);
     return this;

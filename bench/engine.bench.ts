@@ -1,0 +1,74 @@
+// npm run bench:engine — trains the reference FLAN-rnn and FLAN-conv (batch 64 x 100 tokens, vocab 20,000,
+// embedding 200, GRU 50 per direction or conv widths 5 and 3 x 50 filters, attention 100, 10 classes, Adam,
+// clip 10) in attnlab and in PyTorch (reference/torch_models.py, /usr/bin/python3), one after the other in
+// the same run with the same threads, and prints steps/s for each and the ratio. attnlab then continues to
+// 500 steps and prints RSS along the way, which must stay flat.
+//   BENCH_STEPS (default 60) timed steps per side, BENCH_RSS_STEPS (default 500).
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as torch from '../src/torch/index.ts';
+import { buildModel, flanBatch, type Arch } from '../src/models/index.ts';
+import { Rng } from '../src/util/rng.ts';
+
+const STEPS = Number(process.env.BENCH_STEPS ?? 60);
+const WARMUP = 5;
+const RSS_STEPS = Number(process.env.BENCH_RSS_STEPS ?? 500);
+const THREADS = torch.getNumThreads();
+const B = 64;
+const L = 100;
+const V = 20000;
+const C = 10;
+const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
+
+function reference(arch: Arch): number {
+  const script = fileURLToPath(new URL('engine_reference.py', import.meta.url));
+  const r = spawnSync('/usr/bin/python3', [script, arch, String(STEPS), String(WARMUP), String(THREADS)], {
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`PyTorch reference failed (is python3-torch installed?):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!).steps_per_s;
+}
+
+function ours(arch: Arch): { stepsPerS: number; rss: [number, number][] } {
+  torch.manualSeed(0);
+  const model = buildModel({ arch, vocab: V, classes: C, emb: 200, encoderSize: 50, dropout: { word: 0, sentence: 0, encoder: 0.2, classifier: 0.3 } });
+  model.train();
+  const params = model.parameters();
+  const opt = new torch.Adam(params, { lr: 1e-3 });
+  const rng = new Rng(0);
+  const docs = Array.from({ length: B }, () => ({ sentences: [Int32Array.from({ length: L }, () => 1 + rng.int(V - 1))] }));
+  const batch = torch.scope(() => flanBatch(docs));
+  const target = torch.keep(torch.tensor(Int32Array.from({ length: B }, () => rng.int(C))));
+  const step = (): void =>
+    torch.scope(() => {
+      opt.zeroGrad();
+      const { logits } = model.forward(batch);
+      torch.crossEntropy(logits, target).backward();
+      torch.clipGradNorm(params, 10);
+      opt.step();
+    });
+  for (let i = 0; i < WARMUP; i++) step();
+  const t0 = performance.now();
+  for (let i = 0; i < STEPS; i++) step();
+  const stepsPerS = STEPS / ((performance.now() - t0) / 1000);
+  const rss: [number, number][] = [[WARMUP + STEPS, process.memoryUsage().rss]];
+  for (let i = WARMUP + STEPS; i < RSS_STEPS; i++) {
+    step();
+    if ((i + 1) % 100 === 0) rss.push([i + 1, process.memoryUsage().rss]);
+  }
+  opt.dispose();
+  model.dispose();
+  target.dispose();
+  for (const t of Object.values(batch)) if (t instanceof torch.Tensor) t.dispose();
+  return { stepsPerS, rss };
+}
+
+console.log(`bench:engine — ${STEPS} timed steps after ${WARMUP} warm-up, batch ${B}x${L}, vocab ${V}, ${THREADS} torch threads, 1 BLAS thread`);
+for (const arch of ['flan-rnn', 'flan-conv'] as Arch[]) {
+  const ref = reference(arch);
+  const me = ours(arch);
+  console.log(`${arch.padEnd(10)} attnlab ${me.stepsPerS.toFixed(2)} steps/s   PyTorch ${ref.toFixed(2)} steps/s   ratio ${(me.stepsPerS / ref).toFixed(3)}`);
+  console.log(`${''.padEnd(10)} attnlab RSS by step: ${me.rss.map(([s, r]) => `${s}: ${mb(r)}`).join(', ')}`);
+}
