@@ -19,6 +19,8 @@ export const RUN_FILES = {
   examples: 'examples.jsonl',
 } as const;
 
+// The same names as src/models (FAMILIES, ENCODERS), repeated here because importing those modules loads
+// libtorch, and a report must be drawable on a machine that only has the result files.
 export const ARCHITECTURES = ['han', 'flan'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 export const ENCODERS = ['rnn', 'conv', 'noenc'] as const;
