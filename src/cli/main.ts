@@ -5,6 +5,7 @@ import type { Command } from './command.ts';
 // name -> lazy loader, so `attnlab data ...` does not load the tensor engine.
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import('./commands/report.ts'),
+  test: () => import('./commands/test.ts'),
 };
 
 function usage(): string {

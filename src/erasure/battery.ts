@@ -13,6 +13,7 @@ import {
   type BatteryOptions,
   type BatterySummary,
   type ClassifierHead,
+  type DocumentContext,
   type DocumentResult,
   type FinalLayerState,
   type MultiWeightRecord,
@@ -33,18 +34,13 @@ export function runDocument(
 ): DocumentResult {
   const doc = buildContext(state, head);
   const minimal = minimalFlipSetOf(doc);
-  const names = options.rankings ?? RANKING_NAMES;
+  const orders = rankDocument(doc, index, options);
   const multi = {} as Record<RankingName, MultiWeightRecord[]>;
   const tops = new Map<RankingName, number>();
   for (const name of RANKING_NAMES) {
-    if (!names.includes(name)) {
-      multi[name] = [];
-      continue;
-    }
-    const rng = derivedRng(options.seed, index, STREAM.ranking, RANKING_NAMES.indexOf(name));
-    const orders = RANKINGS[name].rank({ doc, rng });
-    tops.set(name, orders[0]![0]!);
-    multi[name] = orders.map((order, j) => multiWeightTest(doc, name, j, order, minimal));
+    const these = orders.get(name) ?? [];
+    if (these.length > 0) tops.set(name, these[0]![0]!);
+    multi[name] = these.map((order, j) => multiWeightTest(doc, name, j, order, minimal));
   }
   const single = {} as Record<TopItemRankingName, SingleWeightRecord | null>;
   for (const name of TOP_ITEM_RANKINGS) {
@@ -69,6 +65,18 @@ export function runDocument(
       flipsTo: minimal.flipsTo,
     },
   };
+}
+
+/** The erasure orders of every selected ranking for the document at `index` of the run. */
+export function rankDocument(doc: DocumentContext, index: number, options: BatteryOptions): Map<RankingName, Int32Array[]> {
+  const names = options.rankings ?? RANKING_NAMES;
+  const out = new Map<RankingName, Int32Array[]>();
+  for (const name of RANKING_NAMES) {
+    if (!names.includes(name)) continue;
+    const rng = derivedRng(options.seed, index, STREAM.ranking, RANKING_NAMES.indexOf(name));
+    out.set(name, RANKINGS[name].rank({ doc, rng }));
+  }
+  return out;
 }
 
 export interface BatteryRun {

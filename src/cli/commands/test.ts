@@ -1,0 +1,117 @@
+// attnlab test <checkpoint> [--split test] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
+// Runs the erasure battery (SPEC §3-8) on a trained model: one model pass stores the final-layer states,
+// then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
+import { UserError } from '../command.ts';
+import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test-run.ts';
+
+const HELP = `usage: attnlab test <checkpoint> [options]
+
+Erasure tests of Serrano & Smith (2019) on a trained model: single-weight and multi-weight tests for
+every ranking, and the exact minimal flip set. Writes into --out: documents.jsonl, documents.csv,
+summary.json, model.json, examples.jsonl (see README "Erasure outputs").
+
+options:
+  --split NAME      data split to test on (default: test)
+  --max-docs N      a seeded random sample of N documents (default: all)
+  --seed N          seed of every random choice (default: 1)
+  --out DIR         run folder (default: runs/test-<checkpoint name>)
+  --chunk N         documents per chunk, the unit of resumption (default: ${DEFAULT_CHUNK_SIZE})
+  --range A:B       only process the chunks covering documents A..B-1 of the run this time
+  --batch N         documents per forward pass (default: 64)
+  --resamples N     bootstrap resamples for the intervals (default: 1000)
+
+A stopped run resumes: run the same command again; finished chunks are not redone.`;
+
+/**
+ * Where the checkpoint loader lives (the models/train side owns checkpoints). Resolved at run time so
+ * this command builds before that module exists; it must export
+ *   loadTestSource(checkpoint: string, split: string): Promise<TestSource>
+ */
+const LOADER_MODULE = '../../models/checkpoint.ts';
+
+export type LoadTestSource = (checkpoint: string, split: string) => Promise<TestSource>;
+
+async function defaultLoader(checkpoint: string, split: string): Promise<TestSource> {
+  let mod: { loadTestSource?: LoadTestSource };
+  try {
+    mod = (await import(LOADER_MODULE)) as typeof mod;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new UserError(`attnlab test: this build cannot load checkpoints yet (src/models/checkpoint.ts is missing)`);
+    }
+    throw err;
+  }
+  if (typeof mod.loadTestSource !== 'function') throw new UserError(`attnlab test: src/models/checkpoint.ts has no loadTestSource`);
+  return mod.loadTestSource(checkpoint, split);
+}
+
+/** The command with its loader injectable (tests pass a fake model). */
+export async function runTestCommand(args: string[], load: LoadTestSource = defaultLoader): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        split: { type: 'string', default: 'test' },
+        'max-docs': { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        out: { type: 'string' },
+        chunk: { type: 'string', default: String(DEFAULT_CHUNK_SIZE) },
+        range: { type: 'string' },
+        batch: { type: 'string', default: '64' },
+        resamples: { type: 'string', default: '1000' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UserError(`attnlab test: ${(err as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UserError(`attnlab test: expected one checkpoint, got ${positionals.length}\n\n${HELP}`);
+  const checkpoint = positionals[0]!;
+  const seed = integer('--seed', values.seed, 0);
+  const maxDocs = values['max-docs'] === undefined ? undefined : integer('--max-docs', values['max-docs'], 1);
+  const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
+  const options = {
+    outDir,
+    seed,
+    maxDocs,
+    chunkSize: integer('--chunk', values.chunk, 1),
+    range: values.range === undefined ? undefined : range(values.range),
+    batchSize: integer('--batch', values.batch, 1),
+    bootstrapResamples: integer('--resamples', values.resamples, 1),
+    run: { checkpoint, split: values.split },
+    log: (line: string) => console.error(line),
+  };
+  const result = runTest(await load(checkpoint, values.split), options);
+  if (result.outputs) {
+    console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
+    console.log(result.outputs.summary);
+  }
+  return 0;
+}
+
+export const command: Command = {
+  name: 'test',
+  summary: 'erasure tests (single-weight, multi-weight, exact minimal flip set) on a trained model',
+  run: (args) => runTestCommand(args),
+};
+
+function integer(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`attnlab test: ${name} must be an integer >= ${min}, got '${v}'`);
+  return n;
+}
+
+function range(v: string): [number, number] {
+  const m = /^(\d+):(\d+)$/.exec(v);
+  if (!m || Number(m[1]) >= Number(m[2])) throw new UserError(`attnlab test: --range must be A:B with A < B (documents A..B-1), got '${v}'`);
+  return [Number(m[1]), Number(m[2])];
+}

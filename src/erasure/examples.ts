@@ -1,0 +1,40 @@
+// examples.jsonl: what the report's per-document view shows for a few documents (the shape of
+// DocumentExample in src/report/run-input.ts; test/erasure/examples.test.ts checks they stay compatible).
+import { rankDocument } from './battery.ts';
+import { buildContext } from './context.ts';
+import { minimalFlipSetOf } from './minimal.ts';
+import type { BatteryOptions, ClassifierHead, FinalLayerState, RankingName } from './types.ts';
+
+export interface ErasureExample {
+  docId: string | number;
+  /** Words of each final-layer item. */
+  items: string[][];
+  alpha: number[];
+  /** Erasure order per ranking (random: its first permutation), most important first. */
+  orders: Partial<Record<RankingName, number[]>>;
+  /** The items of the exact minimal flip set (empty when excluded). */
+  minimalSet: number[];
+  classes: string[];
+}
+
+/** The example of one document, or null when its state carries no words. */
+export function documentExample(
+  state: FinalLayerState,
+  head: ClassifierHead,
+  index: number,
+  options: BatteryOptions,
+): ErasureExample | null {
+  if (!state.items || state.items.length !== state.alpha.length) return null;
+  const doc = buildContext(state, head);
+  const orders: Partial<Record<RankingName, number[]>> = {};
+  for (const [name, o] of rankDocument(doc, index, options)) orders[name] = Array.from(o[0]!);
+  const minimal = minimalFlipSetOf(doc);
+  return {
+    docId: state.docId,
+    items: state.items,
+    alpha: Array.from(state.alpha),
+    orders,
+    minimalSet: minimal.size === null ? [] : Array.from(minimal.order.subarray(0, minimal.size)),
+    classes: head.classes,
+  };
+}

@@ -1,0 +1,194 @@
+// `attnlab test` as a library: the model pass and the battery over a split, in chunks of documents so a
+// stopped run resumes where it stopped. Run folder layout:
+//   erasure-run.json               the settings; a resumed run must match them
+//   states/head.json               the classifier head (W, b, classes)
+//   states/<from>-<to>.bin         final-layer states of documents [from, to) of the run (states-io.ts)
+//   chunks/<from>-<to>.jsonl       their DocumentResults; a chunk with this file is done and never redone
+//   documents.jsonl, documents.csv, summary.json, model.json, examples.jsonl   when every chunk is done
+// Every file is written atomically, so a crash leaves whole files or none.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { UserError } from '../util/errors.ts';
+import type { AttentionClassifier } from '../models/index.ts';
+import { runDocument } from './battery.ts';
+import { documentExample } from './examples.ts';
+import { classifierHead, finalLayerStates, type TestDocument } from './final-layer.ts';
+import { documentsJsonl, writeOutputs } from './outputs.ts';
+import { derivedRng, STREAM } from './seeding.ts';
+import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
+import { summarize } from './summary.ts';
+import type { ClassifierHead, DocumentResult, FinalLayerState } from './types.ts';
+
+/** What the erasure run needs from a loaded checkpoint (the models/train side provides it). */
+export interface TestSource {
+  /** Written to model.json for `attnlab report`. */
+  info: { dataset: string; architecture: 'han' | 'flan'; encoder: 'rnn' | 'conv' | 'noenc' };
+  classes: string[];
+  model: AttentionClassifier;
+  /** Every document of the split, in file order. */
+  documents: readonly TestDocument[];
+}
+
+export interface TestRunOptions {
+  outDir: string;
+  seed: number;
+  /** Cap on documents: a seeded random sample (SPEC §8), never the first N. */
+  maxDocs?: number;
+  /** Documents per chunk (the unit of resumption). */
+  chunkSize?: number;
+  /** Only process chunks overlapping documents [from, to) of the run this time (to split work). */
+  range?: [number, number];
+  batchSize?: number;
+  bootstrapResamples?: number;
+  /** Documents with words to write to examples.jsonl (default 20). */
+  examples?: number;
+  /** Shown in summary.json and erasure-run.json: checkpoint, split, ... */
+  run: Record<string, string | number | boolean>;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export interface TestRunResult {
+  /** Documents in the run (after --max-docs). */
+  documents: number;
+  chunks: number;
+  chunksDone: number;
+  /** Chunks computed by this call (the others were already done or outside --range). */
+  chunksComputed: number;
+  /** Paths of the final outputs, when every chunk is done. */
+  outputs: Record<string, string> | null;
+}
+
+export const DEFAULT_CHUNK_SIZE = 500;
+export const DEFAULT_EXAMPLES = 20;
+export const RUN_MANIFEST = 'erasure-run.json';
+
+/** Indices (into the split) of the documents of the run, ascending: all, or a seeded sample of maxDocs. */
+export function selectDocuments(total: number, seed: number, maxDocs?: number): number[] {
+  if (maxDocs === undefined || maxDocs >= total) return Array.from({ length: total }, (_, i) => i);
+  const perm = derivedRng(seed, STREAM.sample).permutation(total);
+  return Array.from(perm.subarray(0, maxDocs)).sort((a, b) => a - b);
+}
+
+export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult {
+  const log = opts.log ?? (() => {});
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const selected = selectDocuments(source.documents.length, opts.seed, opts.maxDocs);
+  const docs = selected.map((i) => source.documents[i]!);
+  if (docs.length === 0) throw new UserError(`${String(opts.run.checkpoint ?? 'the checkpoint')}: the split has no documents`);
+  checkManifest(opts, chunkSize, docs);
+
+  const headPath = join(opts.outDir, 'states', 'head.json');
+  let head: ClassifierHead;
+  if (existsSync(headPath)) head = headFromJson(JSON.parse(readFileSync(headPath, 'utf8')), headPath);
+  else {
+    head = classifierHead(source.model, source.classes);
+    writeJsonAtomic(headPath, headToJson(head));
+  }
+
+  const chunks: [number, number][] = [];
+  for (let from = 0; from < docs.length; from += chunkSize) chunks.push([from, Math.min(docs.length, from + chunkSize)]);
+  const [lo, hi] = opts.range ?? [0, docs.length];
+  let computed = 0;
+  chunks.forEach(([from, to], c) => {
+    const resultsPath = chunkPath(opts.outDir, 'chunks', from, to, 'jsonl');
+    if (existsSync(resultsPath) || to <= lo || from >= hi) return;
+    const t0 = performance.now();
+    const statesPath = chunkPath(opts.outDir, 'states', from, to, 'bin');
+    let states: FinalLayerState[];
+    if (existsSync(statesPath)) states = readStates(statesPath).states;
+    else {
+      states = finalLayerStates(source.model, docs.slice(from, to), opts.batchSize);
+      writeFileAtomic(statesPath, encodeStates(states, head.d, head.C));
+    }
+    const t1 = performance.now();
+    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed }));
+    writeFileAtomic(resultsPath, documentsJsonl(results));
+    const t2 = performance.now();
+    computed++;
+    log(
+      `attnlab test: chunk ${c + 1}/${chunks.length}, documents ${from}-${to - 1}: ` +
+        `model pass ${((t1 - t0) / 1000).toFixed(1)} s, erasure tests ${((t2 - t1) / 1000).toFixed(2)} s`,
+    );
+  });
+
+  const done = chunks.filter(([from, to]) => existsSync(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const result: TestRunResult = { documents: docs.length, chunks: chunks.length, chunksDone: done.length, chunksComputed: computed, outputs: null };
+  if (done.length < chunks.length) {
+    log(`attnlab test: ${done.length} of ${chunks.length} chunks done; run again to continue`);
+    return result;
+  }
+  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
+  const summary = summarize(documents, head.classes, options);
+  const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  outputs.model = join(opts.outDir, 'model.json');
+  writeJsonAtomic(outputs.model, { ...source.info, testAccuracy: summary.accuracy, documents: documents.length, ...opts.run });
+  outputs.examples = join(opts.outDir, 'examples.jsonl');
+  writeFileAtomic(outputs.examples, examplesJsonl(opts, chunks, head, opts.examples ?? DEFAULT_EXAMPLES));
+  result.outputs = outputs;
+  return result;
+}
+
+function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
+  const pad = (v: number): string => String(v).padStart(7, '0');
+  return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
+}
+
+function readResults(path: string): DocumentResult[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as DocumentResult;
+      } catch {
+        throw new UserError(`${path}:${i + 1}: not a JSON line; delete the file to recompute the chunk`);
+      }
+    });
+}
+
+function examplesJsonl(opts: TestRunOptions, chunks: [number, number][], head: ClassifierHead, wanted: number): string {
+  const lines: string[] = [];
+  for (const [from, to] of chunks) {
+    if (lines.length >= wanted) break;
+    const path = chunkPath(opts.outDir, 'states', from, to, 'bin');
+    if (!existsSync(path)) continue;
+    const { states } = readStates(path);
+    for (let i = 0; i < states.length && lines.length < wanted; i++) {
+      const ex = documentExample(states[i]!, head, from + i, { seed: opts.seed });
+      if (ex) lines.push(JSON.stringify(ex));
+    }
+  }
+  return lines.map((l) => l + '\n').join('');
+}
+
+/** A resumed run must use the same documents and settings; otherwise its chunks would not fit together. */
+function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly TestDocument[]): void {
+  const digest = createHash('sha256');
+  for (const d of docs) digest.update(`${String(d.docId)}\u0000`);
+  const manifest = {
+    version: 1,
+    run: opts.run,
+    seed: opts.seed,
+    maxDocs: opts.maxDocs ?? null,
+    chunkSize,
+    documents: docs.length,
+    documentIds: digest.digest('hex'),
+  };
+  const path = join(opts.outDir, RUN_MANIFEST);
+  if (existsSync(path)) {
+    const old = JSON.parse(readFileSync(path, 'utf8')) as typeof manifest;
+    const differs = (Object.keys(manifest) as (keyof typeof manifest)[]).filter(
+      (k) => JSON.stringify(old[k]) !== JSON.stringify(manifest[k]),
+    );
+    if (differs.length > 0) {
+      throw new UserError(
+        `${path}: this folder holds a run with other settings (${differs.join(', ')} differ); ` +
+          `rerun with the same options to resume, or pass another --out`,
+      );
+    }
+  } else writeJsonAtomic(path, manifest);
+}

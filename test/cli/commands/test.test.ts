@@ -1,0 +1,135 @@
+// attnlab test end to end on a tiny random FLAN model (a fake checkpoint loader): chunked progress,
+// resumption without recomputation, --max-docs sampling, settings checks, and the run folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTestCommand, type LoadTestSource } from '../../../src/cli/commands/test.ts';
+import { selectDocuments, type TestSource } from '../../../src/erasure/test-run.ts';
+import type { TestDocument } from '../../../src/erasure/final-layer.ts';
+import { readRun } from '../../../src/report/run-input.ts';
+import { buildModel } from '../../../src/models/index.ts';
+import { manualSeed } from '../../../src/torch/index.ts';
+import { Rng } from '../../../src/util/rng.ts';
+
+function fakeLoader(count: number): { load: LoadTestSource; loads: () => number } {
+  let loads = 0;
+  manualSeed(3);
+  const model = buildModel({ arch: 'flan-conv', vocab: 40, classes: 3, emb: 8, encoderSize: 4, dropout: { word: 0, sentence: 0, encoder: 0.1, classifier: 0.1 } });
+  const rng = new Rng(4);
+  const documents: TestDocument[] = Array.from({ length: count }, (_, i) => {
+    const sentences = [Int32Array.from({ length: 1 + rng.int(12) }, () => 1 + rng.int(39))];
+    return { docId: i, label: rng.int(3), doc: { sentences }, words: [Array.from(sentences[0]!, (id) => `w${id}`)] };
+  });
+  const source: TestSource = { info: { dataset: 'toy', architecture: 'flan', encoder: 'conv' }, classes: ['a', 'b', 'c'], model, documents };
+  return {
+    load: async () => {
+      loads++;
+      return source;
+    },
+    loads: () => loads,
+  };
+}
+
+function jsonLines(path: string): unknown[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+/** Deep equality, numbers within 1e-5 (absolute or relative). */
+function assertNear(a: unknown, b: unknown, where: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)), `${where}: ${a} vs ${b}`);
+  } else if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    assert.deepEqual(Object.keys(a), Object.keys(b), where);
+    for (const k of Object.keys(a)) assertNear((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
+  } else assert.equal(a, b, where);
+}
+
+async function quietly<T>(fn: () => Promise<T>): Promise<{ value: T; stderr: string }> {
+  const lines: string[] = [];
+  const origErr = console.error;
+  const origLog = console.log;
+  console.error = (...a: unknown[]) => void lines.push(a.join(' '));
+  console.log = () => {};
+  try {
+    return { value: await fn(), stderr: lines.join('\n') };
+  } finally {
+    console.error = origErr;
+    console.log = origLog;
+  }
+}
+
+test('attnlab test: --range runs part of the chunks, a rerun finishes without redoing them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-test-cmd-'));
+  try {
+    const { load } = fakeLoader(25);
+    const args = ['ckpt', '--out', dir, '--chunk', '10', '--resamples', '20', '--seed', '5'];
+    const first = await quietly(() => runTestCommand([...args, '--range', '0:10'], load));
+    assert.match(first.stderr, /chunk 1\/3, documents 0-9/);
+    assert.match(first.stderr, /1 of 3 chunks done/);
+    assert.equal(existsSync(join(dir, 'documents.jsonl')), false);
+    const doneChunk = join(dir, 'chunks', '0000000-0000010.jsonl');
+    const before = statSync(doneChunk).mtimeMs;
+
+    const second = await quietly(() => runTestCommand(args, load));
+    assert.doesNotMatch(second.stderr, /chunk 1\/3/, 'the finished chunk is not redone');
+    assert.match(second.stderr, /chunk 2\/3.*\n.*chunk 3\/3/);
+    assert.equal(statSync(doneChunk).mtimeMs, before);
+
+    // The run folder is what `attnlab report` reads.
+    const run = readRun(dir);
+    assert.equal(run.documents.length, 25);
+    assert.deepEqual(run.documents.map((d) => d.index), Array.from({ length: 25 }, (_, i) => i));
+    assert.equal(run.model.architecture, 'flan');
+    assert.equal(run.examples.length, 20);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    assert.equal(summary.documents, 25);
+    assert.deepEqual(summary.run, { checkpoint: 'ckpt', split: 'test' });
+    assert.equal(readFileSync(join(dir, 'documents.csv'), 'utf8').trim().split('\n').length, 26);
+
+    // Same results as one uninterrupted run with other chunk boundaries. Batches then hold other
+    // documents, and float32 model arithmetic differs in the last bits, so numbers are compared to 1e-5.
+    const dir2 = mkdtempSync(join(tmpdir(), 'attnlab-test-cmd-'));
+    try {
+      await quietly(() => runTestCommand(['ckpt', '--out', dir2, '--chunk', '7', '--resamples', '20', '--seed', '5'], load));
+      assertNear(jsonLines(join(dir2, 'documents.jsonl')), jsonLines(join(dir, 'documents.jsonl')), 'documents');
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+
+    // Other settings in the same folder are refused, naming what differs.
+    await assert.rejects(() => quietly(() => runTestCommand([...args.slice(0, -1), '6'], load)), /seed differ/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('attnlab test: --max-docs takes a seeded random sample, not the first N', async () => {
+  const sample = selectDocuments(1000, 9, 50);
+  assert.equal(sample.length, 50);
+  assert.deepEqual(sample, selectDocuments(1000, 9, 50));
+  assert.notDeepEqual(sample, Array.from({ length: 50 }, (_, i) => i));
+  assert.ok(sample[49]! > 500, 'spread over the split');
+  assert.deepEqual(selectDocuments(5, 9, 50), [0, 1, 2, 3, 4]);
+
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-test-cmd-'));
+  try {
+    const { load } = fakeLoader(30);
+    await quietly(() => runTestCommand(['ckpt', '--out', dir, '--max-docs', '8', '--resamples', '10'], load));
+    const ids = readFileSync(join(dir, 'documents.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).docId);
+    assert.deepEqual(ids, selectDocuments(30, 1, 8));
+    assert.deepEqual(readdirSync(join(dir, 'states')).sort(), ['0000000-0000008.bin', 'head.json']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('attnlab test: bad options are user errors that say what was expected', async () => {
+  const { load, loads } = fakeLoader(3);
+  await assert.rejects(() => runTestCommand([], load), /expected one checkpoint, got 0/);
+  await assert.rejects(() => runTestCommand(['c', '--max-docs', '0'], load), /--max-docs must be an integer >= 1, got '0'/);
+  await assert.rejects(() => runTestCommand(['c', '--range', '5:2'], load), /--range must be A:B with A < B/);
+  await assert.rejects(() => runTestCommand(['c', '--bogus'], load), /Unknown option '--bogus'/);
+  assert.equal(loads(), 0, 'options are checked before the model is loaded');
+});
