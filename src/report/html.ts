@@ -69,8 +69,18 @@ function findingsSection(findings: readonly Finding[]): string {
       `<td class="num">${f.interval ? `${boundText(f.interval.lo)} – ${boundText(f.interval.hi)}` : '—'}</td>` +
       `<td class="num">${f.documents}</td><td>${escapeHtml(f.detail)}</td></tr>`,
   );
+  const verdicts: Finding['verdict'][] = ['holds', 'does not hold', 'inconclusive', 'too few documents'];
+  const tally = ids
+    .filter((id) => findings.some((f) => f.id === id))
+    .map((id) => {
+      const these = findings.filter((f) => f.id === id);
+      const counts = verdicts.map((v) => `<td class="num">${these.filter((f) => f.verdict === v).length}</td>`).join('');
+      return `<tr><th>${id}</th>${counts}<td class="num">${these.length}</td></tr>`;
+    });
   return `<h2 id="findings">Findings, checked on each model</h2>
 <ul>${claims.join('\n')}</ul>
+<table class="report-table" id="table-verdicts"><thead><tr><th>finding</th>${verdicts.map((v) => `<th>${v}</th>`).join('')}<th>models</th></tr></thead>
+<tbody>${tally.join('\n')}</tbody></table>
 <table class="report-table" id="table-findings"><thead><tr><th>finding</th><th>data set</th><th>model</th><th>verdict</th><th>estimate</th><th>95% CI</th><th>documents</th><th>numbers</th></tr></thead>
 <tbody>
 ${rows.join('\n')}

@@ -30,8 +30,11 @@ test('every figure is embedded once, with its caption', () => {
 });
 
 test('findings, Table 2, Table 3 and the per-document views are all there', () => {
-  const findingRows = html.split('<tbody>')[1]!.split('</tbody>')[0]!.match(/<tr /g)!.length;
-  assert.equal(findingRows, model.findings.length);
+  const tableBody = (id: string) => html.split(`id="${id}"`)[1]!.split('<tbody>')[1]!.split('</tbody>')[0]!;
+  assert.equal(tableBody('table-findings').match(/<tr /g)!.length, model.findings.length);
+  const f3 = model.findings.filter((f) => f.id === 'F3');
+  const tally = [f3.filter((f) => f.verdict === 'holds').length, f3.filter((f) => f.verdict === 'does not hold').length];
+  assert.ok(tableBody('table-verdicts').includes(`<tr><th>F3</th><td class="num">${tally[0]}</td><td class="num">${tally[1]}</td>`));
   for (const r of model.runs) assert.ok(html.includes(`<td class="num">${(100 * r.testAccuracy!).toFixed(1)}</td>`), `${r.dataset} ${r.model} accuracy`);
   assert.equal(html.match(/<table class="report-table flip">/g)!.length, model.datasets.length);
   assert.equal(html.match(/<article class="doc">/g)!.length, model.examples.length);
