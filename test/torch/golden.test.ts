@@ -1,7 +1,7 @@
 // Engine parity with PyTorch: a small FLAN-rnn and a small HAN-conv, written here directly on the engine's
 // ops and layers, given the weights and batch of fixtures made by PyTorch (fixtures/make_engine_fixtures.py,
-// from the independent reference/torch_models.py), must give PyTorch's logits, attention, loss and every
-// parameter gradient to 1e-5.
+// from the independent reference/torch_models.py), must give PyTorch's logits, attention, loss, every
+// parameter gradient, and the parameters after three clipped Adam steps, to 1e-5.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,6 +17,8 @@ interface Fixture {
   alpha: number[];
   loss: number;
   grads: Record<string, number[]>;
+  /** Parameters after 3 Adam steps (lr 0.01) with clipping at 0.5, from `weights`. */
+  after_adam: Record<string, number[]>;
 }
 
 const load = (name: string): Fixture => JSON.parse(readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -123,6 +125,19 @@ function check(model: Module, fx: Fixture, run: () => { logits: Tensor; alpha: T
     assert.ok(Math.abs(loss.item() - fx.loss) < 1e-5, `loss ${loss.item()} vs ${fx.loss}`);
     for (const [name, p] of model.namedParameters()) assertClose(p.grad!.toFloat32Array(), fx.grads[name]!, `grad ${name}`);
   });
+  // The optimizer and the clipping: three steps from the fixture's weights land where PyTorch's did.
+  const params = model.parameters();
+  const opt = new torch.Adam(params, { lr: 0.01 });
+  for (let i = 0; i < 3; i++) {
+    torch.scope(() => {
+      opt.zeroGrad();
+      torch.crossEntropy(run().logits, torch.tensor(Int32Array.from(fx.target))).backward();
+      torch.clipGradNorm(params, 0.5);
+      opt.step();
+    });
+  }
+  for (const [name, p] of model.namedParameters()) assertClose(p.toFloat32Array(), fx.after_adam[name]!, `after Adam: ${name}`);
+  opt.dispose();
   model.dispose();
 }
 
