@@ -80,7 +80,7 @@ function negativeFigure(m: ReportModel): Figure {
       encoding: {
         x: { field: 'from', type: 'quantitative', bin: { binned: true, step: NEGATIVE_BIN_WIDTH }, title: 'Δα', scale: { domain: [0, 1] } },
         x2: { field: 'to' },
-        y: { field: 'count', type: 'quantitative', title: 'documents with ΔJS < 0' },
+        y: { field: 'count', type: 'quantitative', title: 'documents with ΔJS < 0', axis: { tickMinStep: 1, format: 'd' } },
       },
     }),
   };
@@ -159,7 +159,7 @@ function boxFigure(m: ReportModel, measure: BoxMeasure, zeroVector: 'with' | 'wi
   const labelled = rows.map((b) => ({ ...b, rankingLabel: RANKING_LABELS[b.ranking] }));
   const sort = rankings.map((r) => RANKING_LABELS[r]);
   const x = { field: 'rankingLabel', type: 'nominal', sort, title: null, axis: { labels: false, ticks: false } };
-  const color = { field: 'rankingLabel', type: 'nominal', sort, title: 'ranking', scale: { scheme: 'tableau10' } };
+  const color = { field: 'rankingLabel', type: 'nominal', sort, title: 'ranking', scale: { scheme: 'tableau10' }, legend: { labelLimit: 240 } };
   const without = zeroVector === 'without';
   return {
     id: without ? `${t.id}-without-zero-vector` : t.id,
@@ -173,7 +173,11 @@ function boxFigure(m: ReportModel, measure: BoxMeasure, zeroVector: 'with' | 'wi
     spec: facet(m, labelled, {
       encoding: { x, color },
       layer: [
-        { mark: { type: 'rule' }, encoding: { y: { field: 'whiskerLo', type: 'quantitative', title: t.axis }, y2: { field: 'whiskerHi' } } },
+        // Every measure is a share of the document (or of its attention), so all panels use [0, 1].
+        {
+          mark: { type: 'rule' },
+          encoding: { y: { field: 'whiskerLo', type: 'quantitative', title: t.axis, scale: { domain: [0, 1] } }, y2: { field: 'whiskerHi' } },
+        },
         { mark: { type: 'bar', size: 12 }, encoding: { y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' } } },
         { mark: { type: 'tick', color: 'black', size: 12 }, encoding: { y: { field: 'median', type: 'quantitative' } } },
       ],
