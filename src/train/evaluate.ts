@@ -1,0 +1,37 @@
+// Accuracy of a model on labelled documents: eval mode, no gradients, batches in length order. The
+// model's train/eval flag is restored afterwards, also when a batch throws.
+import * as torch from '../torch/index.ts';
+import { makeBatch, type AttentionClassifier } from '../models/index.ts';
+import { sortedBatches } from './batching.ts';
+import type { LabeledDoc } from './data.ts';
+
+export interface Predictions {
+  /** argmax class per document, in the documents' order. */
+  predicted: Int32Array;
+  correct: number;
+  total: number;
+  accuracy: number;
+}
+
+export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64): Predictions {
+  const wasTraining = model.training;
+  model.eval();
+  const predicted = new Int32Array(docs.length);
+  try {
+    torch.noGrad(() => {
+      for (const idx of sortedBatches(docs, model.family, batchSize)) {
+        const am = torch.scope(() => model.forward(makeBatch(model.family, idx.map((i) => docs[i]!))).logits.argmax(1).toInt32Array());
+        idx.forEach((i, j) => (predicted[i] = am[j]!));
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  let correct = 0;
+  docs.forEach((d, i) => (correct += predicted[i] === d.label ? 1 : 0));
+  return { predicted, correct, total: docs.length, accuracy: docs.length ? correct / docs.length : NaN };
+}
+
+export function accuracy(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64): number {
+  return predict(model, docs, batchSize).accuracy;
+}

@@ -1,0 +1,69 @@
+// Presets: paper Appendix A.1 for yahoo, imdb, amazon and yelp, exactly; defaults for any other data.
+// Profiles:
+//   paper  the appendix's training procedure: at most 60 epochs, patience 5 (10 for noenc), every
+//          training document.
+//   quick  for the built-in corpora on a laptop's CPU: fewer epochs and a smaller patience; the
+//          learning rates and dropouts are the same as the paper profile's.
+import { splitArch, type Arch } from '../models/index.ts';
+import type { TrainConfig } from './config.ts';
+
+export const PROFILES = ['paper', 'quick'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+interface Row {
+  lr: number;
+  /** HAN: [pre-sentence-encoder, pre-document-encoder, classifier]. */
+  han: [number, number, number];
+  /** FLAN: [pre-document-encoder, classifier]. */
+  flan: [number, number];
+}
+
+/**
+ * Appendix A.1, transcribed. The appendix lists each data set's rnn and conv models together and its
+ * noenc models separately with the same numbers plus "Patience: 10", for every data set.
+ */
+export const PAPER: Record<'yahoo' | 'imdb' | 'amazon' | 'yelp', Row> = {
+  yahoo: { lr: 0.0004, han: [0.4445, 0.2202, 0.3749], flan: [0.4445, 0.4457] },
+  imdb: { lr: 0.0004, han: [0.4445, 0.2202, 0.2457], flan: [0.4445, 0.3457] },
+  amazon: { lr: 0.0002, han: [0.6, 0.2, 0.4], flan: [0.6, 0.4] },
+  yelp: { lr: 0.0001, han: [0.7, 0.1, 0.7], flan: [0.7, 0.7] },
+};
+
+/**
+ * Other data (the built-in corpora included): small data sets with short training runs, so Adam's usual
+ * rate and moderate dropout.
+ */
+export const DEFAULT_ROW: Row = { lr: 0.001, han: [0.3, 0.2, 0.3], flan: [0.3, 0.3] };
+
+/** The appendix's data set a name refers to ('yahoo_answers_csv' -> yahoo), or null for other data. */
+export function paperDataset(name: string): keyof typeof PAPER | null {
+  const n = name.toLowerCase().replace(/[^a-z]/g, '');
+  for (const k of Object.keys(PAPER) as (keyof typeof PAPER)[]) if (n.startsWith(k)) return k;
+  return null;
+}
+
+export function preset(dataset: string, arch: Arch, profile: Profile = 'paper'): TrainConfig {
+  const key = paperDataset(dataset);
+  const row = key ? PAPER[key] : DEFAULT_ROW;
+  const { family, encoder } = splitArch(arch);
+  const noenc = encoder === 'noenc';
+  const quick = profile === 'quick';
+  return {
+    arch,
+    lr: row.lr,
+    dropoutWord: family === 'han' ? row.han[0] : 0,
+    dropoutSentence: family === 'han' ? row.han[1] : 0,
+    dropoutEncoder: family === 'flan' ? row.flan[0] : 0,
+    dropoutClassifier: family === 'han' ? row.han[2] : row.flan[1],
+    patience: quick ? (noenc ? 5 : 3) : noenc ? 10 : 5,
+    maxEpochs: quick ? 20 : 60,
+    batchSize: 64,
+    clip: 10,
+    lrFactor: 0.5,
+    seed: 1,
+    emb: 200,
+    encoderSize: 50,
+    maxTrainDocs: 0,
+    logEvery: 20,
+  };
+}

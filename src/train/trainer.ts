@@ -1,0 +1,243 @@
+// The training loop of SPEC §1 / Appendix A.1: batches of similar-length documents, Adam, gradient-norm
+// clipping, dev accuracy after every epoch, the learning rate multiplied by lrFactor after an epoch without
+// a new best, early stopping after `patience` such epochs, the best-dev model kept.
+//
+// Repeatable and resumable: every epoch draws its batch order and dropout masks from generators seeded by
+// (seed, epoch), and a checkpoint is written after every epoch; so a run killed at any moment and started
+// again continues from its last completed epoch and ends with exactly the weights an uninterrupted run has.
+import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import * as torch from '../torch/index.ts';
+import { buildModel, makeBatch, splitArch } from '../models/index.ts';
+import { Rng } from '../util/rng.ts';
+import { bucketBatches } from './batching.ts';
+import {
+  CHECKPOINT,
+  TRAIN_LOG,
+  checkResumable,
+  loadCheckpoint,
+  saveBestModel,
+  saveCheckpoint,
+  updateBestMeta,
+  loadModel,
+  type ModelMeta,
+  type TrainState,
+} from './checkpoint.ts';
+import { modelConfigOf, type TrainConfig } from './config.ts';
+import { checkTrainingData, type LabeledDoc, type TrainingData } from './data.ts';
+import { accuracy } from './evaluate.ts';
+import { makeProgress, type Progress } from './progress.ts';
+
+export interface TrainOptions {
+  data: TrainingData;
+  config: TrainConfig;
+  /** Output folder: model.safetensors, model.json, checkpoint.safetensors, train.jsonl. */
+  outDir: string;
+  /** Recorded in model.json ('paper', 'quick', 'custom'). */
+  profile?: string;
+  /** Discard an existing checkpoint and start from scratch. */
+  fresh?: boolean;
+  progress?: Progress;
+}
+
+export interface TrainResult {
+  outDir: string;
+  /** Epochs completed (in this run and before it). */
+  epochs: number;
+  bestEpoch: number;
+  devAccuracy: number;
+  /** Test accuracy of the best-dev model (null when the data has no test split). */
+  testAccuracy: number | null;
+  stopped: 'patience' | 'max-epochs';
+  /** The completed epoch this run resumed after (0 for a fresh start). */
+  resumedFrom: number;
+  /** Steps this run took (0 when the folder already held a finished run). */
+  stepsThisRun: number;
+}
+
+/** A 32-bit seed for (seed, epoch, stream): independent streams per epoch make resuming exact. */
+export function epochSeed(seed: number, epoch: number, stream: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (const v of [epoch, stream]) {
+    h = Math.imul(h ^ v, 0x85ebca6b) >>> 0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+  }
+  return h;
+}
+
+const STREAM = { init: 0, batches: 1, dropout: 2, sample: 3 } as const;
+
+/** The training documents actually used: all, or a seeded sample of maxTrainDocs (in original order). */
+export function trainingSample(docs: readonly LabeledDoc[], cfg: TrainConfig): readonly LabeledDoc[] {
+  if (cfg.maxTrainDocs === 0 || docs.length <= cfg.maxTrainDocs) return docs;
+  const perm = new Rng(epochSeed(cfg.seed, 0, STREAM.sample)).permutation(docs.length);
+  const keep = Array.from(perm.subarray(0, cfg.maxTrainDocs)).sort((a, b) => a - b);
+  return keep.map((i) => docs[i]!);
+}
+
+export function train(opts: TrainOptions): TrainResult {
+  const { data, config: cfg, outDir } = opts;
+  checkTrainingData(data, cfg.emb);
+  mkdirSync(outDir, { recursive: true });
+  const progress = opts.progress ?? makeProgress({ logPath: join(outDir, TRAIN_LOG) });
+  const { family } = splitArch(cfg.arch);
+  const modelConfig = modelConfigOf(cfg, data.vocab.length, data.classes.length);
+  const baseMeta: ModelMeta = {
+    format: 'attnlab-model',
+    version: 1,
+    arch: cfg.arch,
+    model: modelConfig,
+    config: cfg,
+    profile: opts.profile ?? 'custom',
+    dataset: { name: data.name, hash: data.hash },
+    vocabulary: [...data.vocab],
+    labels: [...data.classes],
+    epoch: 0,
+    devAccuracy: 0,
+    testAccuracy: null,
+  };
+
+  torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
+  const model = buildModel(modelConfig);
+  if (data.vectors) model.embedding.setWeights(data.vectors);
+  const params = model.parameters();
+  const opt = new torch.Adam(params, { lr: cfg.lr });
+  let state: TrainState = { epoch: 0, step: 0, lr: cfg.lr, bestDev: -1, bestEpoch: 0, badEpochs: 0, stopped: null, history: [] };
+
+  try {
+    if (!opts.fresh) {
+      const ck = loadCheckpoint(outDir, [...model.namedParameters().keys()]);
+      if (ck) {
+        try {
+          checkResumable(join(outDir, CHECKPOINT), ck.meta, baseMeta);
+          model.loadStateDict(ck.weights, join(outDir, CHECKPOINT));
+          opt.loadState(ck.optimizer);
+        } finally {
+          for (const t of [...ck.weights.values(), ...ck.optimizer.values()]) t.dispose();
+        }
+        // maxEpochs / patience may have been raised since: a stopped run can go on.
+        state = { ...ck.state, stopped: null };
+        opt.lr = state.lr;
+        if (state.epoch >= cfg.maxEpochs || state.badEpochs >= cfg.patience) {
+          state.stopped = state.badEpochs >= cfg.patience ? 'patience' : 'max-epochs';
+        }
+      }
+    }
+    const resumedFrom = state.epoch;
+    const train = trainingSample(data.train, cfg);
+    const label = `${data.name} ${cfg.arch}`;
+    progress.log({ event: resumedFrom ? 'resume' : 'start', arch: cfg.arch, data: data.name, dataHash: data.hash, fromEpoch: resumedFrom, trainDocs: train.length, config: cfg });
+    if (resumedFrom > 0) progress.line(`${label}: resuming after epoch ${resumedFrom} (best dev ${(100 * state.bestDev).toFixed(1)}% at epoch ${state.bestEpoch})`);
+
+    let stepsThisRun = 0;
+    while (state.stopped === null) {
+      const epoch = state.epoch + 1;
+      const started = Date.now();
+      torch.manualSeed(epochSeed(cfg.seed, epoch, STREAM.dropout));
+      const batches = bucketBatches(train, family, cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, STREAM.batches)));
+      model.train();
+      let lossSum = 0;
+      let docsSeen = 0;
+      batches.forEach((idx, b) => {
+        const docs = idx.map((i) => train[i]!);
+        const loss = torch.scope(() => {
+          opt.zeroGrad();
+          const out = model.forward(makeBatch(family, docs));
+          const target = torch.tensor(Int32Array.from(docs, (d) => d.label));
+          const l = torch.crossEntropy(out.logits, target);
+          l.backward();
+          torch.clipGradNorm(params, cfg.clip);
+          opt.step();
+          return l.item();
+        });
+        if (!Number.isFinite(loss)) throw new Error(`${label}: the training loss became ${loss} at epoch ${epoch}, step ${b + 1}`);
+        state.step++;
+        stepsThisRun++;
+        lossSum += loss * docs.length;
+        docsSeen += docs.length;
+        const secs = (Date.now() - started) / 1000;
+        const rate = docsSeen / Math.max(secs, 1e-3);
+        progress.step({
+          label,
+          epoch,
+          maxEpochs: cfg.maxEpochs,
+          step: b + 1,
+          steps: batches.length,
+          loss: lossSum / docsSeen,
+          dev: state.history.length ? state.history[state.history.length - 1]!.devAccuracy : null,
+          docsPerSecond: rate,
+          etaSeconds: (train.length - docsSeen) / rate,
+        });
+        if ((b + 1) % cfg.logEvery === 0) progress.log({ event: 'step', epoch, step: b + 1, steps: batches.length, loss, lr: opt.lr });
+      });
+
+      const dev = accuracy(model, data.dev, cfg.batchSize);
+      const seconds = (Date.now() - started) / 1000;
+      const record = { epoch, trainLoss: lossSum / docsSeen, devAccuracy: dev, lr: opt.lr, seconds };
+      const improved = dev > state.bestDev;
+      state = {
+        ...state,
+        epoch,
+        history: [...state.history, record],
+        bestDev: improved ? dev : state.bestDev,
+        bestEpoch: improved ? epoch : state.bestEpoch,
+        badEpochs: improved ? 0 : state.badEpochs + 1,
+      };
+      if (!improved) opt.lr *= cfg.lrFactor;
+      state.lr = opt.lr;
+      if (state.badEpochs >= cfg.patience) state.stopped = 'patience';
+      else if (epoch >= cfg.maxEpochs) state.stopped = 'max-epochs';
+      // Best model first, then the checkpoint that records it: a kill in between re-runs this epoch,
+      // which reproduces the same best model.
+      if (improved) saveBestModel(outDir, model, { ...baseMeta, epoch, devAccuracy: dev });
+      saveCheckpoint(outDir, model, opt, { ...baseMeta, epoch, devAccuracy: dev }, state);
+      progress.log({ event: 'epoch', ...record, docsPerSecond: docsSeen / Math.max(seconds, 1e-3), best: improved, bestDev: state.bestDev, bestEpoch: state.bestEpoch });
+      progress.line(
+        `${label} epoch ${epoch}: loss ${record.trainLoss.toFixed(4)}, dev ${(100 * dev).toFixed(1)}%` +
+          (improved ? ' (best)' : `, lr -> ${opt.lr.toExponential(2)}`) +
+          `, ${formatRate(docsSeen, seconds)}`,
+      );
+    }
+
+    // The best-dev model's test accuracy goes into model.json, where attnlab eval's table reads it.
+    const best = loadModel(outDir);
+    let testAccuracy: number | null = best.meta.testAccuracy;
+    try {
+      if (testAccuracy === null && data.test.length > 0) {
+        testAccuracy = accuracy(best.model, data.test, cfg.batchSize);
+        updateBestMeta(outDir, { ...best.meta, testAccuracy });
+      }
+    } finally {
+      best.model.dispose();
+    }
+    progress.log({ event: 'end', stopped: state.stopped, epochs: state.epoch, bestEpoch: state.bestEpoch, devAccuracy: state.bestDev, testAccuracy });
+    progress.line(
+      `${label}: stopped (${state.stopped}) after epoch ${state.epoch}; best dev ${(100 * state.bestDev).toFixed(1)}% at epoch ${state.bestEpoch}` +
+        (testAccuracy === null ? '' : `, test ${(100 * testAccuracy).toFixed(1)}%`),
+    );
+    return {
+      outDir,
+      epochs: state.epoch,
+      bestEpoch: state.bestEpoch,
+      devAccuracy: state.bestDev,
+      testAccuracy,
+      stopped: state.stopped,
+      resumedFrom,
+      stepsThisRun,
+    };
+  } finally {
+    progress.close();
+    opt.dispose();
+    model.dispose();
+  }
+}
+
+function formatRate(docs: number, seconds: number): string {
+  return `${Math.round(docs / Math.max(seconds, 1e-3))} docs/s, ${seconds.toFixed(1)} s`;
+}
+
+/** true if outDir holds a checkpoint (a run that was started there, finished or not). */
+export function hasCheckpoint(outDir: string): boolean {
+  return existsSync(join(outDir, CHECKPOINT));
+}
