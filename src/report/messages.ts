@@ -5,7 +5,8 @@ export const msg = {
   runHasNoDocuments: (path: string) => `${path} has no documents`,
   badJson: (where: string, why: string) => `${where}: not valid JSON (${why})`,
   badField: (where: string, field: string, expected: string) => `${where}: ${field} must be ${expected}`,
-  noRunFolders: () => 'attnlab report: give at least one run folder (a folder with model.json and documents.jsonl)',
+  noRunFolders: () => 'report: give at least one run folder (a folder with model.json and documents.jsonl)',
   duplicateRun: (a: string, b: string, name: string) => `${a} and ${b} are both ${name}: give each data set × model once`,
+  badArguments: (why: string) => `report: ${why}`,
   wrote: (path: string) => `attnlab report: wrote ${path}`,
 } as const;

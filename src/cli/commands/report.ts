@@ -28,7 +28,7 @@ export const command: Command = {
         },
       });
     } catch (err) {
-      throw new UserError((err as Error).message);
+      throw new UserError(msg.badArguments((err as Error).message));
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -36,8 +36,8 @@ export const command: Command = {
       return 0;
     }
     const files = await writeReport(positionals, values.out, {
-      resamples: positiveInt('--resamples', values.resamples),
-      seed: positiveInt('--seed', values.seed),
+      resamples: intOption('--resamples', values.resamples, 1),
+      seed: intOption('--seed', values.seed, 0),
       png: !values['no-png'],
     });
     console.error(msg.wrote(files.html));
@@ -45,8 +45,8 @@ export const command: Command = {
   },
 };
 
-function positiveInt(name: string, v: string): number {
+function intOption(name: string, v: string, min: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(msg.badField('attnlab report', name, 'a positive integer'));
+  if (!Number.isInteger(n) || n < min) throw new UserError(msg.badField('report', name, `an integer ≥ ${min}`));
   return n;
 }

@@ -32,5 +32,11 @@ test('attnlab report without run folders says what it needs', () => {
 test('attnlab report refuses a bad --resamples', () => {
   const r = attnlab('report', fixtureFolders()[0]!, '--resamples', 'many');
   assert.equal(r.status, 1);
-  assert.equal(r.stderr.trim(), `attnlab: ${msg.badField('attnlab report', '--resamples', 'a positive integer')}`);
+  assert.equal(r.stderr.trim(), `attnlab: ${msg.badField('report', '--resamples', 'an integer ≥ 1')}`);
+});
+
+test('attnlab report names an unknown option', () => {
+  const r = attnlab('report', '--colour', 'red');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr.trim(), /^attnlab: report: Unknown option '--colour'/);
 });
