@@ -1,14 +1,19 @@
 // results -> report model -> figure specs -> HTML. One self-contained page: figures are SVG data URIs
 // (an <img> each, so the ids inside vega's SVGs cannot clash), styles inline, no script, no network.
+import { RANKING_NAMES } from '../erasure/types.ts';
+import type { RankingName } from '../erasure/types.ts';
 import { documentViewHtml } from './document-view.ts';
 import { escapeHtml } from './escape.ts';
 import { FINDINGS } from './findings.ts';
 import type { Bound, Finding, FindingId } from './findings.ts';
+import { RANKING_LABELS } from './figures.ts';
 import type { Figure } from './figures.ts';
 import type { FlipCell, ReportModel } from './report-model.ts';
 
 export interface RenderedFigure extends Figure {
   svg: string;
+  /** Was figures/<id>.png written beside the page? */
+  png: boolean;
 }
 
 const STYLE = `
@@ -97,7 +102,7 @@ function figureHtml(f: RenderedFigure): string {
   return `<figure class="figure" id="fig-${f.id}" data-figure="${f.id}">
 <h3>${escapeHtml(f.title)} <small>(${paper})</small></h3>
 <img src="${src}" alt="${escapeHtml(f.title)}">
-<figcaption>${escapeHtml(f.caption)} <a href="specs/${f.id}.vl.json">spec</a> · <a href="figures/${f.id}.png">PNG</a></figcaption>
+<figcaption>${escapeHtml(f.caption)} <a href="specs/${f.id}.vl.json">spec</a> · <a href="figures/${f.id}.svg">SVG</a>${f.png ? ` · <a href="figures/${f.id}.png">PNG</a>` : ''}</figcaption>
 </figure>`;
 }
 
@@ -127,7 +132,19 @@ function tablesSection(m: ReportModel): string {
 <tbody>${m.runs
     .map((r) => `<tr><td>${escapeHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td class="num">${r.documents}</td><td class="num">${r.documentsMultiItem}</td><td>${escapeHtml(r.folder)}</td></tr>`)
     .join('\n')}</tbody></table>`;
+  const medianRankings = RANKING_NAMES.filter((r) => m.boxes.some((b) => b.ranking === r && b.measure === 'fraction'));
+  const medianCell = (ds: string, model: string, r: RankingName): string => {
+    const pick = (zv: string) => m.boxes.find((b) => b.dataset === ds && b.model === model && b.ranking === r && b.measure === 'fraction' && b.zeroVector === zv);
+    const [w, wo] = [pick('with'), pick('without')];
+    return `<td class="num">${w ? w.median.toFixed(2) : '—'} / ${wo ? wo.median.toFixed(2) : '—'}</td>`;
+  };
+  const medians = `<table class="report-table" id="table-medians"><thead><tr><th>data set</th><th>model</th>${medianRankings.map((r) => `<th>${RANKING_LABELS[r]}</th>`).join('')}</tr></thead>
+<tbody>${m.runs
+    .map((r) => `<tr><td>${escapeHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td>${medianRankings.map((k) => medianCell(r.dataset, r.model, k)).join('')}</tr>`)
+    .join('\n')}</tbody></table>`;
   return `<h2 id="tables">Tables</h2>
+<h3>Median fraction of items erased before the first flip: with / without zero-vector flips</h3>
+${medians}
 <h3 id="table-2">Table 2: decision flips from erasing the top-attention item i* vs a random item r, ${escapeHtml(table2Model)} (percent of documents)</h3>
 ${table2}
 <h3>Table 3: test accuracy (%)</h3>

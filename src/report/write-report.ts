@@ -62,12 +62,13 @@ export async function writeReport(folders: readonly string[], outDir: string, op
     const svgPath = join(outDir, 'figures', `${fig.id}.svg`);
     writeFileAtomic(svgPath, svg);
     files.figures.push(svgPath);
-    if (opts.png ?? true) {
+    const png = opts.png ?? true;
+    if (png) {
       const pngPath = join(outDir, 'figures', `${fig.id}.png`);
       writeFileAtomic(pngPath, svgToPng(svg));
       files.figures.push(pngPath);
     }
-    rendered.push({ ...fig, svg });
+    rendered.push({ ...fig, svg, png });
   }
   writeFileAtomic(files.html, buildHtml(model, rendered));
   return files;

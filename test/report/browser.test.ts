@@ -47,7 +47,7 @@ test('the report renders in a browser: every figure, every table, no console err
     assert.deepEqual(figures.map((f) => f.id), expectedFigures);
     for (const f of figures) assert.ok(f.complete && f.width > 100 && f.height > 100, `figure ${f.id} did not render: ${JSON.stringify(f)}`);
 
-    for (const id of ['table-verdicts', 'table-findings', 'table-3', 'table-runs']) {
+    for (const id of ['table-verdicts', 'table-findings', 'table-medians', 'table-3', 'table-runs']) {
       const rows = await page.locator(`#${id} tbody tr`).count();
       assert.ok(rows > 0, `table ${id} has no rows`);
       assert.ok(await page.locator(`#${id}`).isVisible(), `table ${id} hidden`);

@@ -6,7 +6,11 @@ import { readRuns, reportModelOf } from '../../src/report/write-report.ts';
 import { fixtureFolders, GOLDEN_OPTIONS } from './golden.ts';
 
 const model = reportModelOf(readRuns(fixtureFolders()), GOLDEN_OPTIONS);
-const figures = buildFigures(model).map((f) => ({ ...f, svg: `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>${f.id}</text></svg>` }));
+const figures = buildFigures(model).map((f, i) => ({
+  ...f,
+  svg: `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>${f.id}</text></svg>`,
+  png: i > 0,
+}));
 const html = buildHtml(model, figures);
 
 test('document text is shown as text, never as markup', () => {
@@ -26,6 +30,7 @@ test('every figure is embedded once, with its caption', () => {
   for (const f of figures) {
     assert.equal(html.split(`data-figure="${f.id}"`).length - 1, 1, f.id);
     assert.ok(html.includes(Buffer.from(f.svg).toString('base64')), `${f.id} inline`);
+    assert.equal(html.includes(`href="figures/${f.id}.png"`), f.png, `${f.id}: a PNG link only when the PNG was written`);
   }
 });
 
@@ -37,6 +42,9 @@ test('findings, Table 2, Table 3 and the per-document views are all there', () =
   assert.ok(tableBody('table-verdicts').includes(`<tr><th>F3</th><td class="num">${tally[0]}</td><td class="num">${tally[1]}</td>`));
   for (const r of model.runs) assert.ok(html.includes(`<td class="num">${(100 * r.testAccuracy!).toFixed(1)}</td>`), `${r.dataset} ${r.model} accuracy`);
   assert.equal(html.match(/<table class="report-table flip">/g)!.length, model.datasets.length);
+  const hanRnnNews = model.boxes.filter((b) => b.dataset === 'news' && b.model === 'HAN-rnn' && b.ranking === 'attention' && b.measure === 'fraction');
+  const [w, wo] = ['with', 'without'].map((zv) => hanRnnNews.find((b) => b.zeroVector === zv)!.median.toFixed(2));
+  assert.ok(tableBody('table-medians').includes(`<tr><td>news</td><td>HAN-rnn</td><td class="num">${w} / ${wo}</td>`));
   assert.equal(html.match(/<article class="doc">/g)!.length, model.examples.length);
 });
 
