@@ -24,7 +24,10 @@ export class Embedding extends Module {
   constructor(readonly numEmbeddings: number, readonly dim: number, readonly paddingIdx = 0) {
     super();
     const w = torch.randn([numEmbeddings, dim]);
-    if (paddingIdx >= 0) torch.scope(() => w.select(0, paddingIdx).fill_(0));
+    // A block body: an expression body would return the view, and the scope would let it escape.
+    if (paddingIdx >= 0) torch.scope(() => {
+      w.select(0, paddingIdx).fill_(0);
+    });
     this.weight = this.param('weight', w);
   }
   /** ids (...) int64 -> (..., E) */

@@ -103,12 +103,31 @@ export interface LoadedCheckpoint {
   optimizer: Map<string, Tensor>;
 }
 
-/** The checkpoint in dir, or null if there is none. Tensors are the caller's to dispose. */
-export function loadCheckpoint(dir: string, paramNames: string[]): LoadedCheckpoint | null {
+/**
+ * The checkpoint in dir, or null if there is none; refused (checkResumable) unless it was made for `want`.
+ * Tensors are the caller's to dispose.
+ */
+export function loadCheckpoint(dir: string, paramNames: string[], want: ModelMeta): LoadedCheckpoint | null {
   const path = join(dir, CHECKPOINT);
   if (!existsSync(path)) return null;
   const { tensors, metadata } = loadSafetensors(path);
+  try {
+    return splitCheckpoint(path, tensors, metadata, paramNames, want);
+  } catch (err) {
+    for (const t of tensors.values()) t.dispose();
+    throw err;
+  }
+}
+
+function splitCheckpoint(
+  path: string,
+  tensors: Map<string, Tensor>,
+  metadata: Record<string, string>,
+  paramNames: string[],
+  want: ModelMeta,
+): LoadedCheckpoint {
   const { meta, state } = readMeta(path, metadata) as { meta: ModelMeta; state: TrainState };
+  checkResumable(path, meta, want);
   const weights = new Map<string, Tensor>();
   const optimizer = new Map<string, Tensor>();
   const index = new Map(paramNames.map((n, i) => [n, i]));

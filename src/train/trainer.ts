@@ -14,7 +14,6 @@ import { bucketBatches } from './batching.ts';
 import {
   CHECKPOINT,
   TRAIN_LOG,
-  checkResumable,
   loadCheckpoint,
   saveBestModel,
   saveCheckpoint,
@@ -107,10 +106,9 @@ export function train(opts: TrainOptions): TrainResult {
 
   try {
     if (!opts.fresh) {
-      const ck = loadCheckpoint(outDir, [...model.namedParameters().keys()]);
+      const ck = loadCheckpoint(outDir, [...model.namedParameters().keys()], baseMeta);
       if (ck) {
         try {
-          checkResumable(join(outDir, CHECKPOINT), ck.meta, baseMeta);
           model.loadStateDict(ck.weights, join(outDir, CHECKPOINT));
           opt.loadState(ck.optimizer);
         } finally {
