@@ -7,7 +7,7 @@ import type { DocumentResult, MultiWeightRecord, RankingName } from '../erasure/
 import type { RunInput } from './run-input.ts';
 import { modelName } from './run-input.ts';
 import { median } from '../erasure/statistics.ts';
-import { bootstrapInterval } from './stats.ts';
+import { bootstrapInterval, stratifiedBootstrapInterval } from './stats.ts';
 import type { Interval } from './stats.ts';
 
 export type FindingId = 'F1' | 'F2' | 'F3' | 'F4' | 'F5';
@@ -201,15 +201,9 @@ function f4(rnn: RunInput, conv: RunInput, o: FindingOptions): Finding {
   const base = { id: 'F4' as const, dataset: rnn.model.dataset, model: `${rnn.model.architecture.toUpperCase()}: conv vs rnn` };
   const documents = Math.min(a.length, b.length);
   if (documents < MIN_DOCUMENTS) return { ...base, documents, ...tooFew(documents) };
-  // Independent samples: resample each model's documents on its own (tagged so one bootstrap draws both).
-  const tagged = [...a.map((v) => ({ rnn: true, v })), ...b.map((v) => ({ rnn: false, v }))];
-  const diff = (s: readonly { rnn: boolean; v: number }[]): number => {
-    const x = s.filter((t) => t.rnn).map((t) => t.v);
-    const y = s.filter((t) => !t.rnn).map((t) => t.v);
-    return x.length && y.length ? median(x) - median(y) : NaN;
-  };
+  // Two models, independent documents: each model's documents are resampled on their own.
   const estimate = median(a) - median(b);
-  const interval = bootstrapInterval(tagged, diff, o.resamples, o.seed);
+  const interval = stratifiedBootstrapInterval([a, b], ([x, y]) => median(x!) - median(y!), o.resamples, o.seed);
   const verdict: Verdict = interval.lo > 0 ? 'holds' : interval.hi <= 0 ? 'does not hold' : 'inconclusive';
   return {
     ...base,

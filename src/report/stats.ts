@@ -52,12 +52,27 @@ export function bootstrapInterval<T>(
   resamples: number,
   seed: number,
 ): Interval {
+  return stratifiedBootstrapInterval([units], ([sample]) => stat(sample!), resamples, seed);
+}
+
+/**
+ * The same for independent samples (two models' documents): each group is resampled on its own, so every
+ * resample keeps the groups' sizes.
+ */
+export function stratifiedBootstrapInterval<T>(
+  groups: readonly (readonly T[])[],
+  stat: (samples: readonly (readonly T[])[]) => number,
+  resamples: number,
+  seed: number,
+): Interval {
   const rng = new Rng(seed);
   const values: number[] = [];
-  const sample: T[] = new Array(units.length);
+  const samples: T[][] = groups.map((g) => new Array(g.length));
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < units.length; i++) sample[i] = units[rng.int(units.length)]!;
-    const v = stat(sample);
+    groups.forEach((g, k) => {
+      for (let i = 0; i < g.length; i++) samples[k]![i] = g[rng.int(g.length)]!;
+    });
+    const v = stat(samples);
     if (!Number.isNaN(v)) values.push(v);
   }
   values.sort((a, b) => a - b);

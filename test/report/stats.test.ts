@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapInterval, boxStats, quantileSorted } from '../../src/report/stats.ts';
+import { bootstrapInterval, boxStats, quantileSorted, stratifiedBootstrapInterval } from '../../src/report/stats.ts';
 
 test('quantiles interpolate between order statistics (type 7, as numpy)', () => {
   const s = [1, 2, 3, 4];
@@ -29,4 +29,19 @@ test('the bootstrap interval is seeded and brackets the estimate', () => {
   assert.ok(a.lo > 0.05 && a.hi < 0.4, JSON.stringify(a));
   const constant = bootstrapInterval([2, 2, 2], mean, 100, 1);
   assert.deepEqual(constant, { lo: 2, hi: 2 });
+});
+
+test('the stratified bootstrap keeps each group at its own size', () => {
+  const sizes = new Set<string>();
+  stratifiedBootstrapInterval(
+    [[1, 2, 3], [10, 20]],
+    ([a, b]) => {
+      sizes.add(`${a!.length},${b!.length}`);
+      assert.ok(a!.every((v) => v < 10) && b!.every((v) => v >= 10), 'no value crosses groups');
+      return a!.length;
+    },
+    50,
+    2,
+  );
+  assert.deepEqual([...sizes], ['3,2']);
 });
