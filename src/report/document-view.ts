@@ -12,7 +12,7 @@ export function documentViewHtml(e: ExampleView): string {
   const maxAlpha = Math.max(...e.alpha, 1e-12);
   const minimal = new Set(e.minimalSet);
   const han = e.model.startsWith('HAN');
-  const className = (c: number): string => escapeHtml(e.classes?.[c] ?? String(c));
+  const className = (c: number): string => (c < 0 ? 'unknown' : escapeHtml(e.classes?.[c] ?? String(c)));
   const text = e.items
     .map((words, i) => {
       const shade = (e.alpha[i]! / maxAlpha).toFixed(3);

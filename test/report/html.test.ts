@@ -56,3 +56,9 @@ test('the per-document view marks the minimal set and stops each ranking at its 
   assert.equal(attentionRow.match(/class="chip/g)!.length, e.flips.attention!.erased);
   assert.equal(view.match(/class="item sentence minimal"/g)?.length ?? 0, e.minimalSet.length);
 });
+
+test('a document without a gold label says so, and class names come from the example', () => {
+  const e = { ...model.examples[0]!, label: -1, predicted: 1 };
+  const one = buildHtml({ ...model, examples: [e] }, figures);
+  assert.ok(one.includes('gold unknown, predicted positive,'));
+});
