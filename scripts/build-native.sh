@@ -17,7 +17,8 @@ if [ -n "${LIBTORCH:-}" ]; then
   [ -e "$T/lib/libc10_cuda.so" ] && LIBS="$LIBS -lc10_cuda"
   # The C++ ABI must match the one libtorch was built with.
   if [ -n "${LIBTORCH_CXX11_ABI:-}" ]; then ABI="$LIBTORCH_CXX11_ABI"
-  elif nm -DC "$T/lib/libc10.so" 2>/dev/null | grep -q '__cxx11::basic_string'; then ABI=1; else ABI=0; fi
+  # (grep without -q: with pipefail, -q's early exit would SIGPIPE nm and read as "no match")
+  elif nm -DC "$T/lib/libc10.so" 2>/dev/null | grep '__cxx11::basic_string' >/dev/null; then ABI=1; else ABI=0; fi
 else
   INC="-isystem /usr/include/torch/csrc/api/include"
   LIBS="-Wl,--no-as-needed -ltorch -ltorch_cpu -lc10"
