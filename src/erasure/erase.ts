@@ -42,13 +42,16 @@ export function keptLogits(num: Float64Array, mass: number, b: Float64Array, out
   return out;
 }
 
-/** The decision from the kept numerator and mass; `kept` = items kept (0 means the zero vector). */
-export function keptDecision(num: Float64Array, mass: number, kept: number, b: Float64Array): number {
+/**
+ * The decision from the kept numerator (num[offset .. offset + C)) and mass; `kept` = items kept (0 means
+ * the zero vector).
+ */
+export function keptDecision(num: Float64Array, mass: number, kept: number, b: Float64Array, offset = 0): number {
   if (kept === 0 || !(mass > 0)) return argmax(b);
   let best = 0;
-  let bestValue = num[0]! + mass * b[0]!;
+  let bestValue = num[offset]! + mass * b[0]!;
   for (let k = 1; k < b.length; k++) {
-    const v = num[k]! + mass * b[k]!;
+    const v = num[offset + k]! + mass * b[k]!;
     if (v > bestValue) {
       bestValue = v;
       best = k;
@@ -105,8 +108,11 @@ export interface FirstFlip {
  */
 export function firstFlip(doc: DocumentContext, order: ArrayLike<number>): FirstFlip {
   const { n, C, alpha, z, b, predicted } = doc;
-  const suffix = new Float64Array((n + 1) * C);
-  const suffixMass = new Float64Array(n + 1);
+  // The battery calls this about ten times per document: reuse one scratch buffer instead of allocating.
+  const suffix = scratch((n + 1) * C);
+  const suffixMass = scratchMass(n + 1);
+  suffix.fill(0, n * C, (n + 1) * C);
+  suffixMass[n] = 0;
   for (let t = n - 1; t >= 0; t--) {
     const i = order[t]!;
     const a = alpha[i]!;
@@ -116,8 +122,21 @@ export function firstFlip(doc: DocumentContext, order: ArrayLike<number>): First
   let massErased = 0;
   for (let k = 1; k <= n; k++) {
     massErased += alpha[order[k - 1]!]!;
-    const decision = keptDecision(suffix.subarray(k * C, k * C + C), suffixMass[k]!, n - k, b);
+    const decision = keptDecision(suffix, suffixMass[k]!, n - k, b, k * C);
     if (decision !== predicted) return { erased: k, zeroVector: k === n, massErased, flipsTo: decision };
   }
   return { erased: null, zeroVector: false, massErased: null, flipsTo: null };
+}
+
+let suffixBuffer = new Float64Array(4096);
+let massBuffer = new Float64Array(512);
+
+function scratch(size: number): Float64Array {
+  if (suffixBuffer.length < size) suffixBuffer = new Float64Array(Math.max(size, 2 * suffixBuffer.length));
+  return suffixBuffer;
+}
+
+function scratchMass(size: number): Float64Array {
+  if (massBuffer.length < size) massBuffer = new Float64Array(Math.max(size, 2 * massBuffer.length));
+  return massBuffer;
 }

@@ -1,7 +1,7 @@
 // The one model pass of the erasure tests (SPEC §3): run the model over the test documents and keep, per
 // document, the FINAL attention layer's weights and attended vectors and the logits; plus the classifier.
 import { makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
-import { noGrad, scope } from '../torch/index.ts';
+import { keep, noGrad, scope, type Tensor } from '../torch/index.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
 
 /** A test document as the erasure pass reads it. */
@@ -38,16 +38,19 @@ export function finalLayerStates(
 ): FinalLayerState[] {
   const wasTraining = model.training;
   model.eval();
+  // The classifier in double precision, so z_i = W h_i comes out of one batched product per batch.
+  const W = keep(noGrad(() => model.classifier.weight.to('float64'))); // (C, D)
   try {
     const out = new Array<FinalLayerState>(docs.length);
     const byLength = docs.map((_, i) => i).sort((i, j) => size(docs[i]!.doc) - size(docs[j]!.doc) || i - j);
     for (let start = 0; start < byLength.length; start += batchSize) {
       const idx = byLength.slice(start, start + batchSize);
-      const batchStates = noGrad(() => scope(() => statesOfBatch(model, idx.map((i) => docs[i]!))));
+      const batchStates = noGrad(() => scope(() => statesOfBatch(model, W, idx.map((i) => docs[i]!))));
       idx.forEach((i, j) => (out[i] = batchStates[j]!));
     }
     return out;
   } finally {
+    W.dispose();
     model.train(wasTraining);
   }
 }
@@ -58,8 +61,9 @@ function size(doc: TokenDoc): number {
   return n;
 }
 
-function statesOfBatch(model: AttentionClassifier, docs: TestDocument[]): FinalLayerState[] {
+function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument[]): FinalLayerState[] {
   const { logits, alpha, h, mask } = model.forward(makeBatch(model.family, docs.map((d) => d.doc)));
+  const zAll = h.to('float64').matmul(W.transpose(0, 1)).toFloat64Array(); // (B, T, D) @ (D, C) -> (B, T, C)
   const [B, T] = alpha.shape as [number, number];
   const D = h.size(2);
   const C = logits.size(1);
@@ -74,9 +78,11 @@ function statesOfBatch(model: AttentionClassifier, docs: TestDocument[]): FinalL
     const n = real.length;
     const stateAlpha = new Float64Array(n);
     const stateH = new Float32Array(n * D);
+    const z = new Float64Array(n * C);
     real.forEach((t, i) => {
       stateAlpha[i] = a[b * T + t]!;
       stateH.set(hv.subarray((b * T + t) * D, (b * T + t + 1) * D), i * D);
+      z.set(zAll.subarray((b * T + t) * C, (b * T + t + 1) * C), i * C);
     });
     const doc = docs[b]!;
     const items = doc.words ? itemsOf(model.family, doc) : undefined;
@@ -86,6 +92,7 @@ function statesOfBatch(model: AttentionClassifier, docs: TestDocument[]): FinalL
       alpha: stateAlpha,
       h: stateH,
       logits: x.slice(b * C, (b + 1) * C),
+      z,
       ...(items && items.length === n ? { items } : {}),
     });
   }

@@ -26,44 +26,37 @@ export function minimalFlipSet(doc: DocumentContext): MinimalFlipSet {
   const { n, C, alpha, z, b, predicted: m } = doc;
   if (C < 2) throw new RangeError('minimalFlipSet: a classifier needs at least 2 classes');
   const w = new Float64Array(n);
-  const idx = new Int32Array(n);
   let bestKept = 0; // largest kept set that flips, over all classes; 0 = none with an item kept
   let bestClass = -1;
-  let bestOrder: Int32Array | null = null;
-  let fallbackOrder: Int32Array | null = null; // for documents with no flip that keeps an item
-  let fallbackScore = -Infinity;
+  let strongestClass = -1; // largest sum of w over all items: the ranking's class when nothing flips
+  let strongestTotal = -Infinity;
   for (let k = 0; k < C; k++) {
     if (k === m) continue;
-    const bias = b[k]! - b[m]!;
+    let total = 0;
     for (let i = 0; i < n; i++) {
-      w[i] = alpha[i]! * (z[i * C + k]! - z[i * C + m]! + bias);
-      idx[i] = i;
+      w[i] = alpha[i]! * (z[i * C + k]! - z[i * C + m]! + b[k]! - b[m]!);
+      total += w[i]!;
     }
-    // Descending by w, ties to the lower index, so the kept prefix (and the ranking) is deterministic.
-    const sorted = Int32Array.from(idx).sort((i, j) => w[j]! - w[i]! || i - j);
+    if (total > strongestTotal) {
+      strongestTotal = total;
+      strongestClass = k;
+    }
+    // Prefix sums need only the sorted values (the order among ties does not change them), so a native
+    // numeric sort suffices here; the item order is built once, for the winning class.
+    w.sort();
     // The whole document (t = n) is the original decision; only proper subsets count.
     let sum = 0;
     let keptHere = 0;
     for (let t = 1; t < n; t++) {
-      sum += w[sorted[t - 1]!]!;
+      sum += w[n - t]!; // t-th largest
       if (sum > 0 || (sum === 0 && k < m)) keptHere = t;
     }
     if (keptHere > bestKept) {
       bestKept = keptHere;
       bestClass = k;
-      bestOrder = sorted;
-    }
-    // Without a kept-item flip, rank by the strongest competitor (largest total), so the "optimal"
-    // ranking still is a well-defined order.
-    let total = 0;
-    for (let i = 0; i < n; i++) total += w[i]!;
-    if (total > fallbackScore) {
-      fallbackScore = total;
-      fallbackOrder = sorted;
     }
   }
-  // Erase in ascending w: the reverse of the kept-first order.
-  const order = (bestOrder ?? fallbackOrder!).slice().reverse();
+  const order = erasureOrder(doc, bestClass >= 0 ? bestClass : strongestClass);
   if (n === 1) return { status: 'single_item', size: null, flipsTo: null, massErased: null, order };
   if (bestClass >= 0) {
     const size = n - bestKept;
@@ -83,6 +76,21 @@ export function minimalFlipSet(doc: DocumentContext): MinimalFlipSet {
     return { status: 'zero_vector', size: n, flipsTo: zeroDecision, massErased: mass, order };
   }
   return { status: 'never_flips', size: null, flipsTo: null, massErased: null, order };
+}
+
+/**
+ * Items in ascending order of w_ik (erase the least helpful to class k first), ties to the higher index
+ * first so that the kept set (read from the end) is the descending order with ties to the lower index.
+ */
+function erasureOrder(doc: DocumentContext, k: number): Int32Array {
+  const { n, C, alpha, z, b, predicted: m } = doc;
+  const w = new Float64Array(n);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    w[i] = alpha[i]! * (z[i * C + k]! - z[i * C + m]! + b[k]! - b[m]!);
+    order[i] = i;
+  }
+  return order.sort((i, j) => w[i]! - w[j]! || j - i);
 }
 
 // The battery and the "optimal" ranking both need the minimal set of a document; compute it once.

@@ -1,7 +1,8 @@
 // Final-layer states on disk: one pass of the model stores them, every later test reads them back, and
 // the encoder never runs again. Binary, since FLAN documents hold hundreds of d-dimensional vectors:
-//   "ATTNSTATES1\n", u32 LE header length, header JSON {d, C, docs: [{docId, label, n, items?}]},
-//   then per document: alpha f64[n], logits f64[C], h f32[n·d] (little-endian).
+//   "ATTNSTATES1\n", u32 LE header length, header JSON {d, C, z, docs: [{docId, label, n, items?}]},
+//   then per document: alpha f64[n], logits f64[C], h f32[n·d], and z f64[n·C] when the header's z is
+//   true (every document carries z = W h from the model pass). Little-endian.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
@@ -11,13 +12,16 @@ const MAGIC = 'ATTNSTATES1\n';
 interface Header {
   d: number;
   C: number;
+  z?: boolean;
   docs: { docId: string | number; label: number; n: number; items?: string[][] }[];
 }
 
 export function encodeStates(states: readonly FinalLayerState[], d: number, C: number): Buffer {
+  const withZ = states.length > 0 && states.every((s) => s.z !== undefined);
   const header: Header = {
     d,
     C,
+    z: withZ,
     docs: states.map((s) => ({ docId: s.docId, label: s.label, n: s.alpha.length, ...(s.items ? { items: s.items } : {}) })),
   };
   const head = Buffer.from(JSON.stringify(header));
@@ -27,6 +31,10 @@ export function encodeStates(states: readonly FinalLayerState[], d: number, C: n
       throw new RangeError(`encodeStates: document ${String(s.docId)} does not have n·d = ${s.alpha.length * d} h values and C = ${C} logits`);
     }
     parts.push(bytes(s.alpha), bytes(s.logits), bytes(s.h));
+    if (withZ) {
+      if (s.z!.length !== s.alpha.length * C) throw new RangeError(`encodeStates: document ${String(s.docId)} has ${s.z!.length} z values, expected n·C`);
+      parts.push(bytes(s.z!));
+    }
   }
   return Buffer.concat(parts);
 }
@@ -47,7 +55,7 @@ export function decodeStates(buf: Buffer, where: string): { states: FinalLayerSt
   const { d, C } = header;
   const states: FinalLayerState[] = [];
   for (const doc of header.docs) {
-    const need = doc.n * 8 + C * 8 + doc.n * d * 4;
+    const need = doc.n * 8 + C * 8 + doc.n * d * 4 + (header.z ? doc.n * C * 8 : 0);
     if (off + need > buf.length) throw bad(`truncated at document ${String(doc.docId)}`);
     // Copies (slice) so the typed arrays are aligned and independent of the file buffer.
     const alpha = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + doc.n * 8));
@@ -56,7 +64,13 @@ export function decodeStates(buf: Buffer, where: string): { states: FinalLayerSt
     off += C * 8;
     const h = new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + doc.n * d * 4));
     off += doc.n * d * 4;
-    states.push({ docId: doc.docId, label: doc.label, alpha, h, logits, ...(doc.items ? { items: doc.items } : {}) });
+    const state: FinalLayerState = { docId: doc.docId, label: doc.label, alpha, h, logits };
+    if (header.z) {
+      state.z = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + doc.n * C * 8));
+      off += doc.n * C * 8;
+    }
+    if (doc.items) state.items = doc.items;
+    states.push(state);
   }
   if (off !== buf.length) throw bad('trailing bytes');
   return { states, d, C };

@@ -60,26 +60,50 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  * Median of the pooled values with a 95% percentile-bootstrap interval. `groups` holds one array per
  * document (the random ranking pools its permutations, so a group can hold several values); documents
  * are resampled with replacement, `weight` says how much one value counts as a document.
+ *
+ * The values are sorted once; a resample is then a count per document, and its median is found by one
+ * pass over the sorted values weighted by their document's count: O(values) per resample, no sorting.
  */
 export function medianWithInterval(groups: number[][], rng: Rng, resamples: number, weight = 1): MedianWithInterval {
   const nonEmpty = groups.filter((g) => g.length > 0);
-  let total = 0;
-  for (const g of nonEmpty) total += g.length;
-  const documents = total * weight;
-  if (nonEmpty.length === 0) return { documents: 0, median: null, lo: null, hi: null };
-  const pooled = new Float64Array(total);
-  let off = 0;
-  for (const g of nonEmpty) for (const v of g) pooled[off++] = v;
-  const med = medianInPlace(pooled);
+  const G = nonEmpty.length;
+  if (G === 0) return { documents: 0, median: null, lo: null, hi: null };
+  const sizes = Int32Array.from(nonEmpty, (g) => g.length);
+  const T = sizes.reduce((a, v) => a + v, 0);
+  const pairs: [number, number][] = [];
+  nonEmpty.forEach((g, j) => g.forEach((v) => pairs.push([v, j])));
+  pairs.sort((a, b) => a[0] - b[0]);
+  const values = Float64Array.from(pairs, (p) => p[0]);
+  const group = Int32Array.from(pairs, (p) => p[1]);
+  const counts = new Int32Array(G).fill(1);
+  const median = weightedMedian(values, group, counts, T);
   const meds = new Float64Array(resamples);
-  const buf = new Float64Array(nonEmpty.length * Math.max(...nonEmpty.map((g) => g.length)));
   for (let r = 0; r < resamples; r++) {
-    let len = 0;
-    for (let d = 0; d < nonEmpty.length; d++) for (const v of nonEmpty[rng.int(nonEmpty.length)]!) buf[len++] = v;
-    meds[r] = medianInPlace(buf, len);
+    counts.fill(0);
+    let total = 0;
+    for (let d = 0; d < G; d++) {
+      const g = rng.int(G);
+      counts[g]!++;
+      total += sizes[g]!;
+    }
+    meds[r] = weightedMedian(values, group, counts, total);
   }
   meds.sort();
-  return { documents, median: med, lo: quantileSorted(meds, 0.025), hi: quantileSorted(meds, 0.975) };
+  return { documents: T * weight, median, lo: quantileSorted(meds, 0.025), hi: quantileSorted(meds, 0.975) };
+}
+
+/** Median of sorted `values` where value t occurs counts[group[t]] times, `total` occurrences in all. */
+function weightedMedian(values: Float64Array, group: Int32Array, counts: Int32Array, total: number): number {
+  const lowRank = (total - 1) >> 1; // 0-based ranks of the middle occurrence(s)
+  const highRank = total >> 1;
+  let seen = 0;
+  let low = NaN;
+  for (let t = 0; t < values.length; t++) {
+    seen += counts[group[t]!]!;
+    if (Number.isNaN(low) && seen > lowRank) low = values[t]!;
+    if (seen > highRank) return 0.5 * (low + values[t]!);
+  }
+  return low;
 }
 
 /** Two-sided exact binomial (sign) test of b against c with p = 1/2. */

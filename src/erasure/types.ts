@@ -26,6 +26,11 @@ export interface FinalLayerState {
   logits: Float64Array;
   /** Optional: the words of each item (a sentence's words for HAN, one word for FLAN), for examples. */
   items?: string[][];
+  /**
+   * Optional: z_i = W h_i, row-major n × C in double precision, when the model pass computed it (one
+   * batched product there is far cheaper than n × C dot products here); otherwise the battery computes it.
+   */
+  z?: Float64Array;
 }
 
 /** The classifier on top of the final attention layer, shared by every document of a run. */

@@ -2,7 +2,7 @@
 // model's logits through the classifier head (so they are the final layer), whatever the batching.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildContext } from '../../src/erasure/context.ts';
+import { buildContext, productWithHead } from '../../src/erasure/context.ts';
 import { classifierHead, finalLayerStates, type TestDocument } from '../../src/erasure/final-layer.ts';
 import { ARCHS, buildModel, itemCount } from '../../src/models/index.ts';
 import { manualSeed } from '../../src/torch/index.ts';
@@ -37,6 +37,10 @@ for (const arch of ARCHS) {
       const total = s.alpha.reduce((x, y) => x + y, 0);
       assert.ok(Math.abs(total - 1) < 1e-5, `alpha sums to ${total}`);
       buildContext(s, head); // throws if W (sum alpha h) + b differs from the stored logits
+      // z from the model pass's batched product = the battery's own W h_i.
+      const z = productWithHead(s.h, s.alpha.length, head);
+      assert.equal(s.z?.length, z.length);
+      z.forEach((v, j) => assert.ok(Math.abs(v - s.z![j]!) < 1e-9 * Math.max(1, Math.abs(v))));
     });
     // Batching (and dropout, which eval mode turns off) does not change the states.
     const one = finalLayerStates(model, docs, 1);
