@@ -71,6 +71,7 @@ function main(): void {
     t = performance.now();
     states = finalLayerStates(model, docs);
     modelSeconds = Math.min(modelSeconds, (performance.now() - t) / 1000);
+    if (process.env.BENCH_DEBUG) console.error(`model pass ${r}: ${((performance.now() - t) / 1000).toFixed(2)} s`);
   }
   const items = states.map((s) => s.alpha.length);
 

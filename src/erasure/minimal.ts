@@ -5,6 +5,7 @@
 // set that flips is found by one sort and a prefix sum per class: O(C n log n), no subset search.
 import { argmax } from './math.ts';
 import { decisionAfterErasing } from './erase.ts';
+import { orderByScoreDescending } from './rankings/order.ts';
 import type { DocumentContext, FlipStatus } from './types.ts';
 
 export interface MinimalFlipSet {
@@ -26,33 +27,55 @@ export function minimalFlipSet(doc: DocumentContext): MinimalFlipSet {
   const { n, C, alpha, z, b, predicted: m } = doc;
   if (C < 2) throw new RangeError('minimalFlipSet: a classifier needs at least 2 classes');
   const w = new Float64Array(n);
+  const magnitudes = new Float64Array(n);
   let bestKept = 0; // largest kept set that flips, over all classes; 0 = none with an item kept
   let bestClass = -1;
   let strongestClass = -1; // largest sum of w over all items: the ranking's class when nothing flips
   let strongestTotal = -Infinity;
   for (let k = 0; k < C; k++) {
     if (k === m) continue;
+    const tieWins = k < m; // a sum of exactly 0 is a tie, which k wins only from a lower index
+    let positive = 0; // sum of the positive w
+    let nonNegative = 0; // how many w >= 0
     let total = 0;
     for (let i = 0; i < n; i++) {
-      w[i] = alpha[i]! * (z[i * C + k]! - z[i * C + m]! + b[k]! - b[m]!);
-      total += w[i]!;
+      const v = alpha[i]! * (z[i * C + k]! - z[i * C + m]! + b[k]! - b[m]!);
+      w[i] = v;
+      total += v;
+      if (v >= 0) {
+        nonNegative++;
+        positive += v;
+      }
     }
     if (total > strongestTotal) {
       strongestTotal = total;
       strongestClass = k;
     }
-    // Prefix sums need only the sorted values (the order among ties does not change them), so a native
-    // numeric sort suffices here; the item order is built once, for the winning class.
-    w.sort();
-    // The whole document (t = n) is the original decision; only proper subsets count.
-    let sum = 0;
-    let keptHere = 0;
-    for (let t = 1; t < n; t++) {
-      sum += w[n - t]!; // t-th largest
-      if (sum > 0 || (sum === 0 && k < m)) keptHere = t;
+    // The best kept set of size t is the top t items by w, and those sums rise while w >= 0 and fall
+    // after. So keep every w >= 0 (if that already beats m), then add negative w of the smallest
+    // magnitude first while the sum stays > 0 (>= 0 on a tie k wins). Only negatives with magnitude
+    // below the positive sum can ever be added, so only those are sorted, and a class that cannot beat
+    // the best so far is not sorted at all.
+    if (nonNegative === 0 || !(positive > 0 || (positive === 0 && tieWins))) continue;
+    let candidates = 0;
+    for (let i = 0; i < n; i++) {
+      const v = -w[i]!;
+      if (v > 0 && (v < positive || (v === positive && tieWins))) magnitudes[candidates++] = v;
     }
-    if (keptHere > bestKept) {
-      bestKept = keptHere;
+    if (Math.min(n - 1, nonNegative + candidates) <= bestKept) continue;
+    const sorted = magnitudes.subarray(0, candidates).sort();
+    let sum = positive;
+    let added = 0;
+    while (added < candidates) {
+      const rest = sum - sorted[added]!;
+      if (!(rest > 0 || (rest === 0 && tieWins))) break;
+      sum = rest;
+      added++;
+    }
+    // The whole document (t = n) is the original decision; only proper subsets count.
+    const kept = Math.min(n - 1, nonNegative + added);
+    if (kept > bestKept) {
+      bestKept = kept;
       bestClass = k;
     }
   }
@@ -79,18 +102,14 @@ export function minimalFlipSet(doc: DocumentContext): MinimalFlipSet {
 }
 
 /**
- * Items in ascending order of w_ik (erase the least helpful to class k first), ties to the higher index
- * first so that the kept set (read from the end) is the descending order with ties to the lower index.
+ * Items in ascending order of w_ik (erase the least helpful to class k first): the reverse of the kept-first
+ * order (descending, ties to the lower index), so the kept set read from the end is that order's prefix.
  */
 function erasureOrder(doc: DocumentContext, k: number): Int32Array {
   const { n, C, alpha, z, b, predicted: m } = doc;
   const w = new Float64Array(n);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    w[i] = alpha[i]! * (z[i * C + k]! - z[i * C + m]! + b[k]! - b[m]!);
-    order[i] = i;
-  }
-  return order.sort((i, j) => w[i]! - w[j]! || j - i);
+  for (let i = 0; i < n; i++) w[i] = alpha[i]! * (z[i * C + k]! - z[i * C + m]! + b[k]! - b[m]!);
+  return orderByScoreDescending(w).reverse();
 }
 
 // The battery and the "optimal" ranking both need the minimal set of a document; compute it once.
