@@ -60,13 +60,22 @@ export function keptDecision(num: Float64Array, mass: number, kept: number, b: F
   return best;
 }
 
+/** Every single-item erasure of a document: what the leave-one-out ranking and the single-weight tests read. */
+export interface LeaveOneOut {
+  /** Logits after erasing item i alone, row-major n × C. */
+  logits: Float64Array;
+  /** The decision after erasing item i alone (n values). */
+  decisions: Int32Array;
+}
+
 /**
- * Logits after erasing each item alone, row-major n × C. Prefix and suffix sums (not total minus
- * one) so erasing an item that holds almost all of the mass does not cancel digits.
+ * Every single-item erasure in O(n C). Prefix and suffix sums (not total minus one) so erasing an item
+ * that holds almost all of the mass does not cancel digits.
  */
-export function leaveOneOutLogits(doc: DocumentContext): Float64Array {
+export function leaveOneOut(doc: DocumentContext): LeaveOneOut {
   const { n, C, alpha, z, b } = doc;
-  const out = new Float64Array(n * C);
+  const logits = new Float64Array(n * C);
+  const decisions = new Int32Array(n);
   // suffix[i] = sum_{j >= i} alpha_j z_j, suffixMass likewise.
   const suffix = new Float64Array((n + 1) * C);
   const suffixMass = new Float64Array(n + 1);
@@ -80,13 +89,27 @@ export function leaveOneOutLogits(doc: DocumentContext): Float64Array {
   const num = new Float64Array(C);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < C; k++) num[k] = prefix[k]! + suffix[(i + 1) * C + k]!;
-    const row = out.subarray(i * C, i * C + C);
-    keptLogits(num, prefixMass + suffixMass[i + 1]!, b, row);
+    const mass = prefixMass + suffixMass[i + 1]!;
+    const row = logits.subarray(i * C, i * C + C);
+    keptLogits(num, mass, b, row);
+    decisions[i] = keptDecision(num, mass, n - 1, b);
     const a = alpha[i]!;
     prefixMass += a;
     for (let k = 0; k < C; k++) prefix[k] += a * z[i * C + k]!;
   }
-  return out;
+  return { logits, decisions };
+}
+
+// The leave-one-out ranking and the three single-weight tests read the same erasures: compute them once.
+const leaveOneOutCache = new WeakMap<DocumentContext, LeaveOneOut>();
+
+export function leaveOneOutOf(doc: DocumentContext): LeaveOneOut {
+  let found = leaveOneOutCache.get(doc);
+  if (!found) {
+    found = leaveOneOut(doc);
+    leaveOneOutCache.set(doc, found);
+  }
+  return found;
 }
 
 /** Where sequential erasure in `order` first changes the decision (SPEC §6). */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildContext } from '../../src/erasure/context.ts';
-import { firstFlip, leaveOneOutLogits, logitsAfterErasing } from '../../src/erasure/erase.ts';
+import { firstFlip, leaveOneOut, logitsAfterErasing } from '../../src/erasure/erase.ts';
 import { attentionGradient } from '../../src/erasure/rankings/index.ts';
 import { autogradAttentionGradient, slowLogitsAfterErasing } from '../../src/erasure/slow-path.ts';
 import { argmax } from '../../src/erasure/math.ts';
@@ -34,10 +34,12 @@ test('fast path = engine re-run of the classifier, to 1e-6, for random sets, sin
       assertClose(logitsAfterErasing(doc, erased), slowLogitsAfterErasing(state, head, erased), `case ${c} set ${t}`);
     }
     // Each item alone.
-    const loo = leaveOneOutLogits(doc);
+    const { logits: loo, decisions } = leaveOneOut(doc);
     for (let i = 0; i < n; i++) {
       const erased = Array.from({ length: n }, (_, j) => j === i);
-      assertClose(loo.subarray(i * C, i * C + C), slowLogitsAfterErasing(state, head, erased), `case ${c} item ${i}`);
+      const slow = slowLogitsAfterErasing(state, head, erased);
+      assertClose(loo.subarray(i * C, i * C + C), slow, `case ${c} item ${i}`);
+      assert.equal(decisions[i], argmax(slow), `case ${c} item ${i} decision`);
     }
     // Sequential erasure in a random order flips where the re-run classifier first changes its argmax.
     const order = rng.permutation(n);

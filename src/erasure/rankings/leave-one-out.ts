@@ -1,4 +1,4 @@
-import { leaveOneOutLogits } from '../erase.ts';
+import { leaveOneOutOf } from '../erase.ts';
 import { jsDivergence, softmax } from '../math.ts';
 import type { DocumentContext, Ranking } from '../types.ts';
 import { orderByScoreDescending } from './order.ts';
@@ -6,7 +6,7 @@ import { orderByScoreDescending } from './order.ts';
 /** JS(p, q_{i}) for erasing each item alone (n values, nats). */
 export function leaveOneOutDivergence(doc: DocumentContext): Float64Array {
   const { n, C, p } = doc;
-  const rows = leaveOneOutLogits(doc);
+  const rows = leaveOneOutOf(doc).logits;
   const js = new Float64Array(n);
   const q = new Float64Array(C);
   for (let i = 0; i < n; i++) js[i] = jsDivergence(p, softmax(rows.subarray(i * C, i * C + C), q));
