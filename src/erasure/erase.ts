@@ -4,6 +4,7 @@
 // A_K × (logit'_k − logit'_m) = num_k − num_m + A_K (b_k − b_m), so argmax_k (num_k + A_K b_k) is the
 // new decision — the same quantity SPEC §6b's minimal flip set sums, so both agree exactly on ties.
 import { argmax } from './math.ts';
+import { oncePerDocument } from './per-document.ts';
 import type { DocumentContext } from './types.ts';
 
 /** Logits after erasing the items with erased[i] true (the general, any-set erasure). */
@@ -100,17 +101,8 @@ export function leaveOneOut(doc: DocumentContext): LeaveOneOut {
   return { logits, decisions };
 }
 
-// The leave-one-out ranking and the three single-weight tests read the same erasures: compute them once.
-const leaveOneOutCache = new WeakMap<DocumentContext, LeaveOneOut>();
-
-export function leaveOneOutOf(doc: DocumentContext): LeaveOneOut {
-  let found = leaveOneOutCache.get(doc);
-  if (!found) {
-    found = leaveOneOut(doc);
-    leaveOneOutCache.set(doc, found);
-  }
-  return found;
-}
+/** leaveOneOut, computed once per document: the leave-one-out ranking and the single-weight tests share it. */
+export const leaveOneOutOf = oncePerDocument(leaveOneOut);
 
 /** Where sequential erasure in `order` first changes the decision (SPEC §6). */
 export interface FirstFlip {

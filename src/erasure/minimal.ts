@@ -5,6 +5,7 @@
 // set that flips is found by one sort and a prefix sum per class: O(C n log n), no subset search.
 import { argmax } from './math.ts';
 import { decisionAfterErasing } from './erase.ts';
+import { oncePerDocument } from './per-document.ts';
 import { orderByScoreDescending } from './rankings/order.ts';
 import type { DocumentContext, FlipStatus } from './types.ts';
 
@@ -112,14 +113,5 @@ function erasureOrder(doc: DocumentContext, k: number): Int32Array {
   return orderByScoreDescending(w).reverse();
 }
 
-// The battery and the "optimal" ranking both need the minimal set of a document; compute it once.
-const cache = new WeakMap<DocumentContext, MinimalFlipSet>();
-
-export function minimalFlipSetOf(doc: DocumentContext): MinimalFlipSet {
-  let found = cache.get(doc);
-  if (!found) {
-    found = minimalFlipSet(doc);
-    cache.set(doc, found);
-  }
-  return found;
-}
+/** minimalFlipSet, computed once per document: the battery and the "optimal" ranking share it. */
+export const minimalFlipSetOf = oncePerDocument(minimalFlipSet);

@@ -246,25 +246,35 @@ export interface SingleWeightSummary {
   medianDeltaJs: MedianWithInterval;
 }
 
-/** Per-ranking multi-weight numbers; exclusions are per ranking (SPEC §8). */
-export interface MultiWeightSummary {
-  ranking: RankingName;
-  /** Documents considered (all documents of the run). */
-  documents: number;
-  /** Documents excluded because n = 1. */
-  singleItem: number;
-  /** Documents (pooled weight for random: permutations / 5) that never flip under this ranking. */
-  neverFlips: number;
-  /** Documents (pooled weight) that flip with an item kept. */
+/** A median reported twice (SPEC §8): counting the documents that flip only at the zero vector, and not. */
+export interface MedianWithAndWithoutZeroVector {
+  withZeroVector: MedianWithInterval;
+  withoutZeroVector: MedianWithInterval;
+}
+
+/** Documents by how their erasure ended (FlipStatus). */
+export interface FlipStatusCounts {
+  /** Documents (pooled weight for random: permutations / 5) that flip with an item kept. */
   flipped: number;
   /** Documents (pooled weight) that flip only at the zero vector. */
   zeroVector: number;
+  /** Documents (pooled weight) that never flip: excluded from the medians. */
+  neverFlips: number;
+  /** Documents excluded because n = 1. */
+  singleItem: number;
+}
+
+/** Per-ranking multi-weight numbers; exclusions are per ranking (SPEC §8). */
+export interface MultiWeightSummary extends FlipStatusCounts {
+  ranking: RankingName;
+  /** Documents considered (all documents of the run). */
+  documents: number;
   /** Median fraction erased, with the zero-vector documents (fraction 1.0) and without them. */
-  fraction: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  fraction: MedianWithAndWithoutZeroVector;
   /** Median attention mass erased, with and without zero-vector documents (Figure 11). */
-  massErased: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  massErased: MedianWithAndWithoutZeroVector;
   /** Median count of items erased, with and without zero-vector documents. */
-  erased: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  erased: MedianWithAndWithoutZeroVector;
   /** Median extra erasures over the exact minimal set (documents where both count). */
   medianExtraOverMinimal: MedianWithInterval;
 }
@@ -291,14 +301,10 @@ export interface RankingComparison {
   signTestP: number;
 }
 
-export interface MinimalSummary {
+export interface MinimalSummary extends FlipStatusCounts {
   documents: number;
-  singleItem: number;
-  neverFlips: number;
-  flipped: number;
-  zeroVector: number;
-  fraction: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
-  size: { withZeroVector: MedianWithInterval; withoutZeroVector: MedianWithInterval };
+  fraction: MedianWithAndWithoutZeroVector;
+  size: MedianWithAndWithoutZeroVector;
 }
 
 export interface BatterySummary {
