@@ -32,6 +32,13 @@ export const WORD2VEC_DEFAULTS: Required<Word2VecOptions> = {
   dim: 200, window: 5, negative: 5, epochs: 30, alpha: 0.025, minAlpha: 0.0001, sample: 1e-3, sg: false, threads: 0, seed: 1,
 };
 
+/** Defaults filled in; an option given as undefined (an absent CLI flag) keeps its default. */
+export function word2vecSettings(opts: Word2VecOptions): Required<Word2VecOptions> {
+  const o = { ...WORD2VEC_DEFAULTS };
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && k in o) (o as Record<string, unknown>)[k] = v;
+  return o;
+}
+
 export interface TrainStats {
   /** Words processed (all epochs, before subsampling). */
   words: number;
@@ -50,7 +57,7 @@ async function addon(): Promise<Word2VecAddon> {
 
 /** Raw word2vec over a token stream (ids below 2, i.e. padding and UNK, are skipped): syn0, not normalised. */
 export async function trainWord2VecRaw(tokens: Int32Array, sentOffsets: Int32Array, vocabSize: number, opts: Word2VecOptions = {}): Promise<{ values: Float32Array; stats: TrainStats }> {
-  const o = { ...WORD2VEC_DEFAULTS, ...opts };
+  const o = word2vecSettings(opts);
   const threads = o.threads > 0 ? o.threads : availableParallelism();
   const values = new Float32Array(vocabSize * o.dim);
   const stats = await (await addon()).word2vecTrain(tokens, sentOffsets, vocabSize, values, { ...o, threads, ignoreBelow: UNK_ID + 1 });
@@ -72,7 +79,7 @@ export function trainDevCorpus(ds: Dataset): { tokens: Int32Array; sentOffsets: 
 }
 
 export async function word2vecVectors(ds: Dataset, opts: Word2VecOptions = {}): Promise<WordVectors & { stats: TrainStats }> {
-  const o = { ...WORD2VEC_DEFAULTS, ...opts };
+  const o = word2vecSettings(opts);
   const { tokens, sentOffsets } = trainDevCorpus(ds);
   const { values, stats } = await trainWord2VecRaw(tokens, sentOffsets, ds.vocab.length, o);
   normaliseRows(values, o.dim);

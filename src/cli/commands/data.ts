@@ -139,8 +139,23 @@ export const command: Command = {
         console.log(values.json ? JSON.stringify(rows, null, 2) : formatStatsTable(rows));
         return 0;
       }
-      case 'vectors':
-        throw new UserError('attnlab data vectors: not yet');
+      case 'vectors': {
+        if (sources.length !== 1) throw new UserError('attnlab data vectors: one data set at a time');
+        const { dir } = await prepareDataset(sources[0]!, opts);
+        const { loadVectors } = await import('../../data/vectors.ts');
+        const v = await loadVectors(openPrepared(dir), {
+          kind: values.glove ? 'glove' : 'word2vec',
+          dim: intOption(values, 'dim', 1),
+          epochs: intOption(values, 'epochs', 1),
+          threads: intOption(values, 'threads', 1),
+          sg: !!values.sg,
+          seed: intOption(values, 'seed', 0),
+          log: (line) => console.error(line),
+        });
+        console.error(`${v.source}: ${v.values.length / v.dim} rows x ${v.dim}, ${v.missing} without a vector (small random)`);
+        console.log(v.file);
+        return 0;
+      }
       default:
         throw new UserError(`attnlab data: unknown subcommand "${sub}" (expected prepare, stats or vectors)\n\n${HELP}`);
     }
