@@ -10,8 +10,11 @@ export interface TestDocument {
   /** Gold class index (-1 if unknown). */
   label: number;
   doc: TokenDoc;
-  /** Optional words of each sentence (same shape as doc.sentences), kept for the per-document examples. */
-  words?: string[][];
+  /**
+   * Optional: the words of each sentence (same shape as doc.sentences), for the per-document examples.
+   * A function, so only the few documents shown as examples pay for their words.
+   */
+  words?: () => string[][];
 }
 
 /** Documents per forward pass. */
@@ -85,7 +88,7 @@ function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument
       z.set(zAll.subarray((b * T + t) * C, (b * T + t + 1) * C), i * C);
     });
     const doc = docs[b]!;
-    const items = doc.words ? itemsOf(model.family, doc) : undefined;
+    const items = doc.words ? itemsOf(model.family, doc.doc, doc.words()) : undefined;
     states.push({
       docId: doc.docId,
       label: doc.label,
@@ -100,9 +103,8 @@ function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument
 }
 
 /** Words per final-layer item: each word for FLAN; each non-empty sentence's words for HAN. */
-function itemsOf(family: AttentionClassifier['family'], doc: TestDocument): string[][] {
-  const words = doc.words!;
+function itemsOf(family: AttentionClassifier['family'], doc: TokenDoc, words: string[][]): string[][] {
   if (family === 'flan') return words.flat().map((w) => [w]);
-  const kept = new Set(realSentences(doc.doc));
-  return words.filter((_, j) => kept.has(doc.doc.sentences[j]!));
+  const kept = new Set(realSentences(doc));
+  return words.filter((_, j) => kept.has(doc.sentences[j]!));
 }

@@ -76,7 +76,9 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   const log = opts.log ?? (() => {});
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const selected = selectDocuments(source.documents.length, opts.seed, opts.maxDocs);
-  const docs = selected.map((i) => source.documents[i]!);
+  const examples = opts.examples ?? DEFAULT_EXAMPLES;
+  // Only the documents shown as examples keep their words (the states file stores them).
+  const docs = selected.map((i, j) => (j < examples ? source.documents[i]! : { ...source.documents[i]!, words: undefined }));
   if (docs.length === 0) throw new UserError(`${String(opts.run.checkpoint ?? 'the checkpoint')}: the split has no documents`);
   checkManifest(opts, chunkSize, docs);
 
@@ -127,7 +129,7 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   outputs.model = join(opts.outDir, 'model.json');
   writeJsonAtomic(outputs.model, { ...source.info, testAccuracy: summary.accuracy, documents: documents.length, ...opts.run });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
-  writeFileAtomic(outputs.examples, examplesJsonl(opts, chunks, head, opts.examples ?? DEFAULT_EXAMPLES));
+  writeFileAtomic(outputs.examples, examplesJsonl(opts, chunks, head, examples));
   result.outputs = outputs;
   return result;
 }

@@ -15,7 +15,7 @@ function randomDocs(rng: Rng, count: number): TestDocument[] {
     );
     if (sentences.every((s) => s.length === 0)) sentences[0] = Int32Array.of(1 + rng.int(29));
     const words = sentences.map((s) => Array.from(s, (id) => `w${id}`));
-    return { docId: `d${i}`, label: rng.int(3), doc: { sentences }, words };
+    return { docId: `d${i}`, label: rng.int(3), doc: { sentences }, words: () => words };
   });
 }
 

@@ -1,4 +1,4 @@
-// attnlab test <checkpoint> [--split test] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
+// attnlab test <checkpoint> [--split test] [--data SOURCE] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
 // Runs the erasure battery (SPEC §3-8) on a trained model: one model pass stores the final-layer states,
 // then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
 import { parseArgs } from 'node:util';
@@ -8,12 +8,15 @@ import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test
 
 const HELP = `usage: attnlab test <checkpoint> [options]
 
+<checkpoint> is an attnlab train output folder (model.json + model.safetensors).
+
 Erasure tests of Serrano & Smith (2019) on a trained model: single-weight and multi-weight tests for
 every ranking, and the exact minimal flip set. Writes into --out: documents.jsonl, documents.csv,
 summary.json, model.json, examples.jsonl (see README "Erasure outputs").
 
 options:
-  --split NAME      data split to test on (default: test)
+  --split NAME      data split to test on: train, dev or test (default: test)
+  --data SOURCE     the data set the model was trained on (default: the name in the checkpoint's model.json)
   --max-docs N      a seeded random sample of N documents (default: all)
   --seed N          seed of every random choice (default: 1)
   --out DIR         run folder (default: runs/test-<checkpoint name>)
@@ -24,31 +27,43 @@ options:
 
 A stopped run resumes: run the same command again; finished chunks are not redone.`;
 
+export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined) => Promise<TestSource>;
+
+const SPLITS = ['train', 'dev', 'test'] as const;
+
 /**
- * Where the checkpoint loader lives (the models/train side owns checkpoints). Resolved at run time so
- * this command builds before that module exists; it must export
- *   loadTestSource(checkpoint: string, split: string): Promise<TestSource>
+ * A training output folder (attnlab train: model.json + model.safetensors) and the prepared data set it was
+ * trained on: by default the data set named in model.json (a built-in name), or --data.
  */
-const LOADER_MODULE = '../../models/checkpoint.ts';
-
-export type LoadTestSource = (checkpoint: string, split: string) => Promise<TestSource>;
-
-async function defaultLoader(checkpoint: string, split: string): Promise<TestSource> {
-  let mod: { loadTestSource?: LoadTestSource };
-  try {
-    mod = (await import(LOADER_MODULE)) as typeof mod;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new UserError(`attnlab test: this build cannot load checkpoints yet (src/models/checkpoint.ts is missing)`);
-    }
-    throw err;
+async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
+  if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
+  const { loadModel } = await import('../../train/checkpoint.ts');
+  const { loadDataset } = await import('../../data/dataset.ts');
+  const { model, meta } = loadModel(checkpoint);
+  const ds = await loadDataset(data ?? meta.dataset.name, { log: (line: string) => console.error(line) });
+  if (ds.meta.key !== meta.dataset.hash) {
+    throw new UserError(
+      `attnlab test: ${checkpoint} was trained on data '${meta.dataset.name}' (${meta.dataset.hash}), ` +
+        `but ${data ?? meta.dataset.name} prepares to ${ds.meta.key}; pass the data the model was trained on with --data`,
+    );
   }
-  if (typeof mod.loadTestSource !== 'function') throw new UserError(`attnlab test: src/models/checkpoint.ts has no loadTestSource`);
-  return mod.loadTestSource(checkpoint, split);
+  const sp = ds.split(split as (typeof SPLITS)[number]);
+  const [architecture, encoder] = meta.arch.split('-') as [TestSource['info']['architecture'], TestSource['info']['encoder']];
+  return {
+    info: { dataset: meta.dataset.name, architecture, encoder },
+    classes: meta.labels,
+    model,
+    documents: Array.from({ length: sp.size }, (_, i) => ({
+      docId: i,
+      label: sp.labels[i]!,
+      doc: { sentences: ds.docSentences(sp, i) },
+      words: () => ds.docText(sp, i),
+    })),
+  };
 }
 
 /** The command with its loader injectable (tests pass a fake model). */
-export async function runTestCommand(args: string[], load: LoadTestSource = defaultLoader): Promise<number> {
+export async function runTestCommand(args: string[], load: LoadTestSource = loadTrainOutput): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -56,6 +71,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = defa
       allowPositionals: true,
       options: {
         split: { type: 'string', default: 'test' },
+        data: { type: 'string' },
         'max-docs': { type: 'string' },
         seed: { type: 'string', default: '1' },
         out: { type: 'string' },
@@ -90,7 +106,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = defa
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
   };
-  const result = runTest(await load(checkpoint, values.split), options);
+  const result = runTest(await load(checkpoint, values.split, values.data), options);
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);

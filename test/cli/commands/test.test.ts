@@ -20,7 +20,7 @@ function fakeLoader(count: number): { load: LoadTestSource; loads: () => number 
   const rng = new Rng(4);
   const documents: TestDocument[] = Array.from({ length: count }, (_, i) => {
     const sentences = [Int32Array.from({ length: 1 + rng.int(12) }, () => 1 + rng.int(39))];
-    return { docId: i, label: rng.int(3), doc: { sentences }, words: [Array.from(sentences[0]!, (id) => `w${id}`)] };
+    return { docId: i, label: rng.int(3), doc: { sentences }, words: () => [Array.from(sentences[0]!, (id) => `w${id}`)] };
   });
   const source: TestSource = { info: { dataset: 'toy', architecture: 'flan', encoder: 'conv' }, classes: ['a', 'b', 'c'], model, documents };
   return {
@@ -132,4 +132,52 @@ test('attnlab test: bad options are user errors that say what was expected', asy
   await assert.rejects(() => runTestCommand(['c', '--range', '5:2'], load), /--range must be A:B with A < B/);
   await assert.rejects(() => runTestCommand(['c', '--bogus'], load), /Unknown option '--bogus'/);
   assert.equal(loads(), 0, 'options are checked before the model is loaded');
+});
+
+test('attnlab test on a train output folder: loads model.json + weights and the prepared data, refuses other data', async () => {
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const { loadDataset } = await import('../../../src/data/dataset.ts');
+  const { saveBestModel } = await import('../../../src/train/checkpoint.ts');
+  const { preset } = await import('../../../src/train/presets.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-test-cmd-'));
+  const cacheBefore = process.env.ATTNLAB_CACHE;
+  process.env.ATTNLAB_CACHE = join(dir, 'cache');
+  try {
+    const data = join(dir, 'toy');
+    mkdirSync(data);
+    const rng = new Rng(5);
+    const words = ['good', 'bad', 'fine', 'awful', 'movie', 'plot', 'the', 'a', 'very', 'not'];
+    const row = (): string => `${rng.int(2) ? 'pos' : 'neg'}\t${Array.from({ length: 4 + rng.int(8) }, () => words[rng.int(words.length)]).join(' ')} .`;
+    writeFileSync(join(data, 'train.tsv'), Array.from({ length: 60 }, row).join('\n'));
+    writeFileSync(join(data, 'test.tsv'), Array.from({ length: 12 }, row).join('\n'));
+    const ds = await loadDataset(data);
+    manualSeed(2);
+    const config = { ...preset(ds.name, 'flan-noenc', 'quick'), emb: 8, encoderSize: 4 };
+    const modelConfig = { arch: 'flan-noenc' as const, vocab: ds.vocab.length, classes: ds.labels.length, emb: 8, encoderSize: 4, dropout: { word: 0, sentence: 0, encoder: 0, classifier: 0 } };
+    const ckpt = join(dir, 'run');
+    mkdirSync(ckpt);
+    saveBestModel(ckpt, buildModel(modelConfig), {
+      format: 'attnlab-model', version: 1, arch: 'flan-noenc', model: modelConfig, config, profile: 'quick',
+      dataset: { name: ds.name, hash: ds.meta.key }, vocabulary: ds.vocab, labels: ds.labels, epoch: 1, devAccuracy: 0.5, testAccuracy: null,
+    });
+    const out = join(dir, 'out');
+    await quietly(() => runTestCommand([ckpt, '--data', data, '--out', out, '--resamples', '10']));
+    const run = readRun(out);
+    assert.equal(run.documents.length, 12);
+    assert.deepEqual(run.model, { ...run.model, dataset: ds.name, architecture: 'flan', encoder: 'noenc' });
+    // Examples carry the document's own words, one per FLAN item.
+    assert.equal(run.examples[0]!.items.length, run.documents[0]!.n);
+    assert.ok(run.examples[0]!.items.flat().every((w) => words.includes(w) || w === '.'));
+
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'train.tsv'), Array.from({ length: 30 }, row).join('\n'));
+    writeFileSync(join(other, 'test.tsv'), Array.from({ length: 5 }, row).join('\n'));
+    await assert.rejects(() => quietly(() => runTestCommand([ckpt, '--data', other, '--out', join(dir, 'o2')])), /was trained on data .* pass the data the model was trained on with --data/);
+    await assert.rejects(() => quietly(() => runTestCommand([ckpt, '--split', 'valid', '--out', join(dir, 'o3')])), /--split must be one of train, dev, test, got 'valid'/);
+  } finally {
+    if (cacheBefore === undefined) delete process.env.ATTNLAB_CACHE;
+    else process.env.ATTNLAB_CACHE = cacheBefore;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
