@@ -8,8 +8,10 @@
 //   BENCH_DOCS (default 200)   documents
 //   BENCH_REPEATS (default 3)  timed passes per side
 //   BENCH_ARCH (default flan-rnn)   architecture of the model that produces the states
-//   BENCH_CHECKPOINT   not yet: the model is randomly initialised at the paper's sizes (vocab 20,000,
-//                      embedding 200, GRU 50 per direction, 10 classes); see the printout.
+//   BENCH_CHECKPOINT   an attnlab train output folder: its model and the first BENCH_DOCS test documents of
+//                      the data it was trained on (BENCH_DATA overrides where that data is). Without it the
+//                      model is randomly initialised at the paper's sizes (vocab 20,000, embedding 200, GRU
+//                      50 per direction, 10 classes) and reads random documents of FLAN-like lengths.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ import { runDocument } from '../src/erasure/battery.ts';
 import { classifierHead, finalLayerStates, type TestDocument } from '../src/erasure/final-layer.ts';
 import { encodeStates, headToJson } from '../src/erasure/states-io.ts';
 import { summarize } from '../src/erasure/summary.ts';
-import { buildModel, isArch, type Arch } from '../src/models/index.ts';
+import { buildModel, isArch, type Arch, type AttentionClassifier } from '../src/models/index.ts';
 import * as torch from '../src/torch/index.ts';
 import { Rng } from '../src/util/rng.ts';
 
@@ -57,11 +59,26 @@ function reference(statesPath: string, headPath: string): { seconds: number; era
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-function main(): void {
+async function trainedModel(checkpoint: string): Promise<{ model: AttentionClassifier; docs: TestDocument[]; classes: string[]; what: string }> {
+  const { loadModel } = await import('../src/train/checkpoint.ts');
+  const { loadDataset } = await import('../src/data/dataset.ts');
+  const { model, meta } = loadModel(checkpoint);
+  const ds = await loadDataset(process.env.BENCH_DATA ?? meta.dataset.name);
+  const count = Math.min(DOCS, ds.test.size);
+  const docs = Array.from({ length: count }, (_, i) => ({ docId: i, label: ds.test.labels[i]!, doc: { sentences: ds.docSentences(ds.test, i) } }));
+  return { model, docs, classes: meta.labels, what: `${meta.arch} trained on ${meta.dataset.name} (${checkpoint}), ${count} test documents` };
+}
+
+function randomModel(): { model: AttentionClassifier; docs: TestDocument[]; classes: string[]; what: string } {
   torch.manualSeed(SEED);
   const model = buildModel({ arch: ARCH as Arch, vocab: V, classes: C, emb: 200, encoderSize: 50, dropout: { word: 0, sentence: 0, encoder: 0, classifier: 0 } });
   const docs = documents(new Rng(SEED), DOCS, ARCH as Arch);
-  const head = classifierHead(model, Array.from({ length: C }, (_, k) => `c${k}`));
+  return { model, docs, classes: Array.from({ length: C }, (_, k) => `c${k}`), what: `${ARCH} randomly initialised at the paper's sizes (C = ${C}, d = ${model.hiddenDim}), ${DOCS} random documents` };
+}
+
+async function main(): Promise<void> {
+  const { model, docs, classes, what } = process.env.BENCH_CHECKPOINT ? await trainedModel(process.env.BENCH_CHECKPOINT) : randomModel();
+  const head = classifierHead(model, classes);
 
   finalLayerStates(model, docs.slice(0, 8)); // warm-up
   let t = 0;
@@ -118,16 +135,16 @@ function main(): void {
       for (const m of r.multi[name]) erasures += m.erased ?? r.n;
     }
   }
-  const ours = DOCS / batterySeconds;
-  const theirs = DOCS / ref.seconds;
+  const ours = docs.length / batterySeconds;
+  const theirs = docs.length / ref.seconds;
   const lines = [
-    `erasure battery, ${DOCS} documents, ${ARCH} (randomly initialised at the paper's sizes: C = ${C}, d = ${head.d}),`,
+    `erasure battery: ${what}`,
     `  items per document: median ${sorted[sorted.length >> 1]}, max ${sorted[sorted.length - 1]}, total ${items.reduce((a, b) => a + b, 0)}`,
     `  fastest of ${REPEATS} passes per side`,
     `  attnlab (TypeScript fast path, all 6 rankings incl. exact minimal set): ${ours.toFixed(1)} documents/s (${batterySeconds.toFixed(2)} s)`,
     `  PyTorch reference (classifier re-run per erasure, 5 rankings, no minimal set, 1 thread): ${theirs.toFixed(2)} documents/s (${ref.seconds.toFixed(1)} s)`,
     `  ratio: ${(ours / theirs).toFixed(0)}x   (target >= 50x)`,
-    `  sequential erasures the reference ran: ${(erasures / DOCS).toFixed(0)} per document (untrained models flip early; trained ones need more, which widens the gap)`,
+    `  sequential erasures the reference ran: ${(erasures / docs.length).toFixed(0)} per document (untrained models flip early; trained ones need more, which widens the gap)`,
     `  same first-flip counts on ${agree} of ${compared} (document, ranking) pairs`,
     `  model pass (states) ${modelSeconds.toFixed(2)} s on ${torch.getNumThreads()} threads; battery = ${((100 * batterySeconds) / modelSeconds).toFixed(1)}% of it (target < 5%)`,
     `  summary statistics (1,000 bootstrap resamples): ${summarySeconds.toFixed(2)} s`,
@@ -135,4 +152,4 @@ function main(): void {
   console.log(lines.join('\n'));
 }
 
-main();
+await main();
