@@ -42,6 +42,8 @@ export interface ModelMeta {
   devAccuracy: number;
   /** Filled in when training ends (accuracy of the best-dev model on the test split), else null. */
   testAccuracy: number | null;
+  /** Share of the test split's most frequent class (the majority-class baseline), or null. */
+  testMajority?: number | null;
 }
 
 export interface EpochRecord {

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as torch from '../torch/index.ts';
-import { buildModel, makeBatch, splitArch } from '../models/index.ts';
+import { buildModel, makeBatch, splitArch, type AttentionClassifier, type Batch } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { bucketBatches } from './batching.ts';
 import {
@@ -75,6 +75,24 @@ export function trainingSample(docs: readonly LabeledDoc[], cfg: TrainConfig): r
   return keep.map((i) => docs[i]!);
 }
 
+export function labelTensor(docs: readonly LabeledDoc[]): torch.Tensor {
+  return torch.tensor(Int32Array.from(docs, (d) => d.label));
+}
+
+/**
+ * One optimizer step on one batch: cross-entropy, backward, gradient-norm clipping, Adam. Returns the
+ * batch's mean loss. Call inside torch.scope (the trainer and bench:train do).
+ */
+export function trainStep(model: AttentionClassifier, opt: torch.Adam, batch: Batch, labels: torch.Tensor, clip: number): number {
+  opt.zeroGrad();
+  const logits = model.forward(batch).logits; // (B, C)
+  const loss = torch.crossEntropy(logits, labels);
+  loss.backward();
+  torch.clipGradNorm(opt.params, clip);
+  opt.step();
+  return loss.item();
+}
+
 export function train(opts: TrainOptions): TrainResult {
   const { data, config: cfg, outDir } = opts;
   checkTrainingData(data, cfg.emb);
@@ -95,6 +113,7 @@ export function train(opts: TrainOptions): TrainResult {
     epoch: 0,
     devAccuracy: 0,
     testAccuracy: null,
+    testMajority: majorityShare(data.test, data.classes.length),
   };
 
   torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
@@ -139,16 +158,7 @@ export function train(opts: TrainOptions): TrainResult {
       let docsSeen = 0;
       batches.forEach((idx, b) => {
         const docs = idx.map((i) => train[i]!);
-        const loss = torch.scope(() => {
-          opt.zeroGrad();
-          const out = model.forward(makeBatch(family, docs));
-          const target = torch.tensor(Int32Array.from(docs, (d) => d.label));
-          const l = torch.crossEntropy(out.logits, target);
-          l.backward();
-          torch.clipGradNorm(params, cfg.clip);
-          opt.step();
-          return l.item();
-        });
+        const loss = torch.scope(() => trainStep(model, opt, makeBatch(family, docs), labelTensor(docs), cfg.clip));
         if (!Number.isFinite(loss)) throw new Error(`${label}: the training loss became ${loss} at epoch ${epoch}, step ${b + 1}`);
         state.step++;
         stepsThisRun++;
@@ -229,6 +239,14 @@ export function train(opts: TrainOptions): TrainResult {
     opt.dispose();
     model.dispose();
   }
+}
+
+/** Share of the most frequent label (null for no documents). */
+export function majorityShare(docs: readonly LabeledDoc[], classes: number): number | null {
+  if (docs.length === 0) return null;
+  const counts = new Array<number>(classes).fill(0);
+  for (const d of docs) counts[d.label]!++;
+  return Math.max(...counts) / docs.length;
 }
 
 function formatRate(docs: number, seconds: number): string {
