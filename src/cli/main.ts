@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   data: () => import('./commands/data.ts'),
   report: () => import('./commands/report.ts'),
   test: () => import('./commands/test.ts'),
+  train: () => import('./commands/train.ts'),
 };
 
 function usage(): string {
