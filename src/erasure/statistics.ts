@@ -56,40 +56,63 @@ function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
+/** One median to bootstrap: per document (index = document), the values it contributes (often none or one). */
+export interface MedianStatistic {
+  groups: readonly (readonly number[])[];
+  /** How much one value counts as a document (1/5 for the random ranking's pooled permutations). */
+  weight?: number;
+}
+
 /**
- * Median of the pooled values with a 95% percentile-bootstrap interval. `groups` holds one array per
- * document (the random ranking pools its permutations, so a group can hold several values); documents
- * are resampled with replacement, `weight` says how much one value counts as a document.
+ * Medians of pooled values with 95% percentile-bootstrap intervals over documents. Every statistic is
+ * computed on the same resamples of the documents (a resample is a count per document), so a run costs
+ * one set of draws however many statistics it reports. A document without values for a statistic (an
+ * exclusion) simply adds nothing to it; a resample in which a statistic has no value at all is left out
+ * of that statistic's interval.
  *
- * The values are sorted once; a resample is then a count per document, and its median is found by one
- * pass over the sorted values weighted by their document's count: O(values) per resample, no sorting.
+ * Each statistic's values are sorted once; its median in a resample is one pass over them weighted by
+ * their document's count: O(values) per resample, no sorting.
  */
-export function medianWithInterval(groups: number[][], rng: Rng, resamples: number, weight = 1): MedianWithInterval {
-  const nonEmpty = groups.filter((g) => g.length > 0);
-  const G = nonEmpty.length;
-  if (G === 0) return { documents: 0, median: null, lo: null, hi: null };
-  const sizes = Int32Array.from(nonEmpty, (g) => g.length);
-  const T = sizes.reduce((a, v) => a + v, 0);
-  const pairs: [number, number][] = [];
-  nonEmpty.forEach((g, j) => g.forEach((v) => pairs.push([v, j])));
-  pairs.sort((a, b) => a[0] - b[0]);
-  const values = Float64Array.from(pairs, (p) => p[0]);
-  const group = Int32Array.from(pairs, (p) => p[1]);
-  const counts = new Int32Array(G).fill(1);
-  const median = weightedMedian(values, group, counts, T);
-  const meds = new Float64Array(resamples);
+export function bootstrapMedians(stats: readonly MedianStatistic[], documents: number, rng: Rng, resamples: number): MedianWithInterval[] {
+  const prepared = stats.map((s) => {
+    if (s.groups.length !== documents) throw new RangeError(`bootstrapMedians: ${s.groups.length} groups for ${documents} documents`);
+    const pairs: [number, number][] = [];
+    s.groups.forEach((g, doc) => g.forEach((v) => pairs.push([v, doc])));
+    pairs.sort((x, y) => x[0] - y[0]);
+    return {
+      values: Float64Array.from(pairs, (p) => p[0]),
+      group: Int32Array.from(pairs, (p) => p[1]),
+      meds: new Float64Array(resamples),
+      weight: s.weight ?? 1,
+    };
+  });
+  const counts = new Int32Array(documents);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);
-    let total = 0;
-    for (let d = 0; d < G; d++) {
-      const g = rng.int(G);
-      counts[g]!++;
-      total += sizes[g]!;
+    for (let d = 0; d < documents; d++) counts[rng.int(documents)]!++;
+    for (const p of prepared) {
+      let total = 0;
+      for (let t = 0; t < p.group.length; t++) total += counts[p.group[t]!]!;
+      p.meds[r] = total === 0 ? NaN : weightedMedian(p.values, p.group, counts, total);
     }
-    meds[r] = weightedMedian(values, group, counts, total);
   }
-  meds.sort();
-  return { documents: T * weight, median, lo: quantileSorted(meds, 0.025), hi: quantileSorted(meds, 0.975) };
+  counts.fill(1);
+  return prepared.map((p) => {
+    const T = p.values.length;
+    if (T === 0) return { documents: 0, median: null, lo: null, hi: null };
+    const meds = p.meds.filter((v) => !Number.isNaN(v)).sort();
+    return {
+      documents: T * p.weight,
+      median: weightedMedian(p.values, p.group, counts, T),
+      lo: quantileSorted(meds, 0.025),
+      hi: quantileSorted(meds, 0.975),
+    };
+  });
+}
+
+/** One median with its interval (bootstrapMedians for a single statistic; groups = documents). */
+export function medianWithInterval(groups: number[][], rng: Rng, resamples: number, weight = 1): MedianWithInterval {
+  return bootstrapMedians([{ groups, weight }], groups.length, rng, resamples)[0]!;
 }
 
 /** Median of sorted `values` where value t occurs counts[group[t]] times, `total` occurrences in all. */

@@ -1,7 +1,7 @@
 // summary.json: the paper's statistics computed from the per-document results (SPEC §8).
 import { RANDOM_PERMUTATIONS } from './rankings/index.ts';
 import { derivedRng } from './seeding.ts';
-import { medianWithInterval, signTestP, twoByTwo } from './statistics.ts';
+import { bootstrapMedians, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
   RANKING_NAMES,
   TOP_ITEM_RANKINGS,
@@ -28,7 +28,7 @@ export const COMPARISONS: readonly (readonly [RankingName, RankingName])[] = [
   ['optimal', 'attention'],
 ];
 
-// Bootstrap streams get their own keys so adding a statistic does not move another's interval.
+// The bootstrap's own stream of the run's generator.
 const BOOTSTRAP_KEY = 0x0b00;
 
 export function summarize(
@@ -37,9 +37,14 @@ export function summarize(
   options: BatteryOptions & { run?: BatterySummary['run'] },
 ): BatterySummary {
   const resamples = options.bootstrapResamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
-  let statKey = 0;
-  const interval = (groups: number[][], weight = 1): MedianWithInterval =>
-    medianWithInterval(groups, derivedRng(options.seed, BOOTSTRAP_KEY, statKey++), resamples, weight);
+  // Every median is requested first and filled in at the end, so that all of them are bootstrapped on
+  // the same resamples in one pass (statistics.ts: bootstrapMedians).
+  const pending: [MedianWithInterval, MedianStatistic][] = [];
+  const interval = (groups: number[][], weight = 1): MedianWithInterval => {
+    const placeholder: MedianWithInterval = { documents: 0, median: null, lo: null, hi: null };
+    pending.push([placeholder, { groups, weight }]);
+    return placeholder;
+  };
 
   const single = {} as Record<TopItemRankingName, SingleWeightSummary>;
   for (const name of TOP_ITEM_RANKINGS) {
@@ -51,7 +56,7 @@ export function summarize(
       shareDeltaJsPositive: count === 0 ? 0 : records.filter((r) => r.deltaJs > 0).length / count,
       shareDeltaJsNegative: count === 0 ? 0 : records.filter((r) => r.deltaJs < 0).length / count,
       flips: twoByTwo(records.map((r) => [r.flipTop, r.flipOther] as const)),
-      medianDeltaJs: interval(records.map((r) => [r.deltaJs])),
+      medianDeltaJs: interval(documents.map((d) => (d.single[name] ? [d.single[name].deltaJs] : []))),
     };
   }
 
@@ -103,6 +108,9 @@ export function summarize(
     fraction: { withZeroVector: interval(minimalValues('fraction', true)), withoutZeroVector: interval(minimalValues('fraction', false)) },
     size: { withZeroVector: interval(minimalValues('size', true)), withoutZeroVector: interval(minimalValues('size', false)) },
   };
+
+  const medians = bootstrapMedians(pending.map(([, stat]) => stat), documents.length, derivedRng(options.seed, BOOTSTRAP_KEY), resamples);
+  pending.forEach(([placeholder], j) => Object.assign(placeholder, medians[j]));
 
   const labelled = documents.filter((d) => d.label >= 0);
   return {

@@ -64,3 +64,16 @@ test('bootstrap interval: contains the median, is reproducible, narrows with mor
   // Pooled groups count with their weight.
   assert.equal(medianWithInterval([[1, 2, 3, 4, 5]], new Rng(1), 10, 1 / 5).documents, 1);
 });
+
+test('bootstrapMedians: statistics share the resamples, so adding one does not move another', async () => {
+  const { bootstrapMedians } = await import('../../src/erasure/statistics.ts');
+  const rng = new Rng(3);
+  const a = Array.from({ length: 200 }, () => (rng.next() < 0.2 ? [] : [rng.normal()])); // with exclusions
+  const b = Array.from({ length: 200 }, () => Array.from({ length: rng.int(5) }, () => rng.next())); // pooled groups
+  const alone = bootstrapMedians([{ groups: a }], 200, new Rng(9), 200)[0];
+  const both = bootstrapMedians([{ groups: b, weight: 0.2 }, { groups: a }], 200, new Rng(9), 200);
+  assert.deepEqual(both[1], alone);
+  assert.equal(alone!.documents, a.filter((g) => g.length > 0).length);
+  assert.ok(Math.abs(both[0]!.documents - b.flat().length * 0.2) < 1e-9);
+  assert.throws(() => bootstrapMedians([{ groups: a }], 100, new Rng(1), 10), /200 groups for 100 documents/);
+});
