@@ -249,16 +249,7 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
   const words: string[] = [];
   const trainCounts = new IntList(1 << 16);
   const builders = Object.fromEntries(SPLITS.map((s) => [s, new SplitBuilder(dir, s)])) as Record<SplitName, SplitBuilder>;
-  const trainWordId = (w: string): number => {
-    let id = wordIds.get(w);
-    if (id === undefined) {
-      id = words.length;
-      wordIds.set(w, id);
-      words.push(w);
-    }
-    trainCounts.add(id, 1);
-    return id;
-  };
+  // Provisional ids in order of first appearance (any split); only training occurrences are counted.
   const otherWordId = (w: string): number => {
     let id = wordIds.get(w);
     if (id === undefined) {
@@ -266,6 +257,11 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
       wordIds.set(w, id);
       words.push(w);
     }
+    return id;
+  };
+  const trainWordId = (w: string): number => {
+    const id = otherWordId(w);
+    trainCounts.add(id, 1);
     return id;
   };
 
