@@ -5,6 +5,7 @@ import type { Command } from './command.ts';
 // name -> lazy loader, so `attnlab data ...` does not load the tensor engine.
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   data: () => import('./commands/data.ts'),
+  eval: () => import('./commands/eval.ts'),
   report: () => import('./commands/report.ts'),
   test: () => import('./commands/test.ts'),
   train: () => import('./commands/train.ts'),

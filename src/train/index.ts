@@ -17,4 +17,5 @@ export {
 } from './checkpoint.ts';
 export { accuracy, predict, type Predictions } from './evaluate.ts';
 export { makeProgress, formatStep, formatSeconds, type Progress, type StepInfo } from './progress.ts';
-export { epochSeed, hasCheckpoint, labelTensor, train, trainStep, trainingSample, type TrainOptions, type TrainResult } from './trainer.ts';
+export { accuracyTable, findModelDirs, type AccuracyRow } from './table.ts';
+export { epochSeed, hasCheckpoint, labelTensor, majorityShare, train, trainStep, trainingSample, type TrainOptions, type TrainResult } from './trainer.ts';
