@@ -28,11 +28,12 @@ const HEADERS: Record<Arch, string> = {
 export function findModelDirs(root: string, depth = 3): string[] {
   const out: string[] = [];
   const walk = (dir: string, d: number): void => {
+    if (!statSync(dir).isDirectory()) return;
     if (existsSync(join(dir, MODEL_JSON))) out.push(dir);
     if (d === 0) return;
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
-      if (!name.startsWith('.') && statSync(p).isDirectory()) walk(p, d - 1);
+      if (!name.startsWith('.')) walk(p, d - 1);
     }
   };
   walk(root, depth);

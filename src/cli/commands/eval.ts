@@ -1,5 +1,6 @@
 // attnlab eval <folder...> [--data SOURCE] [--stored] [--json FILE]
 // Test accuracy of every trained model found in the folders, as a table like the paper's Table 3.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
@@ -42,6 +43,7 @@ export const command: Command = {
       return 0;
     }
     if (positionals.length === 0) throw new UserError('attnlab eval: name at least one folder of trained models (attnlab eval --help)');
+    for (const p of positionals) if (!existsSync(p)) throw new UserError(`attnlab eval: ${p} does not exist`);
     const dirs = positionals.flatMap((p) => findModelDirs(p));
     if (dirs.length === 0) throw new UserError(`attnlab eval: no model.json at or below ${positionals.join(', ')} (train models with attnlab train)`);
 
