@@ -79,8 +79,8 @@ export interface PrepareResult {
 
 export async function prepareDataset(source: string, opts: PrepareOptions = {}): Promise<PrepareResult> {
   const log = opts.log ?? (() => {});
-  const preset = opts.preset ? PRESETS[opts.preset] : undefined;
-  if (opts.preset && !preset) throw new UserError(`unknown preset "${opts.preset}" (expected ${Object.keys(PRESETS).join(', ')})`);
+  const preset = opts.preset && Object.hasOwn(PRESETS, opts.preset) ? PRESETS[opts.preset] : undefined;
+  if (opts.preset && !Object.hasOwn(PRESETS, opts.preset)) throw new UserError(`unknown preset "${opts.preset}" (expected ${Object.keys(PRESETS).join(', ')})`);
   const readerOpts: SourceOptions = {
     ...opts,
     format: opts.format ?? preset?.format,
@@ -223,7 +223,9 @@ export function sortLabels(labels: string[]): string[] {
   return [...labels].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-const SPLIT_ALIASES: Record<string, SplitName> = { train: 'train', training: 'train', dev: 'dev', valid: 'dev', validation: 'dev', val: 'dev', test: 'test' };
+const SPLIT_ALIASES = new Map<string, SplitName>([
+  ['train', 'train'], ['training', 'train'], ['dev', 'dev'], ['valid', 'dev'], ['validation', 'dev'], ['val', 'dev'], ['test', 'test'],
+]);
 
 async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<PreparedMeta> {
   const bad = new BadRows(o.skipBad);
@@ -234,7 +236,7 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
   const trainLabelsAhead = new Set<string>();
   for (const input of plan.inputs.filter((i) => i.role === 'mixed')) {
     for await (const r of input.open(new BadRows(true))) {
-      const split = r.split === undefined ? undefined : SPLIT_ALIASES[r.split.toLowerCase()];
+      const split = r.split === undefined ? undefined : SPLIT_ALIASES.get(r.split.toLowerCase());
       if (split === 'dev') mixedHasDev = true;
       if (split === 'train' && r.label !== undefined) trainLabelsAhead.add(r.label);
     }
@@ -277,7 +279,7 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
       if (++records % 100000 === 0) o.log(`  ${records} records`);
       let split: SplitName | undefined = input.role === 'mixed' ? undefined : input.role;
       if (input.role === 'mixed') {
-        split = r.split === undefined ? undefined : SPLIT_ALIASES[r.split.toLowerCase()];
+        split = r.split === undefined ? undefined : SPLIT_ALIASES.get(r.split.toLowerCase());
         if (!split) {
           bad.bad(r.where, r.split === undefined ? 'missing split field (expected train, dev or test)' : `unknown split "${r.split}" (expected train, dev or test)`);
           continue;

@@ -2,7 +2,7 @@
 // and JSONL. Each yields raw records (label string, text, where it came from); a malformed row goes to
 // BadRows, which stops the run or counts the skip. Text is decoded leniently (invalid UTF-8 becomes
 // U+FFFD) so that prepare can report the exact row instead of failing on a byte offset.
-import { createReadStream, openSync, readSync, closeSync, readFileSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import { UserError } from '../util/errors.ts';
@@ -35,6 +35,9 @@ export interface ReaderOptions {
 }
 
 const LABEL_FIELDS = ['label', 'rating', 'class', 'stars'];
+const HEADER_LABELS = /^(label|class|category|rating|stars)$/i;
+// V8 strings stop at ~512 MB; a bigger JSON array cannot be parsed whole.
+const MAX_JSON_ARRAY_BYTES = 400 * 2 ** 20;
 const TEXT_FIELDS = ['text', 'review', 'content'];
 
 /** Format from the extension, else from the first bytes. */
@@ -110,6 +113,8 @@ async function* readZhangCsv(path: string, bad: BadRows): AsyncIterable<RawRecor
       prevEnd = info.lines;
       prevEmpty = info.empty_lines;
       const where = `${path}:${line}`;
+      // A header row ("label,text", "class,title,content,...") is not a record; Zhang's files have none.
+      if (line === 1 && HEADER_LABELS.test(record[0]!.trim())) continue;
       const i = index++;
       if (columns === 0) {
         if (record.length < 2) {
@@ -155,7 +160,7 @@ export async function* readLines(path: string): AsyncIterable<{ line: string; no
 }
 
 // label<TAB>text; the text is everything after the first tab. Blank lines are not records. A first line
-// that reads "label<TAB>text" is a header.
+// whose label reads label / class / category / rating / stars is a header.
 async function* readTsv(path: string, bad: BadRows): AsyncIterable<RawRecord> {
   let index = 0;
   for await (const { line, no } of readLines(path)) {
@@ -168,7 +173,7 @@ async function* readTsv(path: string, bad: BadRows): AsyncIterable<RawRecord> {
     }
     const label = line.slice(0, tab).trim();
     const text = line.slice(tab + 1);
-    if (no === 1 && /^(label|class|category)$/i.test(label) && /^text$/i.test(text.trim())) continue;
+    if (no === 1 && HEADER_LABELS.test(label)) continue;
     yield { label: label || undefined, text, where, index: index++ };
   }
 }
@@ -218,6 +223,9 @@ function fromObject(value: unknown, fields: FieldChoice | undefined, opts: Reade
 
 // A JSON array is parsed whole (the paper's IMDB file is ~100 MB; use JSONL for bigger data).
 async function* readJsonArray(path: string, opts: ReaderOptions, bad: BadRows): AsyncIterable<RawRecord> {
+  if (statSync(path).size > MAX_JSON_ARRAY_BYTES) {
+    throw new UserError(`${path}: a JSON array this big cannot be read whole; write one record per line (JSONL) and use --format jsonl`);
+  }
   const text = readFileSync(path).toString('utf8').replace(/^\uFEFF/, '');
   let data: unknown;
   try {

@@ -34,7 +34,7 @@ export interface SourceOptions extends ReaderOptions {
 const EXTS = ['.csv', '.tsv', '.tab', '.json', '.jsonl', '.ndjson'];
 
 export function resolveSource(source: string, opts: SourceOptions): SourcePlan {
-  const builtin = BUILTINS[source];
+  const builtin = Object.hasOwn(BUILTINS, source) ? BUILTINS[source] : undefined;
   if (builtin && !existsSync(source)) {
     let records: RawRecord[] | undefined; // read once: prepare looks at a mixed source twice
     return {

@@ -213,3 +213,15 @@ test('no usable data: clear errors instead of empty caches', async () => {
   await assert.rejects(prepareDataset(join(dir, 'nothing-here'), {}), /no such file, folder or built-in/);
   await assert.rejects(prepareDataset(join(dir, 'train.csv'), { cacheDir: join(dir, 'c') }), /give the test file with --test/);
 });
+
+test('a split field with an unknown value is a bad row (even one named like an object property)', async () => {
+  const dir = tempDir();
+  const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ label: i % 2 ? 'a' : 'b', text: 'some words here.', split: i === 9 ? 'test' : 'train' }));
+  lines.push(JSON.stringify({ label: 'a', text: 'x.', split: 'constructor' }));
+  writeFileSync(join(dir, 'd.jsonl'), lines.join('\n'));
+  await assert.rejects(prepareDataset(join(dir, 'd.jsonl'), { cacheDir: join(dir, 'c') }), /d\.jsonl:11: unknown split "constructor" \(expected train, dev or test\)/);
+  const r = await prepareDataset(join(dir, 'd.jsonl'), { cacheDir: join(dir, 'c'), skipBad: true });
+  assert.equal(r.meta.counts.test.docs, 1);
+  assert.equal(r.meta.skipped['unknown split "constructor" (expected train, dev or test)']!.count, 1);
+});
+

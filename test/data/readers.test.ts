@@ -122,3 +122,12 @@ test('invalid UTF-8 bytes survive reading as U+FFFD so that prepare can name the
   const recs = await collect(csv);
   assert.equal(recs[1]!.text, 'caf\uFFFD');
 });
+
+test('a header row in a CSV or TSV is not a record', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'h.csv'), 'class,title,text\n"1","t","x"\n');
+  const recs = await collect(join(dir, 'h.csv'));
+  assert.deepEqual(recs.map((r) => [r.label, r.index, r.where.replace(/.*:/, '')]), [['1', 0, '2']]);
+  writeFileSync(join(dir, 'h.tsv'), 'Category\tText\nx\ty\n');
+  assert.deepEqual((await collect(join(dir, 'h.tsv'))).map((r) => r.label), ['x']);
+});
