@@ -83,12 +83,14 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   checkManifest(opts, chunkSize, docs);
 
   const headPath = join(opts.outDir, 'states', 'head.json');
-  let head: ClassifierHead;
-  if (existsSync(headPath)) head = headFromJson(JSON.parse(readFileSync(headPath, 'utf8')), headPath);
-  else {
-    head = classifierHead(source.model, source.classes);
-    writeJsonAtomic(headPath, headToJson(head));
-  }
+  const head = classifierHead(source.model, source.classes);
+  if (existsSync(headPath)) {
+    // Stored states are only valid for the classifier that made them (a checkpoint retrained in place).
+    const stored = headFromJson(JSON.parse(readFileSync(headPath, 'utf8')), headPath);
+    if (JSON.stringify(headToJson(stored)) !== JSON.stringify(headToJson(head))) {
+      throw new UserError(`${headPath}: the stored states come from another model than ${String(opts.run.checkpoint ?? 'this one')}; pass another --out`);
+    }
+  } else writeJsonAtomic(headPath, headToJson(head));
 
   const chunks: [number, number][] = [];
   for (let from = 0; from < docs.length; from += chunkSize) chunks.push([from, Math.min(docs.length, from + chunkSize)]);
