@@ -4,7 +4,7 @@
 //   -> word attention (R, D) -> scattered back to (B, S, D) -> dropout -> zero padding -> sentence encoder
 //   -> sentence attention (the FINAL layer) -> dropout -> linear
 // Only real sentences pass the word level, so padding sentences cost nothing and never need a softmax over
-// an empty row.
+// an empty row; and they pass it in groups of similar length (see sentenceGroups).
 import * as torch from '../torch/index.ts';
 import { Dropout, Embedding, Linear } from '../nn/index.ts';
 import type { Batch } from './batch.ts';
@@ -45,18 +45,27 @@ export class Han extends AttentionClassifier {
     if (batch.family !== 'han') throw new Error(`${this.config.arch} needs a HAN batch, got a ${batch.family} batch`);
     const { tokens, sentLengths, sentCounts } = batch; // (B, S, T), (B, S), (B)
     const [B, S, T] = tokens.shape as [number, number, number];
-    const flatLen = sentLengths.reshape([B * S]); // (B*S)
-    const real = realRows(flatLen); // (R) int64
-    const words = tokens.reshape([B * S, T]).indexSelect(0, real); // (R, T)
-    const wmask = words.ne(0); // (R, T)
-    const e = this.embedding.forward(words); // (R, T, E)
-    const x = this.dropoutWord.forward(e).mul(wmask.unsqueeze(-1)); // (R, T, E), zero at padding
-    const hw = this.wordEncoder.forward(x, flatLen.indexSelect(0, real)); // (R, T, Dw)
-    const { s: sv } = this.wordAttention.forward(hw, wmask); // (R, Dw)
-    const Dw = sv.size(1);
-    const sents = torch.zeros([B * S, Dw]).indexCopy(0, real, sv).reshape([B, S, Dw]); // (B, S, Dw)
+    const flatTokens = tokens.reshape([B * S, T]); // (B*S, T)
+    // The word level reads each real sentence on its own, so the real sentences can be cut into groups of
+    // similar length, each padded only to its own longest sentence (results are the same; the padded
+    // work shrinks). Groups: sentences sorted by length, cut into WORD_GROUPS runs of equal size.
+    const groups = sentenceGroups(sentLengths.reshape([B * S]).toInt32Array(), T);
+    const Dw = this.wordAttention.dim;
+    let sents = torch.zeros([B * S, Dw]); // (B*S, Dw), zero for padding sentences
+    for (const g of groups) {
+      const rows = torch.tensor(g.rows, [g.rows.length], { device: tokens.device }); // (R)
+      const words = flatTokens.indexSelect(0, rows).narrow(1, 0, g.width); // (R, Tg)
+      const wmask = words.ne(0); // (R, Tg)
+      const e = this.embedding.forward(words); // (R, Tg, E)
+      const x = this.dropoutWord.forward(e).mul(wmask.unsqueeze(-1)); // (R, Tg, E), zero at padding
+      const lengths = torch.tensor(g.lengths, [g.lengths.length], { device: tokens.device }); // (R)
+      const hw = this.wordEncoder.forward(x, lengths); // (R, Tg, Dw)
+      const { s: sv } = this.wordAttention.forward(hw, wmask); // (R, Dw)
+      sents = sents.indexCopy(0, rows, sv);
+    }
+    const sentVecs = sents.reshape([B, S, Dw]); // (B, S, Dw)
     const smask = sentLengths.gt(0); // (B, S)
-    const xs = this.dropoutSentence.forward(sents).mul(smask.unsqueeze(-1)); // (B, S, Dw), zero at padding
+    const xs = this.dropoutSentence.forward(sentVecs).mul(smask.unsqueeze(-1)); // (B, S, Dw), zero at padding
     const h = this.sentenceEncoder.forward(xs, sentCounts); // (B, S, D)
     const { alpha, s } = this.sentenceAttention.forward(h, smask); // (B, S), (B, D)
     const logits = this.classifier.forward(this.dropoutClassifier.forward(s)); // (B, C)
@@ -64,10 +73,24 @@ export class Han extends AttentionClassifier {
   }
 }
 
-/** Indices of the rows with a positive length: (flat_len > 0).nonzero(), read on the host. */
-function realRows(flatLen: torch.Tensor): torch.Tensor {
-  const len = flatLen.toInt32Array();
-  const rows: number[] = [];
-  for (let i = 0; i < len.length; i++) if (len[i]! > 0) rows.push(i);
-  return torch.tensor(Int32Array.from(rows), [rows.length], { device: flatLen.device });
+/** Word-level groups per batch (1 = one padded block of all real sentences, as the reference). */
+export const WORD_GROUPS = 3;
+
+/**
+ * The real sentences (positive length) of a flattened (B*S) length list, sorted by length and cut into at
+ * most WORD_GROUPS groups: row indices, their lengths, and the group's width (its longest sentence).
+ */
+function sentenceGroups(len: Int32Array, T: number): { rows: Int32Array; lengths: Int32Array; width: number }[] {
+  const real: number[] = [];
+  for (let i = 0; i < len.length; i++) if (len[i]! > 0) real.push(i);
+  if (real.length === 0) throw new Error('HAN: a batch without a single non-empty sentence');
+  real.sort((a, b) => len[a]! - len[b]! || a - b);
+  const n = Math.min(WORD_GROUPS, real.length);
+  const out = [];
+  for (let g = 0; g < n; g++) {
+    const part = real.slice(Math.floor((g * real.length) / n), Math.floor(((g + 1) * real.length) / n));
+    const lengths = Int32Array.from(part, (i) => len[i]!);
+    out.push({ rows: Int32Array.from(part), lengths, width: Math.min(T, lengths[lengths.length - 1]!) });
+  }
+  return out;
 }

@@ -9,8 +9,14 @@ export const LENGTH_NOISE = 0.1;
 /** Document indices per batch, for one epoch. */
 export function bucketBatches(docs: readonly TokenDoc[], family: Family, batchSize: number, rng: Rng): number[][] {
   const keys = docs.map((d) => sortKey(family, d));
-  const noisy = keys.map(([k]) => k * (1 + LENGTH_NOISE * (2 * rng.next() - 1)));
-  const order = docs.map((_, i) => i).sort((a, b) => noisy[a]! - noisy[b]! || keys[a]![1] - keys[b]![1] || a - b);
+  const noise = () => 1 + LENGTH_NOISE * (2 * rng.next() - 1);
+  // FLAN: noisy token count. HAN: noisy sentence count rounded to whole sentences, then noisy longest
+  // sentence: documents of equal length in sentences (all of them in the built-in corpora) are grouped
+  // by their longest sentence, which sets the word level's padded width.
+  const noisy = keys.map(([k, k2]) => (family === 'flan' ? [k * noise(), 0] : [Math.round(k * noise()), k2 * noise()]));
+  const order = docs
+    .map((_, i) => i)
+    .sort((a, b) => noisy[a]![0]! - noisy[b]![0]! || noisy[a]![1]! - noisy[b]![1]! || a - b);
   const batches: number[][] = [];
   for (let s = 0; s < order.length; s += batchSize) batches.push(order.slice(s, s + batchSize));
   return rng.shuffle(batches) as number[][];
