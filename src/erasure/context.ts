@@ -2,6 +2,7 @@
 // per document (the O(n d C) product of SPEC §3's fast path), logits recomputed in double precision.
 import { UserError } from '../util/errors.ts';
 import { argmax, softmax } from './math.ts';
+import { msg } from './messages.ts';
 import type { ClassifierHead, DocumentContext, FinalLayerState } from './types.ts';
 
 /**
@@ -14,23 +15,20 @@ export function buildContext(state: FinalLayerState, head: ClassifierHead): Docu
   const { W, b, d, C } = head;
   const n = state.alpha.length;
   const where = `document ${String(state.docId)}`;
-  if (n === 0) throw new UserError(`${where}: no items at the final attention layer (empty document)`);
+  if (n === 0) throw new UserError(msg.emptyDocument(where));
   if (state.h.length !== n * d) {
-    throw new UserError(`${where}: h has ${state.h.length} values, expected n × d = ${n} × ${d} = ${n * d}`);
+    throw new UserError(msg.wrongLength(where, 'h', state.h.length, `n × d = ${n} × ${d} = ${n * d}`));
   }
-  if (state.logits.length !== C) throw new UserError(`${where}: ${state.logits.length} logits, expected C = ${C}`);
+  if (state.logits.length !== C) throw new UserError(msg.wrongLength(where, 'logits', state.logits.length, `C = ${C}`));
   if (state.z && state.z.length !== n * C) {
-    throw new UserError(`${where}: z has ${state.z.length} values, expected n × C = ${n} × ${C} = ${n * C}`);
+    throw new UserError(msg.wrongLength(where, 'z', state.z.length, `n × C = ${n} × ${C} = ${n * C}`));
   }
   const z = state.z ?? productWithHead(state.h, n, head);
   const doc = contextFromZ(state.alpha, z, b, where);
   for (let k = 0; k < C; k++) {
     const stored = state.logits[k]!;
     if (!(Math.abs(doc.logits[k]! - stored) <= LOGIT_TOLERANCE * Math.max(1, Math.abs(stored)))) {
-      throw new UserError(
-        `${where}: stored logit ${k} = ${stored} but W (sum alpha_i h_i) + b = ${doc.logits[k]}; ` +
-          `the states do not belong to this classifier (or alpha/h are not the final attention layer)`,
-      );
+      throw new UserError(msg.logitsDisagree(where, k, stored, doc.logits[k]!));
     }
   }
   return doc;
@@ -69,7 +67,7 @@ export function contextFromZ(alpha: Float64Array, z: Float64Array, b: Float64Arr
   const logits = new Float64Array(C);
   for (let i = 0; i < n; i++) {
     const a = alpha[i]!;
-    if (!(a >= 0)) throw new UserError(`${where}: attention weight ${i} is ${a}, expected a number >= 0`);
+    if (!(a >= 0)) throw new UserError(msg.negativeAttention(where, i, a));
     for (let k = 0; k < C; k++) logits[k] += a * z[i * C + k]!;
   }
   for (let k = 0; k < C; k++) logits[k] += b[k]!;

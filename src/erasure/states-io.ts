@@ -5,6 +5,7 @@
 //   true (every document carries z = W h from the model pass). Little-endian.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.ts';
+import { msg } from './messages.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
 
 const MAGIC = 'ATTNSTATES1\n';
@@ -40,7 +41,7 @@ export function encodeStates(states: readonly FinalLayerState[], d: number, C: n
 }
 
 export function decodeStates(buf: Buffer, where: string): { states: FinalLayerState[]; d: number; C: number } {
-  const bad = (what: string): UserError => new UserError(`${where}: not a valid states file (${what}); delete it to recompute it`);
+  const bad = (what: string): UserError => new UserError(msg.badStatesFile(where, what));
   if (buf.subarray(0, MAGIC.length).toString() !== MAGIC) throw bad('wrong magic');
   let off = MAGIC.length;
   const headLen = buf.readUInt32LE(off);
@@ -89,10 +90,10 @@ export function headFromJson(v: unknown, where: string): ClassifierHead {
   const o = v as { classes?: unknown; d?: unknown; C?: unknown; W?: unknown; b?: unknown };
   const { d, C } = o;
   if (typeof d !== 'number' || typeof C !== 'number' || !Array.isArray(o.W) || !Array.isArray(o.b) || !Array.isArray(o.classes)) {
-    throw new UserError(`${where}: expected {classes, d, C, W, b}`);
+    throw new UserError(msg.badHead(where, 'expected {classes, d, C, W, b}'));
   }
   if (o.W.length !== C * d || o.b.length !== C || o.classes.length !== C) {
-    throw new UserError(`${where}: W must have C·d = ${C * d} values, b and classes C = ${C}`);
+    throw new UserError(msg.badHead(where, `W must have C·d = ${C * d} values, b and classes C = ${C}`));
   }
   return { classes: o.classes.map(String), d, C, W: Float64Array.from(o.W as number[]), b: Float64Array.from(o.b as number[]) };
 }

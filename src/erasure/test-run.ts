@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { msg } from './messages.ts';
 import type { AttentionClassifier } from '../models/index.ts';
 import { runDocument } from './battery.ts';
 import { documentExample } from './examples.ts';
@@ -79,7 +80,7 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   const examples = opts.examples ?? DEFAULT_EXAMPLES;
   // Only the documents shown as examples keep their words (the states file stores them).
   const docs = selected.map((i, j) => (j < examples ? source.documents[i]! : { ...source.documents[i]!, words: undefined }));
-  if (docs.length === 0) throw new UserError(`${String(opts.run.checkpoint ?? 'the checkpoint')}: the split has no documents`);
+  if (docs.length === 0) throw new UserError(msg.noDocuments(String(opts.run.checkpoint ?? 'the checkpoint')));
   checkManifest(opts, chunkSize, docs);
 
   const headPath = join(opts.outDir, 'states', 'head.json');
@@ -88,7 +89,7 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
     // Stored states are only valid for the classifier that made them (a checkpoint retrained in place).
     const stored = headFromJson(JSON.parse(readFileSync(headPath, 'utf8')), headPath);
     if (JSON.stringify(headToJson(stored)) !== JSON.stringify(headToJson(head))) {
-      throw new UserError(`${headPath}: the stored states come from another model than ${String(opts.run.checkpoint ?? 'this one')}; pass another --out`);
+      throw new UserError(msg.otherModel(headPath, String(opts.run.checkpoint ?? 'this one')));
     }
   } else writeJsonAtomic(headPath, headToJson(head));
 
@@ -112,16 +113,13 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
     writeFileAtomic(resultsPath, documentsJsonl(results));
     const t2 = performance.now();
     computed++;
-    log(
-      `attnlab test: chunk ${c + 1}/${chunks.length}, documents ${from}-${to - 1}: ` +
-        `model pass ${((t1 - t0) / 1000).toFixed(1)} s, erasure tests ${((t2 - t1) / 1000).toFixed(2)} s`,
-    );
+    log(msg.progress(c + 1, chunks.length, from, to, (t1 - t0) / 1000, (t2 - t1) / 1000));
   });
 
   const done = chunks.filter(([from, to]) => existsSync(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
   const result: TestRunResult = { documents: docs.length, chunks: chunks.length, chunksDone: done.length, chunksComputed: computed, outputs: null };
   if (done.length < chunks.length) {
-    log(`attnlab test: ${done.length} of ${chunks.length} chunks done; run again to continue`);
+    log(msg.partial(done.length, chunks.length));
     return result;
   }
   const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
@@ -149,7 +147,7 @@ function readResults(path: string): DocumentResult[] {
       try {
         return JSON.parse(l) as DocumentResult;
       } catch {
-        throw new UserError(`${path}:${i + 1}: not a JSON line; delete the file to recompute the chunk`);
+        throw new UserError(msg.badChunkLine(path, i + 1));
       }
     });
 }
@@ -189,10 +187,7 @@ function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly T
       (k) => JSON.stringify(old[k]) !== JSON.stringify(manifest[k]),
     );
     if (differs.length > 0) {
-      throw new UserError(
-        `${path}: this folder holds a run with other settings (${differs.join(', ')} differ); ` +
-          `rerun with the same options to resume, or pass another --out`,
-      );
+      throw new UserError(msg.otherSettings(path, differs));
     }
   } else writeJsonAtomic(path, manifest);
 }
