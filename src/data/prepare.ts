@@ -11,7 +11,7 @@ import { UserError } from '../util/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { BadRows, type SkipCount } from './bad-rows.ts';
 import { Int32FileWriter, IntList, readInt32Chunks, splitHeader } from './binary.ts';
-import { PRESETS, type OutlierFilter, type PresetName } from './presets.ts';
+import { PRESETS, presetFromName, type OutlierFilter, type PresetName } from './presets.ts';
 import { resolveSource, type SourceOptions, type SourcePlan } from './source.ts';
 import type { SplitName } from './readers.ts';
 import { tokenizeDocument, TOKENIZER_DESCRIPTION } from './tokenize.ts';
@@ -24,7 +24,8 @@ export const UNK_ID = 1;
 export const DEV_FRACTION_BLOCK = 10; // one training record in each block of 10 becomes dev: 10 %
 
 export interface PrepareOptions extends SourceOptions {
-  preset?: PresetName;
+  /** The paper's data set this is; default: taken from the source's name when it starts with one; 'none': no preset. */
+  preset?: PresetName | 'none';
   /** Rows that are malformed are skipped and counted instead of stopping the run. */
   skipBad?: boolean;
   /** Training words rarer than this become UNK (default 5). */
@@ -79,11 +80,16 @@ export interface PrepareResult {
 
 export async function prepareDataset(source: string, opts: PrepareOptions = {}): Promise<PrepareResult> {
   const log = opts.log ?? (() => {});
-  const preset = opts.preset && Object.hasOwn(PRESETS, opts.preset) ? PRESETS[opts.preset] : undefined;
-  if (opts.preset && !Object.hasOwn(PRESETS, opts.preset)) throw new UserError(`unknown preset "${opts.preset}" (expected ${Object.keys(PRESETS).join(', ')})`);
+  if (opts.preset && opts.preset !== 'none' && !Object.hasOwn(PRESETS, opts.preset)) {
+    throw new UserError(`unknown preset "${opts.preset}" (expected ${Object.keys(PRESETS).join(', ')} or none)`);
+  }
+  // Like training (src/train/presets.ts), a data set named after one of the paper's (yahoo_answers_csv,
+  // yelp_review_full_csv, ...) gets its preset, so the outlier filter and classes match the paper.
+  const presetName = opts.preset === 'none' ? undefined : (opts.preset ?? presetFromName(source));
+  if (presetName && !opts.preset) log(`using preset ${presetName} (from the data set's name; --preset none for none)`);
+  const preset = presetName ? PRESETS[presetName] : undefined;
   const readerOpts: SourceOptions = {
     ...opts,
-    format: opts.format ?? preset?.format,
     labelField: opts.labelField ?? preset?.labelField,
     textField: opts.textField ?? preset?.textField,
   };
@@ -101,7 +107,7 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
     labelField: readerOpts.labelField ?? null,
     textField: readerOpts.textField ?? null,
     splitField: readerOpts.splitField ?? null,
-    preset: opts.preset ?? null,
+    preset: presetName ?? null,
     skipBad: !!opts.skipBad,
     minCount,
     filter,

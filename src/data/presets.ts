@@ -1,5 +1,7 @@
-// The paper's four data sets (SPEC §2): how their files look, their classes, and the training-set
-// outlier filter of the reference (drop documents with more sentences, or a longer sentence, than this).
+import { basename, resolve } from 'node:path';
+
+// The paper's four data sets (SPEC §2): their fields and classes, and the training-set outlier filter of
+// the reference (drop documents with more sentences, or a longer sentence, than this).
 
 export interface OutlierFilter {
   maxSentences: number;
@@ -8,7 +10,6 @@ export interface OutlierFilter {
 
 export interface Preset {
   name: PresetName;
-  format: 'csv' | 'json';
   labelField?: string;
   textField?: string;
   /** The label values the files use, in class order (class id = position). */
@@ -26,7 +27,6 @@ const oneTo = (n: number): string[] => Array.from({ length: n }, (_, i) => Strin
 export const PRESETS: Record<PresetName, Preset> = {
   yahoo: {
     name: 'yahoo',
-    format: 'csv',
     labelValues: oneTo(10),
     // Zhang et al.'s classes.txt for yahoo_answers_csv.
     classNames: [
@@ -35,11 +35,17 @@ export const PRESETS: Record<PresetName, Preset> = {
     ],
     filter: { maxSentences: 25, maxSentenceTokens: 175 },
   },
-  imdb: { name: 'imdb', format: 'json', labelField: 'rating', textField: 'review', labelValues: oneTo(10) },
-  amazon: { name: 'amazon', format: 'csv', labelValues: oneTo(5), filter: { maxSentences: 15, maxSentenceTokens: 130 } },
-  yelp: { name: 'yelp', format: 'csv', labelValues: oneTo(5), filter: { maxSentences: 43, maxSentenceTokens: 200 } },
+  imdb: { name: 'imdb', labelField: 'rating', textField: 'review', labelValues: oneTo(10) },
+  amazon: { name: 'amazon', labelValues: oneTo(5), filter: { maxSentences: 15, maxSentenceTokens: 130 } },
+  yelp: { name: 'yelp', labelValues: oneTo(5), filter: { maxSentences: 43, maxSentenceTokens: 200 } },
 };
 
 export function isPresetName(s: string): s is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(s);
+}
+
+/** The preset a source's name points at: yahoo_answers_csv -> yahoo (letters only, lowercased, prefix). */
+export function presetFromName(source: string): PresetName | undefined {
+  const name = basename(resolve(source)).toLowerCase().replace(/[^a-z]/g, '');
+  return PRESET_NAMES.find((p) => name.startsWith(p));
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, openPrepared, type Dataset } from '../../src/data/dataset.ts';
 import { prepareDataset, UNK_ID } from '../../src/data/prepare.ts';
@@ -223,5 +223,22 @@ test('a split field with an unknown value is a bad row (even one named like an o
   const r = await prepareDataset(join(dir, 'd.jsonl'), { cacheDir: join(dir, 'c'), skipBad: true });
   assert.equal(r.meta.counts.test.docs, 1);
   assert.equal(r.meta.skipped['unknown split "constructor" (expected train, dev or test)']!.count, 1);
+});
+
+test('a source named after one of the paper data sets gets its preset; --preset none turns that off', async () => {
+  const dir = tempDir();
+  const folder = join(dir, 'yahoo_answers_csv');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'train.csv'), Array.from({ length: 12 }, (_, i) => `"${(i % 3) + 1}","t","some text here."`).join('\n'));
+  writeFileSync(join(folder, 'test.csv'), '"2","t","x."\n');
+  const lines: string[] = [];
+  const auto = await loadDataset(folder, { cacheDir: join(dir, 'c'), log: (l) => lines.push(l) });
+  assert.equal(auto.labels.length, 10);
+  assert.equal(auto.labels[1], 'Science & Mathematics');
+  assert.equal(auto.meta.options.preset, 'yahoo');
+  assert.ok(lines.some((l) => /using preset yahoo/.test(l)));
+  const none = await loadDataset(folder, { cacheDir: join(dir, 'c'), preset: 'none' });
+  assert.deepEqual(none.labels, ['1', '2', '3']);
+  assert.notEqual(none.dir, auto.dir);
 });
 

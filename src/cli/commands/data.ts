@@ -21,7 +21,8 @@ a train file with --test FILE [--dev FILE]; or one JSON/JSONL file whose records
 
 options:
   --format ${FORMATS.join('|')}      override detection (by extension, then by the first bytes)
-  --preset ${PRESET_NAMES.join('|')}   the paper's data sets: file layout, classes, outlier filter
+  --preset ${PRESET_NAMES.join('|')}|none   the paper's data sets: classes, fields, outlier filter
+                                (default: from the name, e.g. yahoo_answers_csv -> yahoo)
   --test FILE, --dev FILE       separate test / dev files (dev is otherwise 10% of train, seeded)
   --label-field F, --text-field F[,G], --split-field F     JSON/JSONL field names
   --skip-bad                    skip malformed rows (counted and reported) instead of stopping
@@ -72,7 +73,7 @@ export function prepareOptions(values: Values): PrepareOptions {
   const format = values.format as string | undefined;
   if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UserError(`--format expects ${FORMATS.join('|')}, got "${format}"`);
   const preset = values.preset as string | undefined;
-  if (preset !== undefined && !isPresetName(preset)) throw new UserError(`--preset expects ${PRESET_NAMES.join('|')}, got "${preset}"`);
+  if (preset !== undefined && preset !== 'none' && !isPresetName(preset)) throw new UserError(`--preset expects ${PRESET_NAMES.join('|')}|none, got "${preset}"`);
   const maxSentences = intOption(values, 'max-sentences', 1);
   const maxSentenceTokens = intOption(values, 'max-sentence-tokens', 1);
   if ((maxSentences === undefined) !== (maxSentenceTokens === undefined)) throw new UserError('--max-sentences and --max-sentence-tokens go together');

@@ -49,7 +49,7 @@ test('a malformed row stops with file:line; --skip-bad skips it and reports the 
 test('bad options are refused with a message', () => {
   const r = attnlab('data', 'prepare', join(FIX, 'yahoo'), '--preset', 'nope');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /--preset expects yahoo\|imdb\|amazon\|yelp, got "nope"/);
+  assert.match(r.stderr, /--preset expects yahoo\|imdb\|amazon\|yelp\|none, got "nope"/);
   const u = attnlab('data', 'frobnicate', 'x');
   assert.equal(u.status, 1);
   assert.match(u.stderr, /unknown subcommand "frobnicate"/);
