@@ -131,3 +131,16 @@ test('a header row in a CSV or TSV is not a record', async () => {
   writeFileSync(join(dir, 'h.tsv'), 'Category\tText\nx\ty\n');
   assert.deepEqual((await collect(join(dir, 'h.tsv'))).map((r) => r.label), ['x']);
 });
+
+test('multi-byte characters split across read chunks decode intact in every format', async () => {
+  const dir = tempDir();
+  const texts = Array.from({ length: 20000 }, (_, i) => `héllo wörld ñ 日本語 😀 ${i}`);
+  writeFileSync(join(dir, 'mb.csv'), texts.map((t) => `"1","${t}"`).join('\n'));
+  writeFileSync(join(dir, 'mb.tsv'), texts.map((t) => `1\t${t}`).join('\n'));
+  writeFileSync(join(dir, 'mb.jsonl'), texts.map((t) => JSON.stringify({ label: 1, text: t })).join('\n'));
+  for (const f of ['mb.csv', 'mb.tsv', 'mb.jsonl']) {
+    const recs = await collect(join(dir, f));
+    assert.equal(recs.length, texts.length, f);
+    assert.ok(recs.every((r, i) => r.text === texts[i]), f);
+  }
+});
