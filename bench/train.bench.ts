@@ -3,8 +3,10 @@
 // torch_models.py) and the same batches in PyTorch, in the same run: documents per second and the ratio.
 // Both sides: the same batch tensors (exported by this script), the same dropouts, Adam, clipping at 10,
 // one untimed warm-up step, torch threads = cores, OPENBLAS_NUM_THREADS=1. Batch tensors are built before
-// the clock starts on both sides.
-import { spawnSync } from 'node:child_process';
+// the clock starts on both sides. The sides take turns every SEGMENT batches (PyTorch waits in a child
+// process), so the load of a shared machine falls on both alike; each side's time is the sum of its turns.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,8 @@ import { loadTrainingData } from '../src/train/dataset.ts';
 import { Rng } from '../src/util/rng.ts';
 
 const PYTHON = process.env.ATTNLAB_PYTHON ?? '/usr/bin/python3';
+/** Batches per turn when the two sides take turns. */
+const SEGMENT = 4;
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +46,7 @@ console.error(`bench:train on ${data.name}: ${trainDocs.length} training documen
 const dir = mkdtempSync(join(tmpdir(), 'attnlab-bench-train-'));
 const rows: string[][] = [];
 try {
-  for (const arch of archs) rows.push(benchArch(arch, data, trainDocs));
+  for (const arch of archs) rows.push(await benchArch(arch, data, trainDocs));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -53,7 +57,7 @@ console.log(fmt(header));
 for (const r of rows) console.log(fmt(r));
 console.log(`(ratio = attnlab / PyTorch; > 1 means attnlab is faster; one epoch each, ${data.name}, ${cores} threads)`);
 
-function benchArch(arch: Arch, data: TrainingData, docs: TrainingData['train']): string[] {
+async function benchArch(arch: Arch, data: TrainingData, docs: TrainingData['train']): Promise<string[]> {
   const { family } = splitArch(arch);
   const cfg = { ...preset(data.name, arch, 'paper'), seed };
   const batches = bucketBatches(docs, family, cfg.batchSize, new Rng(seed));
@@ -85,31 +89,47 @@ function benchArch(arch: Arch, data: TrainingData, docs: TrainingData['train']):
       })),
     }),
   );
-  let ours: number;
+  // PyTorch runs in a child that waits for batch ranges: the epoch is cut into segments and the two sides
+  // take turns, segment by segment, so that a burst of load from other processes lands on both.
+  const py = spawn(PYTHON, [new URL('./train_reference.py', import.meta.url).pathname, file, String(cores), '--serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(cores) },
+  });
+  const replies = createInterface({ input: py.stdout! })[Symbol.asyncIterator]();
+  const reply = async (): Promise<{ docs: number; seconds: number; ready?: boolean }> => {
+    const r = await replies.next();
+    if (r.done) throw new Error(`${PYTHON} bench/train_reference.py ended early`);
+    return JSON.parse(r.value);
+  };
+  let ours = { docs: 0, seconds: 0 };
+  let theirs = { docs: 0, seconds: 0 };
   try {
+    await reply(); // ready (its warm-up step is done)
     model.train();
     torch.scope(() => trainStep(model, opt, built[0]!.batch, built[0]!.labels, cfg.clip)); // warm-up
-    const start = process.hrtime.bigint();
-    let n = 0;
-    for (const { batch, labels } of built) {
-      torch.scope(() => trainStep(model, opt, batch, labels, cfg.clip));
-      n += labels.size(0);
+    for (let a = 0; a < built.length; a += SEGMENT) {
+      const b = Math.min(built.length, a + SEGMENT);
+      const start = process.hrtime.bigint();
+      for (const { batch, labels } of built.slice(a, b)) {
+        torch.scope(() => trainStep(model, opt, batch, labels, cfg.clip));
+        ours.docs += labels.size(0);
+      }
+      ours.seconds += Number(process.hrtime.bigint() - start) / 1e9;
+      py.stdin!.write(`${a} ${b}\n`);
+      const r = await reply();
+      theirs = { docs: theirs.docs + r.docs, seconds: theirs.seconds + r.seconds };
     }
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    ours = n / seconds;
+    py.stdin!.write('quit\n');
   } finally {
+    py.stdin!.end();
     for (const { batch, labels } of built) for (const t of [...tensorsOf(batch), labels]) t.dispose();
     opt.dispose();
     model.dispose();
   }
-  const r = spawnSync(PYTHON, [new URL('./train_reference.py', import.meta.url).pathname, file, String(cores)], {
-    encoding: 'utf8',
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(cores) },
-  });
-  if (r.status !== 0) throw new Error(`${PYTHON} bench/train_reference.py failed:\n${r.stderr}`);
-  const theirs = JSON.parse(r.stdout.trim().split('\n').pop()!).docsPerSecond as number;
-  console.error(`${arch}: attnlab ${ours.toFixed(1)} docs/s, PyTorch ${theirs.toFixed(1)} docs/s`);
-  return [arch, String(docs.length), ours.toFixed(1), theirs.toFixed(1), (ours / theirs).toFixed(2)];
+  const o = ours.docs / ours.seconds;
+  const t = theirs.docs / theirs.seconds;
+  console.error(`${arch}: attnlab ${o.toFixed(1)} docs/s, PyTorch ${t.toFixed(1)} docs/s`);
+  return [arch, String(docs.length), o.toFixed(1), t.toFixed(1), (o / t).toFixed(2)];
 }
 
 function pythonTorchVersion(): string {

@@ -1,8 +1,9 @@
 """The PyTorch side of `npm run bench:train`: one training epoch of a reference/torch_models.py model over
 the exact batches attnlab trained on (exported by bench/train.bench.ts), timed the same way.
 
-Usage: OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/train_reference.py BATCHES.json THREADS
-Prints one JSON line: {"docs", "seconds", "docsPerSecond", "meanLoss"}.
+Usage: OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/train_reference.py BATCHES.json THREADS [--serve]
+Prints one JSON line: {"docs", "seconds", "docsPerSecond", "meanLoss"}; with --serve it runs the batch
+ranges it reads on stdin ("A B") and answers each with {"docs", "seconds"} (bench:train interleaves).
 """
 import json
 import os
@@ -47,6 +48,20 @@ def main():
         return loss.item()
 
     step(*batches[0])  # warm-up, not timed (both sides do one)
+    if len(sys.argv) > 3 and sys.argv[3] == "--serve":
+        # Interleaved with attnlab: "A B" runs batches A..B-1 and answers their documents and seconds, so
+        # that load from other processes hits both sides alike.
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            if line.strip() == "quit":
+                break
+            a, b = map(int, line.split())
+            docs, start = 0, time.perf_counter()
+            for inputs, labels in batches[a:b]:
+                step(inputs, labels)
+                docs += labels.numel()
+            print(json.dumps({"docs": docs, "seconds": time.perf_counter() - start}), flush=True)
+        return
     docs, total = 0, 0.0
     start = time.perf_counter()
     for inputs, labels in batches:
