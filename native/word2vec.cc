@@ -6,7 +6,8 @@
 // as in gensim). No libtorch here: this file compiles in a second and is called from src/data/word2vec.ts.
 //
 // JS: word2vecTrain(tokens: Int32Array, sentOffsets: Int32Array, vocabSize, out: Float32Array, opts)
-//   -> Promise<{ words, seconds }>; trains in a worker thread pool and writes the input vectors (syn0,
+//   -> Promise<{ words, seconds }>; trains in a worker thread pool (opts.onEpoch(done, epochs) is called
+//   after each epoch) and writes the input vectors (syn0,
 //   vocabSize x dim, row-major) into `out`. Token ids below opts.ignoreBelow (padding, UNK) are dropped
 //   from the stream before windows are formed, as gensim drops out-of-vocabulary words.
 #include <napi.h>
@@ -303,11 +304,13 @@ class Trainer {
 
 };
 
-class Word2VecWorker : public Napi::AsyncWorker {
+// Trains off the JS thread; after each epoch it reports the epoch number to opts.onEpoch (if given), so a
+// long run (30 epochs over a Yahoo-sized corpus) shows progress.
+class Word2VecWorker : public Napi::AsyncProgressQueueWorker<int> {
  public:
   Word2VecWorker(Napi::Env env, Napi::Int32Array tokens, Napi::Int32Array offsets, int vocabSize,
-                 Napi::Float32Array out, const Options& o)
-      : Napi::AsyncWorker(env),
+                 Napi::Float32Array out, const Options& o, Napi::Value onEpoch)
+      : Napi::AsyncProgressQueueWorker<int>(env, "word2vecTrain"),
         deferred_(Napi::Promise::Deferred::New(env)),
         trainer_(tokens.Data(), offsets.Data(), static_cast<int64_t>(offsets.ElementLength()) - 1, vocabSize, out.Data(), o),
         epochs_(o.epochs) {
@@ -315,16 +318,21 @@ class Word2VecWorker : public Napi::AsyncWorker {
     tokensRef_ = Napi::Persistent(static_cast<Napi::Object>(tokens));
     offsetsRef_ = Napi::Persistent(static_cast<Napi::Object>(offsets));
     outRef_ = Napi::Persistent(static_cast<Napi::Object>(out));
+    if (onEpoch.IsFunction()) onEpoch_ = Napi::Persistent(onEpoch.As<Napi::Function>());
   }
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
-  void Execute() override {
+  void Execute(const ExecutionProgress& progress) override {
     try {
       const auto t0 = std::chrono::steady_clock::now();
       trainer_.Prepare();
       const auto t1 = std::chrono::steady_clock::now();
-      for (int e = 0; e < epochs_; e++) trainer_.RunEpoch(e);
+      for (int e = 0; e < epochs_; e++) {
+        trainer_.RunEpoch(e);
+        const int done = e + 1;
+        progress.Send(&done, 1);
+      }
       const auto t2 = std::chrono::steady_clock::now();
       prepSeconds_ = std::chrono::duration<double>(t1 - t0).count();
       seconds_ = std::chrono::duration<double>(t2 - t1).count();
@@ -344,12 +352,24 @@ class Word2VecWorker : public Napi::AsyncWorker {
 
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
+  void OnProgress(const int* data, size_t count) override {
+    if (onEpoch_.IsEmpty() || count == 0) return;
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    // An exception from the callback must not escape into the event loop: progress is best effort.
+    try {
+      onEpoch_.Call({Napi::Number::New(env, data[count - 1]), Napi::Number::New(env, epochs_)});
+    } catch (const Napi::Error&) {
+    }
+  }
+
  private:
   Napi::Promise::Deferred deferred_;
   Trainer trainer_;
   int epochs_;
   double seconds_ = 0, prepSeconds_ = 0;
   Napi::ObjectReference tokensRef_, offsetsRef_, outRef_;
+  Napi::FunctionReference onEpoch_;
 };
 
 int IntOpt(const Napi::Object& o, const char* key, int def, int lo, int hi) {
@@ -410,7 +430,7 @@ Napi::Value Word2VecTrain(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < tok.ElementLength(); i++)
     if (t[i] < 0 || t[i] >= V)
       throw Napi::RangeError::New(env, "word2vecTrain: token id " + std::to_string(t[i]) + " at " + std::to_string(i) + " is outside [0, vocabSize)");
-  auto* worker = new Word2VecWorker(env, tok, off, V, outF, o);
+  auto* worker = new Word2VecWorker(env, tok, off, V, outF, o, jo.Get("onEpoch"));
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

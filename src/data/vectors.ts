@@ -38,7 +38,7 @@ export async function loadVectors(ds: Dataset, opts: VectorOptions = {}): Promis
     vectors = gloveVectors(ds.vocab, loadGloveTable(gloveSource), w2v.seed ?? 1);
   } else {
     const t0 = performance.now();
-    const r = await word2vecVectors(ds, w2v);
+    const r = await word2vecVectors(ds, { ...w2v, onEpoch: w2v.onEpoch ?? ((done, n) => log(`word2vec: epoch ${done}/${n}`)) });
     log(`word2vec: ${(r.stats.words / r.stats.seconds / 1e6).toFixed(2)} M words/s, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     vectors = { dim: r.dim, values: r.values, missing: r.missing, source: r.source };
   }

@@ -17,6 +17,8 @@ export interface Word2VecOptions {
   sg?: boolean; // skip-gram instead of CBOW
   threads?: number; // default: all cores. Hogwild: more than one thread is not bit-reproducible.
   seed?: number;
+  /** Called after each epoch (progress for long runs); not a setting, so not part of any cache key. */
+  onEpoch?: (done: number, epochs: number) => void;
 }
 
 /** Word vectors, one row per vocabulary id (row 0 = padding = zeros). */
@@ -28,12 +30,12 @@ export interface WordVectors {
   source: string;
 }
 
-export const WORD2VEC_DEFAULTS: Required<Word2VecOptions> = {
+export const WORD2VEC_DEFAULTS: Required<Omit<Word2VecOptions, 'onEpoch'>> = {
   dim: 200, window: 5, negative: 5, epochs: 30, alpha: 0.025, minAlpha: 0.0001, sample: 1e-3, sg: false, threads: 0, seed: 1,
 };
 
 /** Defaults filled in; an option given as undefined (an absent CLI flag) keeps its default. */
-export function word2vecSettings(opts: Word2VecOptions): Required<Word2VecOptions> {
+export function word2vecSettings(opts: Word2VecOptions): typeof WORD2VEC_DEFAULTS {
   const o = { ...WORD2VEC_DEFAULTS };
   for (const [k, v] of Object.entries(opts)) if (v !== undefined && k in o) (o as Record<string, unknown>)[k] = v;
   return o;
@@ -60,7 +62,7 @@ export async function trainWord2VecRaw(tokens: Int32Array, sentOffsets: Int32Arr
   const o = word2vecSettings(opts);
   const threads = o.threads > 0 ? o.threads : availableParallelism();
   const values = new Float32Array(vocabSize * o.dim);
-  const stats = await (await addon()).word2vecTrain(tokens, sentOffsets, vocabSize, values, { ...o, threads, ignoreBelow: UNK_ID + 1 });
+  const stats = await (await addon()).word2vecTrain(tokens, sentOffsets, vocabSize, values, { ...o, threads, ignoreBelow: UNK_ID + 1, onEpoch: opts.onEpoch });
   return { values, stats };
 }
 

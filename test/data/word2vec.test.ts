@@ -61,6 +61,13 @@ test('word2vec with one thread is deterministic for a seed; another seed differs
   assert.notDeepEqual(a.values, c.values);
 });
 
+test('word2vec reports each finished epoch', async () => {
+  const { tokens, sentOffsets } = twoTopics(200, 3);
+  const seen: [number, number][] = [];
+  await trainWord2VecRaw(tokens, sentOffsets, 22, { dim: 8, epochs: 3, threads: 2, onEpoch: (d, n) => seen.push([d, n]) });
+  assert.deepEqual(seen, [[1, 3], [2, 3], [3, 3]]);
+});
+
 test('word2vec rejects ids outside the vocabulary and inconsistent offsets', async () => {
   await assert.rejects(trainWord2VecRaw(Int32Array.from([2, 3, 40]), Int32Array.from([0, 3]), 10, { dim: 4, threads: 1 }), /token id 40 at 2 is outside/);
   await assert.rejects(trainWord2VecRaw(Int32Array.from([2, 3]), Int32Array.from([0, 5]), 10, { dim: 4, threads: 1 }), /sentOffsets must/);
