@@ -83,7 +83,7 @@ export function trainDevCorpus(ds: Dataset): { tokens: Int32Array; sentOffsets: 
 export async function word2vecVectors(ds: Dataset, opts: Word2VecOptions = {}): Promise<WordVectors & { stats: TrainStats }> {
   const o = word2vecSettings(opts);
   const { tokens, sentOffsets } = trainDevCorpus(ds);
-  const { values, stats } = await trainWord2VecRaw(tokens, sentOffsets, ds.vocab.length, o);
+  const { values, stats } = await trainWord2VecRaw(tokens, sentOffsets, ds.vocab.length, { ...o, onEpoch: opts.onEpoch });
   normaliseRows(values, o.dim);
   const rng = new Rng(o.seed);
   values.fill(0, PAD_ID * o.dim, (PAD_ID + 1) * o.dim);
