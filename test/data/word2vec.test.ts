@@ -81,7 +81,7 @@ test('data set vectors: unit rows, zero padding, small <unk>; cached for the sam
   const ds = await loadDataset(dir, { cacheDir: join(dir, 'c') });
   const logged: string[] = [];
   const v = await loadVectors(ds, { dim: 12, epochs: 2, threads: 1, log: (l) => logged.push(l) });
-  assert.deepEqual(logged.filter((l) => /epoch/.test(l)), ['word2vec: epoch 1/2', 'word2vec: epoch 2/2']);
+  assert.deepEqual(logged.filter((l) => /: epoch/.test(l)), ['word2vec: epoch 1/2', 'word2vec: epoch 2/2']);
   assert.equal(v.values.length, ds.vocab.length * 12);
   assert.equal(v.missing, 1);
   const norm = (r: number): number => Math.sqrt(cos(v.values, 12, r, r));
