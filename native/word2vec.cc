@@ -17,6 +17,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -163,7 +166,7 @@ struct Options {
 struct Job {
   int64_t firstSentence;
   int64_t endSentence;
-  int64_t words;  // words in the job (before subsampling)
+  int64_t wordsBefore;  // training words in the jobs before this one (before subsampling)
 };
 
 class Trainer {
@@ -186,7 +189,7 @@ class Trainer {
         }
       }
       if (jobWords >= kJobWords || s == nSentences_ - 1) {
-        jobs_.push_back({jobStart, s + 1, jobWords});
+        jobs_.push_back({jobStart, s + 1, totalWords_});
         totalWords_ += jobWords;
         jobWords = 0;
         jobStart = s + 1;
@@ -230,20 +233,32 @@ class Trainer {
 
   int64_t TotalWords() const { return totalWords_; }
 
-  // One pass over the corpus: threads take jobs in turn and update the shared vectors without locks.
-  void RunEpoch(int epoch) {
-    if (totalWords_ == 0) return;
-    nextJob_.store(0);
-    wordsDone_.store(0);
+  // All epochs in one pool of threads that update the shared vectors without locks (Hogwild). Threads
+  // take (epoch, job) pairs from one counter, so a thread the OS pauses delays only its own job, not an
+  // end-of-epoch barrier (this machine is shared). A job's learning rate follows from its position (the
+  // words before it over all epochs), not from thread timing; with one thread a seed repeats exactly.
+  // epochDone(n) is called, in order, when the first n epochs are complete.
+  void Run(const std::function<void(int)>& epochDone) {
+    const int epochs = o_.epochs;
+    if (totalWords_ == 0) {
+      for (int e = 1; e <= epochs; e++) epochDone(e);
+      return;
+    }
+    next_.store(0);
+    jobsDone_.reset(new std::atomic<size_t>[epochs]);
+    for (int e = 0; e < epochs; e++) jobsDone_[e].store(0);
+    finished_.assign(epochs, false);
+    reported_ = 0;
     const int threads = std::max(1, o_.threads);
     std::vector<std::thread> pool;
     std::vector<std::string> errors(threads);
     for (int t = 0; t < threads; t++) {
-      pool.emplace_back([this, t, epoch, &errors] {
+      pool.emplace_back([this, t, &errors, &epochDone] {
         try {
-          Worker(t, epoch);
+          Worker(t, epochDone);
         } catch (const std::exception& e) {
           errors[t] = e.what();
+          next_.store(SIZE_MAX / 2);  // the others stop at their next job
         }
       });
     }
@@ -253,16 +268,18 @@ class Trainer {
   }
 
  private:
-  void Worker(int thread, int epoch) {
-    uint64_t rnd = o_.seed * 1000003ULL + static_cast<uint64_t>(thread) * 7919ULL + static_cast<uint64_t>(epoch) * 104729ULL;
+  void Worker(int thread, const std::function<void(int)>& epochDone) {
+    uint64_t rnd = o_.seed * 1000003ULL + static_cast<uint64_t>(thread) * 7919ULL;
     std::vector<int32_t> sentence;
     std::vector<float> neu1(o_.dim), neu1e(o_.dim);
     const double totalAll = static_cast<double>(totalWords_) * o_.epochs;
+    const size_t nJobs = jobs_.size();
     for (;;) {
-      const size_t j = nextJob_.fetch_add(1);
-      if (j >= jobs_.size()) break;
-      const Job& job = jobs_[j];
-      const double progress = (static_cast<double>(epoch) * totalWords_ + wordsDone_.load()) / totalAll;
+      const size_t g = next_.fetch_add(1);
+      if (g >= nJobs * static_cast<size_t>(o_.epochs)) break;
+      const int epoch = static_cast<int>(g / nJobs);
+      const Job& job = jobs_[g % nJobs];
+      const double progress = (static_cast<double>(epoch) * totalWords_ + job.wordsBefore) / totalAll;
       const float alpha = static_cast<float>(std::max(o_.minAlpha, o_.alpha - (o_.alpha - o_.minAlpha) * progress));
       for (int64_t s = job.firstSentence; s < job.endSentence; s++) {
         sentence.clear();
@@ -275,8 +292,14 @@ class Trainer {
         }
         Sentence(sentence, alpha, rnd, neu1.data(), neu1e.data());
       }
-      wordsDone_.fetch_add(job.words);
+      if (jobsDone_[epoch].fetch_add(1) + 1 == nJobs) EpochFinished(epoch, epochDone);
     }
+  }
+
+  void EpochFinished(int epoch, const std::function<void(int)>& epochDone) {
+    std::lock_guard<std::mutex> lock(reportMutex_);
+    finished_[epoch] = true;
+    while (reported_ < o_.epochs && finished_[reported_]) epochDone(++reported_);
   }
 
   void Sentence(const std::vector<int32_t>& sent, float alpha, uint64_t& rnd, float* neu1, float* neu1e) {
@@ -300,8 +323,11 @@ class Trainer {
   std::vector<float> syn1neg_;
   std::vector<Job> jobs_;
   int64_t totalWords_ = 0;
-  std::atomic<size_t> nextJob_{0};
-  std::atomic<int64_t> wordsDone_{0};
+  std::atomic<size_t> next_{0};
+  std::unique_ptr<std::atomic<size_t>[]> jobsDone_;
+  std::vector<bool> finished_;
+  int reported_ = 0;
+  std::mutex reportMutex_;
 
 };
 
@@ -329,11 +355,7 @@ class Word2VecWorker : public Napi::AsyncProgressQueueWorker<int> {
       const auto t0 = std::chrono::steady_clock::now();
       trainer_.Prepare();
       const auto t1 = std::chrono::steady_clock::now();
-      for (int e = 0; e < epochs_; e++) {
-        trainer_.RunEpoch(e);
-        const int done = e + 1;
-        progress.Send(&done, 1);
-      }
+      trainer_.Run([&progress](int done) { progress.Send(&done, 1); });
       const auto t2 = std::chrono::steady_clock::now();
       prepSeconds_ = std::chrono::duration<double>(t1 - t0).count();
       seconds_ = std::chrono::duration<double>(t2 - t1).count();
