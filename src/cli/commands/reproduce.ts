@@ -1,0 +1,111 @@
+// attnlab reproduce [--data A,B] [--models LIST|all] [--profile quick|paper] [--out DIR] [--max-docs N]
+// The whole experiment: data -> train -> test -> report for every (data set, architecture), into one
+// folder. Each stage is the same code as its own command and resumes the same way: a finished training
+// run is not repeated (attnlab train), finished erasure chunks are not redone (attnlab test), so running
+// the command again after a stop continues where it stopped. The report is rebuilt at the end (seconds).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
+import { UserError } from '../command.ts';
+import { ARCHS, isArch } from '../../models/index.ts';
+
+const BUILTIN = ['brown-genre5', 'sotu-era5'];
+
+const HELP = `usage: attnlab reproduce [options]
+
+Trains every architecture on every data set, runs the erasure tests on each model, and writes the
+report: <out>/<data>/<arch>/ (model, checkpoints, train.jsonl), <out>/<data>/<arch>/erasure/ (run folder),
+<out>/report/report.html. Run it again to resume; finished stages are not redone.
+
+options:
+  --data LIST       comma-separated data sets: built-in names or paths (default: ${BUILTIN.join(',')})
+  --models LIST     comma-separated architectures or 'all' (default: all): ${ARCHS.join(', ')}
+  --profile NAME    quick | paper (default: quick; paper = Appendix A.1's 60 epochs / patience 5)
+  --out DIR         output folder (default: runs/reproduce)
+  --max-docs N      erasure tests on a seeded random sample of N test documents (default: all)
+  --vectors KIND    word2vec | glove | none (default: word2vec)
+  --seed N          seed of the erasure tests and the report (default: 1)`;
+
+export const command: Command = {
+  name: 'reproduce',
+  summary: 'the whole experiment (data, train, test, report) on built-in or given data, resumable',
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: false,
+        options: {
+          data: { type: 'string', default: BUILTIN.join(',') },
+          models: { type: 'string', default: 'all' },
+          profile: { type: 'string', default: 'quick' },
+          out: { type: 'string', default: join('runs', 'reproduce') },
+          'max-docs': { type: 'string' },
+          vectors: { type: 'string', default: 'word2vec' },
+          seed: { type: 'string', default: '1' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+    } catch (err) {
+      throw new UserError(`attnlab reproduce: ${(err as Error).message} (attnlab reproduce --help)`);
+    }
+    const { values } = parsed;
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const datasets = list(values.data);
+    const models = values.models === 'all' ? [...ARCHS] : list(values.models);
+    const bad = models.filter((m) => !isArch(m));
+    if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${ARCHS.join(', ')} or all)`);
+    if (!['quick', 'paper'].includes(values.profile)) throw new UserError(`attnlab reproduce: --profile must be quick or paper, got '${values.profile}'`);
+    const out = values.out;
+
+    // Commands load lazily so that argument errors above cost no engine start-up.
+    const train = (await import('./train.ts')).command;
+    const { runTestCommand } = await import('./test.ts');
+    const report = (await import('./report.ts')).command;
+
+    const started = Date.now();
+    const runs: string[] = [];
+    const stages = datasets.length * (models.length + 1) + 1;
+    let stage = 0;
+    const say = (what: string): void => console.error(`\nattnlab reproduce [${++stage}/${stages}, ${minutes(started)}] ${what}`);
+    for (const data of datasets) {
+      const name = data.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
+      const dataOut = join(out, name);
+      say(`train ${models.join(', ')} on ${data}`);
+      const trainArgs = [data, '--arch', models.join(','), '--profile', values.profile, '--out', dataOut, '--vectors', values.vectors];
+      if ((await train.run(trainArgs)) !== 0) return 1;
+      for (const arch of models) {
+        const modelDir = join(dataOut, arch);
+        const runDir = join(modelDir, 'erasure');
+        say(`erasure tests: ${name} ${arch}`);
+        const testArgs = [modelDir, '--data', data, '--out', runDir, '--seed', values.seed];
+        if (values['max-docs'] !== undefined) testArgs.push('--max-docs', values['max-docs']);
+        if ((await runTestCommand(testArgs)) !== 0) return 1;
+        runs.push(runDir);
+      }
+    }
+    say(`report on ${runs.length} models`);
+    const reportDir = join(out, 'report');
+    if ((await report.run([...runs, '--out', reportDir, '--seed', values.seed])) !== 0) return 1;
+    const html = join(reportDir, 'report.html');
+    if (!existsSync(html)) throw new UserError(`attnlab reproduce: the report stage finished without writing ${html}`);
+    console.error(`\nattnlab reproduce: done in ${minutes(started)}; open ${html}`);
+    console.log(html);
+    return 0;
+  },
+};
+
+function list(s: string): string[] {
+  const items = s.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!items.length) throw new UserError(`attnlab reproduce: empty list '${s}'`);
+  return items;
+}
+
+function minutes(since: number): string {
+  const s = Math.round((Date.now() - since) / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
