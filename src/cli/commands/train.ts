@@ -110,7 +110,8 @@ export const command: Command = {
     const out = values.out ?? join('runs', data.name);
     // Check every architecture's configuration before the first epoch of the first one.
     const configs = archs.map((arch) => {
-      const base = preset(data.name, arch, profile);
+      // The embedding width follows the word vectors (GloVe is 100-d) unless a setting names it.
+      const base = { ...preset(data.name, arch, profile), ...(data.vectors ? { emb: data.vectorDim } : {}) };
       return mergeConfig(base, { source: `config file ${values.config}`, values: { ...fromFile, arch } }, { source: 'flags', values: fromFlags });
     });
     const results = [];
