@@ -58,6 +58,10 @@ test('data set names map to the appendix rows; other data gets defaults', () => 
   const p = preset('yelp', 'han-rnn', 'paper');
   assert.deepEqual([q.lr, q.dropoutWord, q.dropoutSentence, q.dropoutClassifier], [p.lr, p.dropoutWord, p.dropoutSentence, p.dropoutClassifier]);
   assert.ok(q.maxEpochs < p.maxEpochs && q.patience < p.patience);
+  // The demo profile (npm start) is shorter still, with the same learning rates and dropouts.
+  const demo = preset('yelp', 'han-rnn', 'demo');
+  assert.deepEqual([demo.lr, demo.dropoutWord, demo.dropoutSentence, demo.dropoutClassifier], [p.lr, p.dropoutWord, p.dropoutSentence, p.dropoutClassifier]);
+  assert.deepEqual([demo.maxEpochs, demo.patience, demo.maxTrainDocs], [4, 2, 2000]);
 });
 
 function userError(fn: () => unknown, message: string | RegExp): void {

@@ -9,8 +9,10 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { ARCHS, isArch } from '../../models/index.ts';
+import { PROFILES } from '../../train/index.ts';
 
 const BUILTIN = ['brown-genre5', 'sotu-era5'];
+const DEMO_TEST_DOCS = 300;
 
 const HELP = `usage: attnlab reproduce [options]
 
@@ -21,9 +23,11 @@ report: <out>/<data>/<arch>/ (model, checkpoints, train.jsonl), <out>/<data>/<ar
 options:
   --data LIST       comma-separated data sets: built-in names or paths (default: ${BUILTIN.join(',')})
   --models LIST     comma-separated architectures or 'all' (default: all): ${ARCHS.join(', ')}
-  --profile NAME    quick | paper (default: quick; paper = Appendix A.1's 60 epochs / patience 5)
+  --profile NAME    demo | quick | paper (default: demo). demo: 4 epochs, 2000 training documents, 300
+                    test documents, minutes on 2 cores; quick: 10 epochs, 3000 documents; paper:
+                    Appendix A.1's procedure (60 epochs at most, patience 5, 10 for noenc)
   --out DIR         output folder (default: runs/reproduce)
-  --max-docs N      erasure tests on a seeded random sample of N test documents (default: all)
+  --max-docs N      erasure tests on a seeded random sample of N test documents (default: all; demo 300)
   --vectors KIND    word2vec | glove | none (default: word2vec)
   --seed N          seed of the erasure tests and the report (default: 1)`;
 
@@ -39,7 +43,7 @@ export const command: Command = {
         options: {
           data: { type: 'string', default: BUILTIN.join(',') },
           models: { type: 'string', default: 'all' },
-          profile: { type: 'string', default: 'quick' },
+          profile: { type: 'string', default: 'demo' },
           out: { type: 'string', default: join('runs', 'reproduce') },
           'max-docs': { type: 'string' },
           vectors: { type: 'string', default: 'word2vec' },
@@ -59,7 +63,9 @@ export const command: Command = {
     const models = values.models === 'all' ? [...ARCHS] : list(values.models);
     const bad = models.filter((m) => !isArch(m));
     if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${ARCHS.join(', ')} or all)`);
-    if (!['quick', 'paper'].includes(values.profile)) throw new UserError(`attnlab reproduce: --profile must be quick or paper, got '${values.profile}'`);
+    if (!(PROFILES as readonly string[]).includes(values.profile)) throw new UserError(`attnlab reproduce: --profile must be one of ${PROFILES.join(', ')}, got '${values.profile}'`);
+    // The demo profile tests a sample so that `npm start` stays within minutes; others test everything.
+    const maxDocs = values['max-docs'] ?? (values.profile === 'demo' ? String(DEMO_TEST_DOCS) : undefined);
     const out = values.out;
 
     // Commands load lazily so that argument errors above cost no engine start-up.
@@ -83,7 +89,7 @@ export const command: Command = {
         const runDir = join(modelDir, 'erasure');
         say(`erasure tests: ${name} ${arch}`);
         const testArgs = [modelDir, '--data', data, '--out', runDir, '--seed', values.seed];
-        if (values['max-docs'] !== undefined) testArgs.push('--max-docs', values['max-docs']);
+        if (maxDocs !== undefined) testArgs.push('--max-docs', maxDocs);
         if ((await runTestCommand(testArgs)) !== 0) return 1;
         runs.push(runDir);
       }

@@ -1,4 +1,4 @@
-// attnlab train <data> [--arch A[,B..]|all] [--profile paper|quick] [--config FILE] [--out DIR] [--<setting> V ..]
+// attnlab train <data> [--arch A[,B..]|all] [--profile paper|quick|demo] [--config FILE] [--out DIR] [--<setting> V ..]
 // Trains one model per architecture into <out>/<arch>/; run again to resume.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,8 @@ options:
   --arch LIST        comma-separated architectures, or 'all' (default: all): ${ARCHS.join(', ')}
   --profile NAME     ${PROFILES.join(' | ')} (default: paper). paper: paper Appendix A.1 (60 epochs at most,
                      patience 5, 10 for noenc); quick: at most 10 epochs, patience 3 (4 for noenc) and at
-                     most 3000 training documents, for CPU runs on the built-in corpora
+                     most 3000 training documents, for CPU runs on the built-in corpora; demo: at most
+                     4 epochs, patience 2, 2000 training documents (what npm start runs)
   --config FILE      JSON object of settings (the names below in camelCase); flags override it
   --out DIR          output folder (default: runs/<data>)
   --vectors KIND     word2vec (default, SPEC §1) | glove | none (random embeddings)

@@ -27,7 +27,7 @@ test('attnlab train refuses bad settings before reading data', async () => {
     await rejects(['no-such-data', '--lr', 'fast'], `--lr: must be a positive number, got 'fast'`);
     await rejects(['no-such-data', '--patience', '0'], `flags: 'patience' must be a positive integer, got 0`);
     await rejects(['no-such-data', '--arch', 'han-lstm'], /--arch: unknown architecture 'han-lstm'/);
-    await rejects(['no-such-data', '--profile', 'fast'], `attnlab train: --profile must be one of paper, quick, got 'fast'`);
+    await rejects(['no-such-data', '--profile', 'fast'], `attnlab train: --profile must be one of paper, quick, demo, got 'fast'`);
     await rejects(['no-such-data', '--bogus', '1'], /^attnlab train: Unknown option '--bogus'/);
     await rejects([], 'attnlab train: expected one data set, got none (attnlab train --help)');
     const bad = join(dir, 'bad.json');
