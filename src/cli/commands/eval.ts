@@ -1,9 +1,9 @@
 // attnlab eval <folder...> [--data SOURCE] [--stored] [--json FILE]
 // Test accuracy of every trained model found in the folders, as a table like the paper's Table 3.
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { accuracyTable, findModelDirs, readModelMeta, type AccuracyRow, type TrainingData } from '../../train/index.ts';
 
@@ -22,22 +22,12 @@ export const command: Command = {
   name: 'eval',
   summary: 'test accuracy of trained models, as the paper\'s Table 3',
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          data: { type: 'string' },
-          stored: { type: 'boolean', default: false },
-          json: { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (err) {
-      throw new UserError(`attnlab eval: ${(err as Error).message}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs('eval', args, {
+      data: { type: 'string' },
+      stored: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
     if (values.help) {
       console.log(HELP);
       return 0;

@@ -5,9 +5,9 @@
 // the command again after a stop continues where it stopped. The report is rebuilt at the end (seconds).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { ARCHS, isArch } from '../../models/index.ts';
 import { PROFILES } from '../../train/index.ts';
 
@@ -35,26 +35,17 @@ export const command: Command = {
   name: 'reproduce',
   summary: 'the whole experiment (data, train, test, report) on built-in or given data, resumable',
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: false,
-        options: {
-          data: { type: 'string', default: BUILTIN.join(',') },
-          models: { type: 'string', default: 'all' },
-          profile: { type: 'string', default: 'demo' },
-          out: { type: 'string', default: join('runs', 'reproduce') },
-          'max-docs': { type: 'string' },
-          vectors: { type: 'string', default: 'word2vec' },
-          seed: { type: 'string', default: '1' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (err) {
-      throw new UserError(`attnlab reproduce: ${(err as Error).message} (attnlab reproduce --help)`);
-    }
-    const { values } = parsed;
+    const { values, positionals } = parseCommandArgs('reproduce', args, {
+      data: { type: 'string', default: BUILTIN.join(',') },
+      models: { type: 'string', default: 'all' },
+      profile: { type: 'string', default: 'demo' },
+      out: { type: 'string', default: join('runs', 'reproduce') },
+      'max-docs': { type: 'string' },
+      vectors: { type: 'string', default: 'word2vec' },
+      seed: { type: 'string', default: '1' },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
+    if (positionals.length) throw new UserError(`attnlab reproduce: unexpected argument '${positionals[0]}' (data sets go in --data; attnlab reproduce --help)`);
     if (values.help) {
       console.log(HELP);
       return 0;

@@ -1,9 +1,9 @@
 // attnlab test <checkpoint> [--split test] [--data SOURCE] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
 // Runs the erasure battery (SPEC §3-8) on a trained model: one model pass stores the final-layer states,
 // then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test-run.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
@@ -64,28 +64,18 @@ async function loadTrainOutput(checkpoint: string, split: string, data: string |
 
 /** The command with its loader injectable (tests pass a fake model). */
 export async function runTestCommand(args: string[], load: LoadTestSource = loadTrainOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        split: { type: 'string', default: 'test' },
-        data: { type: 'string' },
-        'max-docs': { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        out: { type: 'string' },
-        chunk: { type: 'string', default: String(DEFAULT_CHUNK_SIZE) },
-        range: { type: 'string' },
-        batch: { type: 'string', default: '64' },
-        resamples: { type: 'string', default: '1000' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UserError(`attnlab test: ${(err as Error).message}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('test', args, {
+    split: { type: 'string', default: 'test' },
+    data: { type: 'string' },
+    'max-docs': { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    chunk: { type: 'string', default: String(DEFAULT_CHUNK_SIZE) },
+    range: { type: 'string' },
+    batch: { type: 'string', default: '64' },
+    resamples: { type: 'string', default: '1000' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;

@@ -2,9 +2,9 @@
 // Trains one model per architecture into <out>/<arch>/; run again to resume.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { ARCHS, isArch, type Arch } from '../../models/index.ts';
 import {
   CONFIG_KEYS,
@@ -49,27 +49,17 @@ export const command: Command = {
   summary: 'train HAN/FLAN models (paper Appendix A.1 presets), resumable',
   async run(args) {
     const settingOptions = Object.fromEntries(SETTING_FLAGS.map((k) => [flagName(k), { type: 'string' as const }]));
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          arch: { type: 'string' },
-          profile: { type: 'string', default: 'paper' },
-          config: { type: 'string' },
-          out: { type: 'string' },
-          vectors: { type: 'string', default: 'word2vec' },
-          fresh: { type: 'boolean', default: false },
-          threads: { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-          ...settingOptions,
-        },
-      });
-    } catch (err) {
-      throw new UserError(`attnlab train: ${(err as Error).message}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs('train', args, {
+      arch: { type: 'string' },
+      profile: { type: 'string', default: 'paper' },
+      config: { type: 'string' },
+      out: { type: 'string' },
+      vectors: { type: 'string', default: 'word2vec' },
+      fresh: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      ...settingOptions,
+    });
     const v = values as Record<string, string | boolean | undefined>;
     if (values.help) {
       console.log(HELP);

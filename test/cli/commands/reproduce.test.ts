@@ -20,6 +20,7 @@ test('reproduce refuses unknown architectures, profiles and options before doing
   await refuses(['--models', 'han-rnn,flan-lstm', '--out', out], `attnlab reproduce: --models: unknown architecture 'flan-lstm' (expected han-rnn, han-conv, han-noenc, flan-rnn, flan-conv, flan-noenc or all)`);
   await refuses(['--profile', 'fast', '--out', out], `attnlab reproduce: --profile must be one of paper, quick, demo, got 'fast'`);
   await refuses(['--data', ' , ', '--out', out], `attnlab reproduce: empty list ' , '`);
-  await assert.rejects(command.run(['--bogus']), /Unknown option '--bogus'/);
+  await assert.rejects(command.run(['--bogus']), /^UserError: attnlab reproduce: Unknown option '--bogus'/);
+  await refuses(['brown-genre5', '--out', out], `attnlab reproduce: unexpected argument 'brown-genre5' (data sets go in --data; attnlab reproduce --help)`);
   assert.equal(existsSync(out), false, 'nothing was written');
 });
