@@ -1,21 +1,9 @@
-// examples.jsonl: what the report's per-document view shows for a few documents (the shape of
-// DocumentExample in src/report/run-input.ts; test/erasure/examples.test.ts checks they stay compatible).
+// examples.jsonl: what the report's per-document view shows for a few documents (DocumentExample in
+// types.ts, the one shape both attnlab test and attnlab report use).
 import { rankDocument } from './battery.ts';
 import { buildContext } from './context.ts';
 import { minimalFlipSetOf } from './minimal.ts';
-import type { BatteryOptions, ClassifierHead, FinalLayerState, RankingName } from './types.ts';
-
-export interface ErasureExample {
-  docId: string | number;
-  /** Words of each final-layer item. */
-  items: string[][];
-  alpha: number[];
-  /** Erasure order per ranking (random: its first permutation), most important first. */
-  orders: Partial<Record<RankingName, number[]>>;
-  /** The items of the exact minimal flip set (empty when excluded). */
-  minimalSet: number[];
-  classes: string[];
-}
+import type { BatteryOptions, ClassifierHead, DocumentExample, FinalLayerState, RankingName } from './types.ts';
 
 /** The example of one document, or null when its state carries no words. */
 export function documentExample(
@@ -23,7 +11,7 @@ export function documentExample(
   head: ClassifierHead,
   index: number,
   options: BatteryOptions,
-): ErasureExample | null {
+): DocumentExample | null {
   if (!state.items || state.items.length !== state.alpha.length) return null;
   const doc = buildContext(state, head);
   const orders: Partial<Record<RankingName, number[]>> = {};

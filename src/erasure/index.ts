@@ -6,7 +6,7 @@ export * from './types.ts';
 export { runBattery, runDocument, rankDocument, type BatteryRun } from './battery.ts';
 export { buildContext, contextFromZ, productWithHead } from './context.ts';
 export { decisionAfterErasing, firstFlip, leaveOneOut, logitsAfterErasing, type FirstFlip, type LeaveOneOut } from './erase.ts';
-export { documentExample, type ErasureExample } from './examples.ts';
+export { documentExample } from './examples.ts';
 export { classifierHead, finalLayerStates, type TestDocument } from './final-layer.ts';
 export { argmax, jsDivergence, softmax } from './math.ts';
 export { minimalFlipSet, type MinimalFlipSet } from './minimal.ts';

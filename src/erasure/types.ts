@@ -337,3 +337,22 @@ export interface BatteryOptions {
   /** Rankings to run (default: all of RANKING_NAMES). */
   rankings?: readonly RankingName[];
 }
+
+/**
+ * examples.jsonl: one line per document shown in the report's per-document view (written by
+ * `attnlab test`, read by `attnlab report`).
+ */
+export interface DocumentExample {
+  /** Matches DocumentResult.docId. */
+  docId: string | number;
+  /** The words of each item the final attention layer attends over: sentences (HAN), single words (FLAN). */
+  items: string[][];
+  /** Attention weights over the items (same length as items). */
+  alpha: number[];
+  /** Erasure order of each ranking (random: its first permutation), most important first. */
+  orders: Partial<Record<RankingName, number[]>>;
+  /** Items of the exact minimal flip set (empty when the document never flips). */
+  minimalSet: number[];
+  /** Class names, index = class id, to name the decision (optional in files; attnlab test writes it). */
+  classes?: string[];
+}

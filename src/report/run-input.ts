@@ -9,7 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RANKING_NAMES, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
-import type { DocumentResult, RankingName } from '../erasure/types.ts';
+import type { DocumentExample, DocumentResult, RankingName } from '../erasure/types.ts';
+
+export type { DocumentExample };
 import { UserError } from '../util/errors.ts';
 import { msg } from './messages.ts';
 
@@ -34,22 +36,6 @@ export interface ModelInfo {
   encoder: Encoder;
   /** Share (0..1) of test documents classified correctly; null if the test split has no labels. */
   testAccuracy: number | null;
-}
-
-/** examples.jsonl: what the per-document view shows for one document. */
-export interface DocumentExample {
-  /** Matches DocumentResult.docId. */
-  docId: string | number;
-  /** The words of each item the final attention layer attends over: sentences (HAN), single words (FLAN). */
-  items: string[][];
-  /** Attention weights over the items (same length as items). */
-  alpha: number[];
-  /** Erasure order of each ranking (random: its first permutation), most important first. */
-  orders: Partial<Record<RankingName, number[]>>;
-  /** Items of the exact minimal flip set (empty when the document never flips). */
-  minimalSet: number[];
-  /** Class names, index = class id, to name the decision (optional). */
-  classes?: string[];
 }
 
 export interface RunInput {

@@ -3,14 +3,9 @@ import assert from 'node:assert/strict';
 import { runDocument } from '../../src/erasure/battery.ts';
 import { buildContext } from '../../src/erasure/context.ts';
 import { decisionAfterErasing } from '../../src/erasure/erase.ts';
-import { documentExample, type ErasureExample } from '../../src/erasure/examples.ts';
-import type { DocumentExample } from '../../src/report/run-input.ts';
+import { documentExample } from '../../src/erasure/examples.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { randomHead, randomState } from './fixtures.ts';
-
-// Compile-time check: what erasure writes to examples.jsonl is what the report reads.
-const compatible: (e: ErasureExample) => DocumentExample = (e) => e;
-void compatible;
 
 test('examples: orders match the battery, the minimal set flips, no words gives no example', () => {
   const rng = new Rng(8);
