@@ -4,6 +4,7 @@ import { RANKING_NAMES } from '../erasure/types.ts';
 import type { RankingName } from '../erasure/types.ts';
 import { documentViewHtml } from './document-view.ts';
 import { escapeHtml } from './escape.ts';
+import { EXPLORER_FILES } from './explorer-page.ts';
 import { FINDINGS } from './findings.ts';
 import type { Bound, Finding, FindingId } from './findings.ts';
 import { RANKING_LABELS } from './figures.ts';
@@ -35,6 +36,8 @@ figcaption { font-size: .9rem; color: #444; max-width: 900px; }
 .chip { display: inline-block; background: #f1f1f1; border-radius: 3px; padding: 0 .3rem; margin: .1rem; font-size: .85rem; }
 table.erasures { border-collapse: collapse; font-size: .85rem; margin: .6rem 0; }
 table.erasures th, table.erasures td { border-top: 1px solid #eee; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+.bidi-control { font-size: .7em; border: 1px dashed #a00; color: #a00; border-radius: 2px; padding: 0 .1em; margin: 0 .1em; font-family: monospace; }
+.explorer-link { font-size: 1rem; background: #eef5fc; border: 1px solid #cfe0f3; padding: .5rem .8rem; }
 `;
 
 export function buildHtml(m: ReportModel, figures: readonly RenderedFigure[]): string {
@@ -154,8 +157,12 @@ ${runs}`;
 }
 
 function documentsSection(m: ReportModel): string {
+  // One document per run here (the page stays small and script-free); all of them, with filters and
+  // erasure by hand, in the explorer (explorer-page.ts).
+  const firstPerRun = m.examples.filter((e, i) => m.examples.findIndex((x) => x.dataset === e.dataset && x.model === e.model) === i);
   const body = m.examples.length
-    ? m.examples.map(documentViewHtml).join('\n')
+    ? firstPerRun.map(documentViewHtml).join('\n')
     : '<p>No run folder has examples.jsonl, so there are no documents to show.</p>';
-  return `<h2 id="documents">Documents, one at a time</h2>\n${body}`;
+  const explorer = `<p class="explorer-link"><a href="${EXPLORER_FILES.page}"><strong>Open the document explorer</strong></a>: ${m.examples.length} documents chosen by outcome, filters by data set, model, class and outcome, and erasure by hand (click words to erase them and watch the decision). Below, the first of each run.</p>`;
+  return `<h2 id="documents">Documents, one at a time</h2>\n${explorer}\n${body}`;
 }

@@ -4,9 +4,12 @@
 //   specs/<id>.vl.json  Vega-Lite specs with their data inline
 //   figures/<id>.svg, figures/<id>.png
 //   report.html         the self-contained page
+//   explorer.html, explorer-data.js   the per-document explorer (explorer-page.ts), linked from report.html
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { explorerData, explorerDataScript } from './explorer-data.ts';
+import { EXPLORER_FILES, explorerHtml } from './explorer-page.ts';
 import { buildFigures } from './figures.ts';
 import { buildHtml } from './html.ts';
 import type { RenderedFigure } from './html.ts';
@@ -30,6 +33,7 @@ export interface ReportFiles {
   model: string;
   specs: string[];
   figures: string[];
+  explorer: { page: string; data: string };
 }
 
 export function readRuns(folders: readonly string[]): RunInput[] {
@@ -50,8 +54,15 @@ export function reportModelOf(runs: readonly RunInput[], opts: ReportOptions = {
 }
 
 export async function writeReport(folders: readonly string[], outDir: string, opts: ReportOptions = {}): Promise<ReportFiles> {
-  const model = reportModelOf(readRuns(folders), opts);
-  const files: ReportFiles = { html: join(outDir, 'report.html'), model: join(outDir, 'report-model.json'), specs: [], figures: [] };
+  const runs = readRuns(folders);
+  const model = reportModelOf(runs, opts);
+  const files: ReportFiles = {
+    html: join(outDir, 'report.html'),
+    model: join(outDir, 'report-model.json'),
+    specs: [],
+    figures: [],
+    explorer: { page: join(outDir, EXPLORER_FILES.page), data: join(outDir, EXPLORER_FILES.data) },
+  };
   writeJsonAtomic(files.model, model);
   const rendered: RenderedFigure[] = [];
   for (const fig of buildFigures(model)) {
@@ -70,6 +81,8 @@ export async function writeReport(folders: readonly string[], outDir: string, op
     }
     rendered.push({ ...fig, svg, png });
   }
+  writeFileAtomic(files.explorer.data, explorerDataScript(explorerData(runs, model.datasets, model.models)));
+  writeFileAtomic(files.explorer.page, explorerHtml());
   writeFileAtomic(files.html, buildHtml(model, rendered));
   return files;
 }

@@ -45,7 +45,9 @@ test('findings, Table 2, Table 3 and the per-document views are all there', () =
   const hanRnnNews = model.boxes.filter((b) => b.dataset === 'news' && b.model === 'HAN-rnn' && b.ranking === 'attention' && b.measure === 'fraction');
   const [w, wo] = ['with', 'without'].map((zv) => hanRnnNews.find((b) => b.zeroVector === zv)!.median.toFixed(2));
   assert.ok(tableBody('table-medians').includes(`<tr><td>news</td><td>HAN-rnn</td><td class="num">${w} / ${wo}</td>`));
-  assert.equal(html.match(/<article class="doc">/g)!.length, model.examples.length);
+  // One document per run on the page; every example is in the explorer, which the page links to.
+  assert.equal(html.match(/<article class="doc">/g)!.length, new Set(model.examples.map((e) => `${e.dataset}/${e.model}`)).size);
+  assert.ok(html.includes('<a href="explorer.html">'));
 });
 
 test('the per-document view marks the minimal set and stops each ranking at its flip', () => {
@@ -60,5 +62,5 @@ test('the per-document view marks the minimal set and stops each ranking at its 
 test('a document without a gold label says so, and class names come from the example', () => {
   const e = { ...model.examples[0]!, label: -1, predicted: 1 };
   const one = buildHtml({ ...model, examples: [e] }, figures);
-  assert.ok(one.includes('gold unknown, predicted positive,'));
+  assert.ok(one.includes('gold unknown, predicted <bdi>positive</bdi>,'));
 });
