@@ -149,7 +149,7 @@
       el('th', {}, el('span', { class: 'swatch', style: `background:${PALETTE[k % PALETTE.length]}` }), ' ', userText(c)),
       el('td', { class: 'bar-cell' }, el('span', { class: 'bar', style: `background:${PALETTE[k % PALETTE.length]}` })),
       el('td', { class: 'num p-now' }), el('td', { class: 'num p-orig', text: fmt(doc.probabilities[k]) })));
-    view.append(el('div', { class: 'live' },
+    const live = el('div', { class: 'live' },
       el('h3', { text: 'Erase by hand' }),
       el('p', { class: 'hint', text: `Click ${doc.unit}s in the text to erase them (click again to restore). The output is recomputed in this page from z_i = W h_i, α and b: logits = Σ_kept α_i z_i / Σ_kept α_i + b, or b alone when everything is erased.` }),
       el('table', { class: 'probs' }, el('thead', {}, el('tr', {}, el('th', { text: 'class' }), el('th', { text: 'probability now' }), el('th', { text: 'now' }), el('th', { text: 'original' }))),
@@ -160,7 +160,7 @@
         el('button', { type: 'button', id: 'reset', onclick: () => setErased([]) }, 'restore all'),
         el('button', { type: 'button', id: 'erase-all', onclick: () => setErased([...Array(n).keys()]) }, 'erase everything (zero vector)'),
         doc.minimalSet.length ? el('button', { type: 'button', id: 'erase-minimal', onclick: () => setErased(doc.minimalSet) }, `erase the exact minimal set (${doc.minimalSet.length})`) : null),
-    ));
+    );
 
     const text = el('div', { class: `text ${doc.unit}`, id: 'text' });
     doc.items.forEach((words, i) => {
@@ -172,7 +172,8 @@
       item.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); toggle(i); } });
       text.append(item, doc.unit === 'word' ? ' ' : '');
     });
-    view.append(text);
+    // The text beside the output, which stays in view while a long document scrolls.
+    view.append(el('div', { class: 'workspace' }, text, live));
 
     // The battery's own flips, per ranking: before and at the first flip.
     const rows = data.rankings.flatMap((r) => {

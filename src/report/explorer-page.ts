@@ -25,9 +25,11 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .legend .sample { padding: 0 .3rem; border-radius: 2px; }
 .scale { display: inline-block; width: 120px; height: .8rem; vertical-align: middle; background: linear-gradient(to right, rgba(214,39,40,0), rgba(214,39,40,.75)); border: 1px solid #ddd; }
 .meta { color: #555; font-size: .85rem; margin-top: 0; }
-.live { border: 1px solid #ddd; border-radius: 4px; padding: .3rem .9rem .5rem; margin: .6rem 0; background: #fcfcfc; }
+.workspace { display: grid; grid-template-columns: minmax(0, 1fr) 420px; gap: 1rem; align-items: start; }
+.live { border: 1px solid #ddd; border-radius: 4px; padding: .3rem .9rem .5rem; margin: .6rem 0; background: #fcfcfc; position: sticky; top: .5rem; }
+.live h3 { margin-top: .3rem; }
 .hint { font-size: .8rem; color: #555; margin: 0 0 .4rem; }
-table.probs td.bar-cell { width: 260px; } .bar { display: inline-block; height: .8rem; vertical-align: middle; min-width: 1px; }
+table.probs td.bar-cell { width: 150px; } .bar { display: inline-block; height: .8rem; vertical-align: middle; min-width: 1px; }
 table.probs tr.decided th, table.probs tr.decided td.p-now { font-weight: bold; }
 .swatch { display: inline-block; width: .7rem; height: .7rem; vertical-align: middle; }
 .decision { font-size: .95rem; margin: .4rem 0; } .decision.flipped { color: #a00; }
@@ -42,7 +44,7 @@ table.probs tr.decided th, table.probs tr.decided td.p-now { font-weight: bold; 
 table.rankings td.chips { max-width: 520px; }
 .dist { display: inline-flex; width: 120px; height: .8rem; vertical-align: middle; border: 1px solid #ccc; } .dist .seg { display: inline-block; height: 100%; }
 .dist-wrap { white-space: nowrap; }
-.bidi-control { font-size: .7em; border: 1px dashed #a00; color: #a00; border-radius: 2px; padding: 0 .1em; margin: 0 .1em; font-family: monospace; }
+.bidi-control { font-size: .75em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .15em; margin: 0 .1em; font-family: monospace; text-decoration: none; }
 `;
 
 export function explorerHtml(): string {
