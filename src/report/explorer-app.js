@@ -135,7 +135,8 @@
     const { doc } = current;
     const n = doc.items.length;
     const maxAlpha = Math.max(...doc.alpha, 1e-12);
-    const minimal = new Set(doc.minimalSet);
+    // Outlines mark a set smaller than the whole document; "everything" (the zero vector) is said in words.
+    const minimal = new Set(doc.minimalStatus === 'flipped' ? doc.minimalSet : []);
     const view = $('doc');
     view.replaceChildren();
     view.append(
@@ -159,7 +160,7 @@
       el('p', { class: 'buttons' },
         el('button', { type: 'button', id: 'reset', onclick: () => setErased([]) }, 'restore all'),
         el('button', { type: 'button', id: 'erase-all', onclick: () => setErased([...Array(n).keys()]) }, 'erase everything (zero vector)'),
-        doc.minimalSet.length ? el('button', { type: 'button', id: 'erase-minimal', onclick: () => setErased(doc.minimalSet) }, `erase the exact minimal set (${doc.minimalSet.length})`) : null),
+        doc.minimalStatus === 'flipped' ? el('button', { type: 'button', id: 'erase-minimal', onclick: () => setErased(doc.minimalSet) }, `erase the exact minimal set (${doc.minimalSet.length})`) : null),
     );
 
     const text = el('div', { class: `text ${doc.unit}`, id: 'text' });
@@ -200,8 +201,9 @@
         el('thead', {}, el('tr', {}, ...['ranking', 'battery', 'output one erasure before the flip', 'output at the flip', 'erased, in order, until the flip'].map((h) => el('th', { text: h })))),
         el('tbody', {}, ...rows)));
     view.append(el('p', { class: 'minimal-set' }, el('strong', { text: 'Exact minimal flip set: ' }),
-      ...(doc.minimalSet.length ? [`${doc.minimalSet.length} of ${n} ${doc.unit}s: `, ...doc.minimalSet.flatMap((i, j) => [j ? ' · ' : '', userText(snippet(doc.items[i]))])]
-        : [`none (${doc.minimalStatus.replace('_', ' ')})`])));
+      ...(doc.minimalStatus === 'zero_vector' ? [`all ${n} ${doc.unit}s: no smaller set changes the decision, only the zero vector does.`]
+        : doc.minimalSet.length ? [`${doc.minimalSet.length} of ${n} ${doc.unit}s: `, ...doc.minimalSet.flatMap((i, j) => [j ? ' · ' : '', userText(snippet(doc.items[i]))])]
+          : [`none (${doc.minimalStatus.replace('_', ' ')})`])));
   }
 
   function snippet(s) {

@@ -35,6 +35,7 @@ export interface ExplorerDocument {
   b: number[];
   /** The original output probabilities (battery). */
   probabilities: number[];
+  /** Each ranking's order (first order), up to its flip: the items the page lists and erases. */
   orders: Partial<Record<RankingName, number[]>>;
   /** The battery's first flip of each ranking's first order (documents.jsonl). */
   flips: Partial<Record<RankingName, { status: FlipStatus; erased: number | null; flipsTo: number | null; before: number[] | null; after: number[] | null }>>;
@@ -66,8 +67,15 @@ export const OUTCOME_LABELS: Record<ExampleOutcome, string> = {
 
 /** Digits kept for numbers the page only shows (probabilities at the flips). */
 const SHOWN_DIGITS = 6;
-/** Digits kept for numbers the page computes with (alpha; z is rounded by attnlab test already). */
-const COMPUTE_DIGITS = 9;
+/** Significant digits kept for alpha, which the page computes with. */
+const ALPHA_DIGITS = 9;
+/**
+ * Decimals kept for z (most of the file's bytes): an error of at most 5e-8 per logit, far below the
+ * 1e-6 to which test/report/browser.test.ts holds the page's probabilities to the battery's.
+ */
+const Z_DECIMALS = 7;
+/** Items of a ranking's order listed when it never flips (otherwise: up to its flip, all the page shows). */
+const ORDER_SHOWN = 40;
 
 export function explorerData(runs: readonly RunInput[], datasets: readonly string[], models: readonly string[]): ExplorerData {
   const data: ExplorerData = {
@@ -108,11 +116,11 @@ export function explorerData(runs: readonly RunInput[], datasets: readonly strin
         predicted: d.predicted,
         classes: e.classes ?? Array.from({ length: C }, (_, k) => String(k)),
         items: e.items.map((words) => words.join(' ')),
-        alpha: rounded(e.alpha, COMPUTE_DIGITS),
-        z: e.z,
+        alpha: rounded(e.alpha, ALPHA_DIGITS),
+        z: e.z.map((v) => Math.round(v * 10 ** Z_DECIMALS) / 10 ** Z_DECIMALS),
         b: e.b,
         probabilities: rounded(e.probabilities, SHOWN_DIGITS),
-        orders: e.orders,
+        orders: Object.fromEntries(Object.entries(e.orders).map(([r, o]) => [r, o.slice(0, flips[r as RankingName]?.erased ?? ORDER_SHOWN)])),
         flips,
         minimalSet: e.minimalSet,
         minimalStatus: d.minimal.status,

@@ -38,10 +38,11 @@ table.probs tr.decided th, table.probs tr.decided td.p-now { font-weight: bold; 
 .text { line-height: 2; margin: .6rem 0; } .text.sentence .item { display: block; margin: .15rem 0; }
 .item { background: rgba(214, 39, 40, calc(var(--a) * 0.75)); padding: 0 .1rem; border-radius: 2px; cursor: pointer; }
 .item:hover { box-shadow: 0 0 0 1px #555; }
-.item.minimal, .chip.minimal, .legend .minimal { outline: 2px solid #1f77b4; }
+.item.minimal, .chip.minimal, .legend .minimal { outline: 1.5px solid #1f77b4; }
 .item.erased, .legend .erased { background: #eee; color: #999; text-decoration: line-through; }
 .chip { display: inline-block; background: #f1f1f1; border-radius: 3px; padding: 0 .3rem; margin: .1rem; font-size: .8rem; }
-table.rankings td.chips { max-width: 520px; }
+table.rankings { width: 100%; } table.rankings td.chips { width: 45%; } table.rankings td:nth-child(2) { min-width: 10rem; }
+table.rankings th:first-child { min-width: 7rem; } button { white-space: nowrap; }
 .dist { display: inline-flex; width: 120px; height: .8rem; vertical-align: middle; border: 1px solid #ccc; } .dist .seg { display: inline-block; height: 100%; }
 .dist-wrap { white-space: nowrap; }
 .bidi-control { font-size: .75em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .15em; margin: 0 .1em; font-family: monospace; text-decoration: none; }

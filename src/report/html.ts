@@ -157,12 +157,18 @@ ${runs}`;
 }
 
 function documentsSection(m: ReportModel): string {
-  // One document per run here (the page stays small and script-free); all of them, with filters and
-  // erasure by hand, in the explorer (explorer-page.ts).
-  const firstPerRun = m.examples.filter((e, i) => m.examples.findIndex((x) => x.dataset === e.dataset && x.model === e.model) === i);
+  // One document per data set here (the page stays small and script-free); all of them, with filters
+  // and erasure by hand, in the explorer (explorer-page.ts).
+  // Per data set, the first document where attention and gradient need different numbers of erasures.
+  const telling = (e: ReportModel['examples'][number]): boolean => (e.outcomes ?? []).some((o) => o === 'attention_slower' || o === 'attention_faster');
+  const firstPerDataset = m.datasets.flatMap((ds) => {
+    const ofDataset = m.examples.filter((e) => e.dataset === ds);
+    const pick = ofDataset.find(telling) ?? ofDataset[0];
+    return pick ? [pick] : [];
+  });
   const body = m.examples.length
-    ? firstPerRun.map(documentViewHtml).join('\n')
+    ? firstPerDataset.map(documentViewHtml).join('\n')
     : '<p>No run folder has examples.jsonl, so there are no documents to show.</p>';
-  const explorer = `<p class="explorer-link"><a href="${EXPLORER_FILES.page}"><strong>Open the document explorer</strong></a>: ${m.examples.length} documents chosen by outcome, filters by data set, model, class and outcome, and erasure by hand (click words to erase them and watch the decision). Below, the first of each run.</p>`;
+  const explorer = `<p class="explorer-link"><a href="${EXPLORER_FILES.page}"><strong>Open the document explorer</strong></a>: ${m.examples.length} documents chosen by outcome, filters by data set, model, class and outcome, and erasure by hand (click words to erase them and watch the decision). Below, the first of each data set.</p>`;
   return `<h2 id="documents">Documents, one at a time</h2>\n${explorer}\n${body}`;
 }
