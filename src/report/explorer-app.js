@@ -3,6 +3,7 @@
 // Every piece of user text goes in through textContent inside an element with dir="auto", with bidi
 // control characters replaced by visible markers: nothing from a document is parsed as HTML or reorders
 // the page around it.
+/* global window, document, history, location, explorerErase, explorerArgmax -- a browser script, after explorer-math.js */
 'use strict';
 (function explorer() {
   const data = window.ATTNLAB_EXPLORER;
@@ -46,7 +47,6 @@
   }
   const className = (doc, c) => (c < 0 ? el('span', { text: 'unknown' }) : userText(doc.classes[c] ?? String(c)));
   const fmt = (p) => p.toFixed(3);
-  const rankingOf = (name) => data.rankings.find((r) => r.name === name);
   const outcomeLabel = (name) => data.outcomes.find((o) => o.name === name).label;
 
   // ---------------------------------------------------------------------------------------------

@@ -46,3 +46,6 @@ function explorerErase(doc, erased) {
   for (let k = 0; k < C; k++) logits.push(kept > 0 && mass > 0 ? num[k] / mass + doc.b[k] : doc.b[k]);
   return { logits, p: explorerSoftmax(logits), decision: explorerArgmax(logits), kept, massErased };
 }
+
+// Globals of the page (and of the test's context), as a classic script's functions are anyway.
+Object.assign(globalThis, { explorerSoftmax, explorerArgmax, explorerErase });

@@ -4,10 +4,11 @@
 //    has one panel per (data set, model) row of the report model; the explorer's filters select what they
 //    say; erasure by hand in the browser reproduces the battery's probabilities to 1e-6; right-to-left class
 //    names and an override character in the text reorder nothing.
-// Screenshots are left in test/report/out/ for a person to look at.
+// Screenshots are left in test/report/out/ for a person to look at (the reports themselves go to a
+// temporary folder: their explorer-data.js is not project code to lint).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,20 +25,25 @@ import { readRuns, reportModelOf, writeReport } from '../../src/report/write-rep
 import { makeExplorerRuns, NEWS_CLASSES, RLO, RLO_WORD } from './explorer-fixture.ts';
 import { fixtureFolders, GOLDEN_OPTIONS } from './golden.ts';
 
-// Globals of the page, for the callbacks that run there (tsconfig has no DOM library).
+// Globals and elements of the page, for the callbacks that run there (tsconfig has no DOM library):
+// each callback casts what it is given to PageNode.
 interface PageNode {
   tagName: string;
+  textContent: string | null;
+  nextSibling: PageNode | null;
   children: ArrayLike<PageNode>;
   getAttribute(name: string): string | null;
   querySelector(selector: string): PageNode | null;
   querySelectorAll(selector: string): ArrayLike<PageNode>;
+  getBoundingClientRect(): { left: number; right: number; top: number };
 }
 declare class DOMParser {
   parseFromString(text: string, type: string): PageNode;
 }
 declare const document: {
-  createRange(): { setStart(node: unknown, offset: number): void; setEnd(node: unknown, offset: number): void; getBoundingClientRect(): { left: number } };
+  createRange(): { setStart(node: PageNode, offset: number): void; setEnd(node: PageNode, offset: number): void; getBoundingClientRect(): { left: number } };
 };
+declare function atob(text: string): string;
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = new URL('./out/', import.meta.url).pathname;
@@ -70,8 +76,8 @@ async function open(browser: Browser, path: string): Promise<{ page: Page; error
 
 /** Panels of each figure as rendered: the facet cells of its SVG, and its row labels in order. */
 async function renderedPanels(page: Page): Promise<{ id: string; panels: number; rows: string[] }[]> {
-  return page.$$eval('figure.figure', (els) =>
-    els.map((el) => {
+  return page.$$eval('figure.figure', (figures) =>
+    (figures as unknown as PageNode[]).map((el) => {
       const src = el.querySelector('img')!.getAttribute('src')!;
       const svg = new DOMParser().parseFromString(atob(src.split(',')[1]!), 'image/svg+xml');
       const cell = svg.querySelector('g.role-scope.cell');
@@ -94,7 +100,9 @@ function checkPanels(figures: { id: string; panels: number; rows: string[] }[], 
 
 test('the report renders in a browser: every figure, every table, no console errors', { timeout: 90_000 }, async () => {
   rmSync(OUT, { recursive: true, force: true });
-  const files = await writeReport(fixtureFolders(), OUT, { ...GOLDEN_OPTIONS, png: false });
+  mkdirSync(OUT, { recursive: true });
+  const reportDir = mkdtempSync(join(tmpdir(), 'attnlab-report-'));
+  const files = await writeReport(fixtureFolders(), reportDir, { ...GOLDEN_OPTIONS, png: false });
   const model = reportModelOf(readRuns(fixtureFolders()), GOLDEN_OPTIONS);
   const expectedFigures = buildFigures(model).map((f) => f.id);
 
@@ -132,6 +140,7 @@ test('the report renders in a browser: every figure, every table, no console err
     assert.ok(existsSync(join(OUT, 'report.png')) && existsSync(join(OUT, 'report-document.png')));
   } finally {
     await browser.close();
+    rmSync(reportDir, { recursive: true, force: true });
   }
 });
 
@@ -141,8 +150,8 @@ test('explorer: filters, erasure by hand equal to the battery, text direction ke
   try {
     const folders = makeExplorerRuns(dir);
     const runs = folders.map(readRun);
-    const out = join(OUT, 'explorer');
-    const files = await writeReport(folders, out, { resamples: 50, seed: 1, png: false });
+    mkdirSync(OUT, { recursive: true });
+    const files = await writeReport(folders, join(dir, 'report'), { resamples: 50, seed: 1, png: false });
     const model = reportModelOf(runs, { resamples: 50, seed: 1 });
 
     // The main page: one panel per row, user text isolated, no bidi control left acting.
@@ -156,13 +165,13 @@ test('explorer: filters, erasure by hand equal to the battery, text direction ke
     assert.deepEqual(main.errors, []);
 
     const { page, errors, requests } = await open(browser, files.explorer.page);
-    const data = (await page.evaluate('window.ATTNLAB_EXPLORER')) as ExplorerData;
+    const data = await page.evaluate<ExplorerData>('window.ATTNLAB_EXPLORER');
     const examples = runs.reduce((s, r) => s + r.examples.length, 0);
     assert.equal(data.documents.length, examples, 'every example of every run is in the explorer');
     assert.equal(await page.locator('#doc-index tbody tr').count(), examples);
 
     // Filters: what is listed is exactly the documents that match, by the battery's own outcomes.
-    const listed = async (): Promise<string[]> => page.$$eval('#doc-index tbody tr', (rows) => rows.map((r) => r.getAttribute('data-key')!));
+    const listed = async (): Promise<string[]> => page.$$eval('#doc-index tbody tr', (rows) => (rows as unknown as PageNode[]).map((r) => r.getAttribute('data-key')!));
     const expect = (keep: (d: ExplorerData['documents'][number]) => boolean): string[] => data.documents.filter(keep).map((d) => d.key);
     const resultOf = new Map<string, DocumentResult>(runs.flatMap((r) => r.documents.map((d) => [`${r.model.dataset}/${modelName(r.model)}/${String(d.docId)}`, d] as const)));
     await page.selectOption('#f-dataset', 'reviews');
@@ -187,7 +196,10 @@ test('explorer: filters, erasure by hand equal to the battery, text direction ke
     // Erasure by hand, for every document and ranking that flips: the page's own arithmetic from z, alpha
     // and b must give the battery's probabilities (examples.jsonl, computed by src/erasure) at the flip.
     const probs = async (): Promise<{ p: number[]; decision: number; erased: number }> =>
-      page.$eval('#probs', (o) => ({ p: JSON.parse(o.getAttribute('data-p')!), decision: Number(o.getAttribute('data-decision')), erased: Number(o.getAttribute('data-erased')) }));
+      page.$eval('#probs', (output) => {
+        const o = output as unknown as PageNode;
+        return { p: JSON.parse(o.getAttribute('data-p')!) as number[], decision: Number(o.getAttribute('data-decision')), erased: Number(o.getAttribute('data-erased')) };
+      });
     const near = (a: number[], b: number[], where: string): void => {
       assert.equal(a.length, b.length, where);
       a.forEach((v, k) => assert.ok(Math.abs(v - b[k]!) <= 1e-6, `${where}: class ${k}: page ${v}, battery ${b[k]}`));
@@ -244,9 +256,10 @@ test('explorer: filters, erasure by hand equal to the battery, text direction ke
     const textShown = await page.locator('#doc').innerText();
     assert.ok(!textShown.includes(RLO), 'the override character itself is not in the rendered text');
     assert.ok((await page.locator('#text .bidi-control').count()) > 0);
-    const xs = await page.$$eval('#text .item', (items) => items.map((i) => ({ x: i.getBoundingClientRect().left, y: Math.round(i.getBoundingClientRect().top) })));
+    const xs = await page.$$eval('#text .item', (items) => (items as unknown as PageNode[]).map((i) => ({ x: i.getBoundingClientRect().left, y: Math.round(i.getBoundingClientRect().top) })));
     for (let i = 1; i < xs.length; i++) if (xs[i]!.y === xs[i - 1]!.y) assert.ok(xs[i]!.x > xs[i - 1]!.x, `word ${i} is left of word ${i - 1}`);
-    const placement = await page.$eval('#doc p.meta', (p) => {
+    const placement = await page.$eval('#doc p.meta', (meta) => {
+      const p = meta as unknown as PageNode;
       const bdis = p.querySelectorAll(':scope > .user');
       const cls = bdis[1]!.getBoundingClientRect();
       const after = bdis[1]!.nextSibling!;

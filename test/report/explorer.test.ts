@@ -17,12 +17,12 @@ import { randomHead, randomState } from '../erasure/fixtures.ts';
 import { makeDocument } from './synthetic.ts';
 
 interface PageErase {
-  explorerErase(doc: { alpha: number[]; z: number[]; b: number[] }, erased: ArrayLike<number>): { logits: number[]; p: number[]; decision: number; kept: number; massErased: number };
+  explorerErase: (doc: { alpha: number[]; z: number[]; b: number[] }, erased: ArrayLike<number>) => { logits: number[]; p: number[]; decision: number; kept: number; massErased: number };
 }
 
 function pageMath(): PageErase {
   const context: Record<string, unknown> = {};
-  runInNewContext(`${readFileSync(new URL('../../src/report/explorer-math.js', import.meta.url), 'utf8')}\nthis.explorerErase = explorerErase;`, context);
+  runInNewContext(readFileSync(new URL('../../src/report/explorer-math.js', import.meta.url), 'utf8'), context);
   return context as unknown as PageErase;
 }
 
