@@ -35,7 +35,7 @@ export function documentViewHtml(e: ExampleView): string {
     const more = shown > MAX_CHIPS ? ` <span class="more">… and ${shown - MAX_CHIPS} more</span>` : '';
     const flipMark = flip.flipsTo === null ? '' : ` <span class="flip-mark">→ flips to ${className(flip.flipsTo)}</span>`;
     const outcome =
-      flip.erased === null ? `never flips (${flip.status.replace('_', ' ')})` : `flips after ${flip.erased} of ${e.items.length}${flip.status === 'zero_vector' ? ' (zero vector)' : ''}`;
+      flip.erased === null ? (flip.status === 'single_item' ? 'excluded: a single item' : 'never flips') : `flips after ${flip.erased} of ${e.items.length}${flip.status === 'zero_vector' ? ' (zero vector)' : ''}`;
     return [`<tr><th>${RANKING_LABELS[r]}${RANKINGS[r].orders > 1 ? ' (1st permutation)' : ''}</th><td>${outcome}</td><td>${chips}${more}${flipMark}</td></tr>`];
   });
   const minimalText = e.minimalSet.length

@@ -182,7 +182,7 @@
       const f = doc.flips[r.name];
       if (!order || !f) return [];
       const label = r.orders > 1 ? `${r.label} (1st of ${r.orders} orders)` : r.label;
-      const outcome = f.erased === null ? `never flips (${f.status.replace('_', ' ')})`
+      const outcome = f.erased === null ? (f.status === 'single_item' ? 'excluded: a single item' : 'never flips, not even at the zero vector')
         : `flips after ${f.erased} of ${n}${f.status === 'zero_vector' ? ' (zero vector)' : ''}`;
       const shown = f.erased ?? order.length;
       const chips = order.slice(0, Math.min(shown, MAX_CHIPS)).map((i, rank) =>

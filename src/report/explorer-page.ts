@@ -45,7 +45,7 @@ table.rankings { width: 100%; } table.rankings td.chips { width: 45%; } table.ra
 table.rankings th:first-child { min-width: 7rem; } button { white-space: nowrap; }
 .dist { display: inline-flex; width: 120px; height: .8rem; vertical-align: middle; border: 1px solid #ccc; } .dist .seg { display: inline-block; height: 100%; }
 .dist-wrap { white-space: nowrap; }
-.bidi-control { font-size: .75em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .15em; margin: 0 .1em; font-family: monospace; text-decoration: none; }
+.bidi-control { font-size: .7em; font-weight: bold; vertical-align: .1em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .2em; margin: 0 .1em; text-decoration: none; }
 `;
 
 export function explorerHtml(): string {

@@ -36,7 +36,7 @@ figcaption { font-size: .9rem; color: #444; max-width: 900px; }
 .chip { display: inline-block; background: #f1f1f1; border-radius: 3px; padding: 0 .3rem; margin: .1rem; font-size: .85rem; }
 table.erasures { border-collapse: collapse; font-size: .85rem; margin: .6rem 0; }
 table.erasures th, table.erasures td { border-top: 1px solid #eee; padding: .2rem .4rem; text-align: left; vertical-align: top; }
-.bidi-control { font-size: .75em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .1em; margin: 0 .1em; font-family: monospace; }
+.bidi-control { font-size: .7em; font-weight: bold; vertical-align: .1em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .2em; margin: 0 .1em; }
 .explorer-link { font-size: 1rem; background: #eef5fc; border: 1px solid #cfe0f3; padding: .5rem .8rem; }
 `;
 
