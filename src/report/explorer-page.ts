@@ -30,7 +30,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .live h3 { margin-top: .3rem; }
 .hint { font-size: .8rem; color: #555; margin: 0 0 .4rem; }
 table.probs td.bar-cell { width: 150px; } .bar { display: inline-block; height: .8rem; vertical-align: middle; min-width: 1px; }
-table.probs tr.decided th, table.probs tr.decided td.p-now { font-weight: bold; }
+table.probs th { white-space: nowrap; } table.probs tr.decided th, table.probs tr.decided td.p-now { font-weight: bold; }
 .swatch { display: inline-block; width: .7rem; height: .7rem; vertical-align: middle; }
 .decision { font-size: .95rem; margin: .4rem 0; } .decision.flipped { color: #a00; }
 .flip-mark { color: #b00; font-weight: bold; }
