@@ -82,7 +82,7 @@ export function explorerData(runs: readonly RunInput[], datasets: readonly strin
     version: 1,
     datasets: [...datasets],
     models: [...models],
-    rankings: RANKING_NAMES.map((name) => ({ name, label: RANKING_LABELS[name], orders: RANKINGS[name].orders })),
+    rankings: [],
     outcomes: EXAMPLE_OUTCOMES.map((name) => ({ name, label: OUTCOME_LABELS[name] })),
     documents: [],
     skipped: [],
@@ -101,7 +101,8 @@ export function explorerData(runs: readonly RunInput[], datasets: readonly strin
         continue;
       }
       const flips: ExplorerDocument['flips'] = {};
-      for (const r of RANKING_NAMES) {
+      // The rankings this run has (a run may hold rankings beyond RANKING_NAMES, e.g. transformer ones).
+      for (const r of Object.keys(d.multi) as RankingName[]) {
         const m = d.multi[r]?.[0];
         const at = e.atFlip?.[r];
         if (m) flips[r] = { status: m.status, erased: m.erased, flipsTo: m.flipsTo, before: at ? rounded(at.before, SHOWN_DIGITS) : null, after: at ? rounded(at.after, SHOWN_DIGITS) : null };
@@ -130,6 +131,7 @@ export function explorerData(runs: readonly RunInput[], datasets: readonly strin
     }
     if (skipped > 0) data.skipped.push({ dataset, model, examples: skipped });
   }
+  data.rankings = rankingsOf(data.documents);
   return data;
 }
 
@@ -139,6 +141,18 @@ export function explorerDataScript(data: ExplorerData): string {
   // Bidi controls and line separators are escaped too, so the file's own source reads in order.
   const json = JSON.stringify(data).replace(/[<\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `window.ATTNLAB_EXPLORER = ${json};\n`;
+}
+
+/** Every ranking some document has, the known ones in RANKING_NAMES order first. */
+function rankingsOf(documents: readonly ExplorerDocument[]): ExplorerRanking[] {
+  const seen = new Set(documents.flatMap((d) => Object.keys(d.flips)));
+  const known: readonly string[] = RANKING_NAMES;
+  const names = [...RANKING_NAMES.filter((r) => seen.has(r)), ...[...seen].filter((r) => !known.includes(r)).sort()] as RankingName[];
+  return names.map((name) => {
+    const table = (RANKINGS as Partial<Record<string, { orders: number }>>)[name];
+    const label = (RANKING_LABELS as Partial<Record<string, string>>)[name] ?? name.replaceAll('_', ' ');
+    return { name, label, orders: table?.orders ?? 1 };
+  });
 }
 
 function rounded(xs: readonly number[], digits: number): number[] {

@@ -60,7 +60,12 @@ test('explorer data: every example with z and b, its outcomes from documents.jso
       { ...base, docId: results[1]!.docId },
     ],
   };
+  // A ranking beyond RANKING_NAMES (transformer runs have some) is shown under its own name.
+  const extra = results[0]!.multi as Record<string, unknown>;
+  extra.attention_rollout = results[0]!.multi.attention;
   const data = explorerData([run], ['news'], ['FLAN-rnn']);
+  assert.deepEqual(data.rankings.map((r) => [r.name, r.label, r.orders]).slice(0, 2), [['attention', 'attention', 1], ['random', 'random', 5]]);
+  assert.deepEqual(data.rankings.at(-1), { name: 'attention_rollout', label: 'attention rollout', orders: 1 });
   assert.equal(data.documents.length, 1);
   const d = data.documents[0]!;
   assert.deepEqual([d.key, d.unit, d.items], [`news/FLAN-rnn/${String(results[0]!.docId)}`, 'word', ['a', 'b', 'c']]);
