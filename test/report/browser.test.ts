@@ -43,7 +43,6 @@ declare class DOMParser {
 declare const document: {
   createRange(): { setStart(node: PageNode, offset: number): void; setEnd(node: PageNode, offset: number): void; getBoundingClientRect(): { left: number } };
 };
-declare function atob(text: string): string;
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = new URL('./out/', import.meta.url).pathname;
@@ -74,19 +73,22 @@ async function open(browser: Browser, path: string): Promise<{ page: Page; error
   return { page, errors, requests };
 }
 
-/** Panels of each figure as rendered: the facet cells of its SVG, and its row labels in order. */
-async function renderedPanels(page: Page): Promise<{ id: string; panels: number; rows: string[] }[]> {
-  return page.$$eval('figure.figure', (figures) =>
-    (figures as unknown as PageNode[]).map((el) => {
-      const src = el.querySelector('img')!.getAttribute('src')!;
-      const svg = new DOMParser().parseFromString(atob(src.split(',')[1]!), 'image/svg+xml');
+/**
+ * Panels of each figure on the page, as rendered: its SVG (figures/<id>.svg; the page may embed a PNG of
+ * a large one instead) parsed by the browser; the facet cells and the row labels in order.
+ */
+async function renderedPanels(page: Page, reportDir: string): Promise<{ id: string; panels: number; rows: string[] }[]> {
+  const ids = await page.$$eval('figure.figure', (figures) => (figures as unknown as PageNode[]).map((f) => f.getAttribute('data-figure')!));
+  const svgs = ids.map((id) => ({ id, svg: readFileSync(join(reportDir, 'figures', `${id}.svg`), 'utf8') }));
+  return page.evaluate((all) =>
+    all.map(({ id, svg: text }) => {
+      const svg = new DOMParser().parseFromString(text, 'image/svg+xml');
       const cell = svg.querySelector('g.role-scope.cell');
       const panels = cell ? Array.from(cell.children).filter((c) => c.tagName === 'g').length : 0;
       const header = svg.querySelector('g.role-row-header');
-      const rows = header ? Array.from(header.querySelectorAll('g[aria-label^="Title text"]')).map((g) => g.getAttribute('aria-label')!.slice(12, -1)) : [];
-      return { id: el.getAttribute('data-figure')!, panels, rows };
-    }),
-  );
+      const rows = header ? Array.from(header.querySelectorAll('g.role-title-text text')).map((t) => t.textContent ?? '') : [];
+      return { id, panels, rows };
+    }), svgs);
 }
 
 /** One panel per (data set, model) row of the report model, rows labelled in the report model's order. */
@@ -120,7 +122,7 @@ test('the report renders in a browser: every figure, every table, no console err
     );
     assert.deepEqual(figures.map((f) => f.id), expectedFigures);
     for (const f of figures) assert.ok(f.complete && f.width > 100 && f.height > 100, `figure ${f.id} did not render: ${JSON.stringify(f)}`);
-    checkPanels(await renderedPanels(page), model);
+    checkPanels(await renderedPanels(page, reportDir), model);
 
     for (const id of ['table-verdicts', 'table-findings', 'table-medians', 'table-3', 'table-runs']) {
       const rows = await page.locator(`#${id} tbody tr`).count();
@@ -156,7 +158,7 @@ test('explorer: filters, erasure by hand equal to the battery, text direction ke
 
     // The main page: one panel per row, user text isolated, no bidi control left acting.
     const main = await open(browser, files.html);
-    checkPanels(await renderedPanels(main.page), model);
+    checkPanels(await renderedPanels(main.page, join(dir, 'report')), model);
     const docsText = await main.page.locator('article.doc').allInnerTexts();
     assert.ok(docsText.length > 0);
     for (const t of docsText) assert.ok(!BIDI_CONTROL.test(t), 'a bidi control reached the main page unmarked');
