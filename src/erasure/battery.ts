@@ -4,7 +4,7 @@ import { buildContext } from './context.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { multiWeightTest } from './multi-weight.ts';
 import { RANKINGS } from './rankings/index.ts';
-import { derivedRng, STREAM } from './seeding.ts';
+import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
 import {

@@ -17,7 +17,7 @@ import { runDocument } from './battery.ts';
 import { documentExample } from './examples.ts';
 import { classifierHead, finalLayerStates, type TestDocument } from './final-layer.ts';
 import { documentsJsonl, writeOutputs } from './outputs.ts';
-import { derivedRng, STREAM } from './seeding.ts';
+import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { summarize } from './summary.ts';
 import type { ClassifierHead, DocumentResult, FinalLayerState } from './types.ts';
