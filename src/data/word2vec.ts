@@ -1,4 +1,4 @@
-// Word vectors for a prepared data set (SPEC §1): word2vec trained on train + dev with negative sampling
+// Word vectors for a prepared data set (docs/method.md §1): word2vec trained on train + dev with negative sampling
 // in native/word2vec.cc (CBOW by default, as gensim; skip-gram with sg), 200-d, rows L2-normalised.
 // Padding stays zero; <unk> gets a small random vector (counted as missing): it is never a training word.
 import { availableParallelism } from 'node:os';
@@ -11,7 +11,7 @@ export interface Word2VecOptions {
   dim?: number; // 200, as in the paper
   window?: number; // 5 (gensim's default)
   negative?: number; // 5
-  epochs?: number; // 30 (SPEC §1)
+  epochs?: number; // 30 (docs/method.md §1)
   alpha?: number; // 0.025 -> minAlpha 0.0001, linear
   minAlpha?: number;
   sample?: number; // 1e-3 subsampling of frequent words

@@ -84,7 +84,7 @@ export interface BatteryRun {
   summary: BatterySummary;
 }
 
-/** The battery over documents 0..states.length-1 of a run, with the summary of SPEC §8. */
+/** The battery over documents 0..states.length-1 of a run, with the summary of docs/method.md §9. */
 export function runBattery(
   states: Iterable<FinalLayerState>,
   head: ClassifierHead,

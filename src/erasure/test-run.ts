@@ -35,7 +35,7 @@ export interface TestSource {
 export interface TestRunOptions {
   outDir: string;
   seed: number;
-  /** Cap on documents: a seeded random sample (SPEC §8), never the first N. */
+  /** Cap on documents: a seeded random sample (docs/method.md §9), never the first N. */
   maxDocs?: number;
   /** Documents per chunk (the unit of resumption). */
   chunkSize?: number;

@@ -1,4 +1,4 @@
-// The training loop of SPEC §1 / Appendix A.1: batches of similar-length documents, Adam, gradient-norm
+// The training loop of docs/method.md §1 / Appendix A.1: batches of similar-length documents, Adam, gradient-norm
 // clipping, dev accuracy after every epoch, the learning rate multiplied by lrFactor after an epoch without
 // a new best, early stopping after `patience` such epochs, the best-dev model kept.
 //

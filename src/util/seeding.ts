@@ -1,4 +1,4 @@
-// Every seed attnlab derives from a run's seed, in one place (docs/method.md §8). Deriving by position
+// Every seed attnlab derives from a run's seed, in one place (docs/method.md §10.5). Deriving by position
 // (seed, epoch or document, purpose) instead of drawing from one running stream keeps a resumed or chunked
 // run identical to a run in one go, and adding a purpose does not shift another one's draws.
 //
