@@ -3,7 +3,7 @@
 // (LIST_OPS). scripts/gen-native-api.ts reads these tables (the argument readers give each parameter's
 // type) and writes the addon's TypeScript declaration, src/torch/native-api.ts.
 // Argument readers: T(i) tensor, OT(i) optional tensor (null/undefined), TS(i) tensor[], N(i) number,
-// I(i) integer, IS(i) integer[], OIS(i) optional integer[], B(i) boolean, S(i) string.
+// I(i) integer, IS(i) integer[], OptInts(info, i) optional integer[], B(i) boolean, S(i) string.
 #include "common.h"
 
 namespace attn {
@@ -15,7 +15,6 @@ namespace {
 #define N(i) Num(info, i)
 #define I(i) Int(info, i)
 #define IS(i) Ints(info, i)
-#define OIS(i) OptInts(info, i)
 #define B(i) Bool(info, i)
 #define S(i) Str(info, i)
 
@@ -56,8 +55,8 @@ at::Reduction::Reduction ReductionOf(const std::string& r) {
   X(sign, at::sign(T(0)))                                                               \
   X(clamp, at::clamp(T(0), N(1), N(2)))                                                 \
   /* reductions: dims null = all */                                                     \
-  X(sum, at::sum(T(0), OptDims(OIS(1)), B(2)))                                          \
-  X(mean, at::mean(T(0), OptDims(OIS(1)), B(2)))                                        \
+  X(sum, at::sum(T(0), OptDims(OptInts(info, 1)), B(2)))                                \
+  X(mean, at::mean(T(0), OptDims(OptInts(info, 1)), B(2)))                              \
   X(amax, at::amax(T(0), IS(1), B(2)))                                                  \
   X(argmax, at::argmax(T(0), I(1), B(2)))                                               \
   X(norm, at::norm(T(0)))                                                               \

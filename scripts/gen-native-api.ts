@@ -23,7 +23,7 @@ const READERS: Record<string, string> = {
   N: 'number',
   I: 'number',
   IS: 'number[]',
-  OIS: 'number[] | null',
+  OptInts: 'number[] | null', // OptInts(info, i)
   B: 'boolean',
   S: 'string',
 };
@@ -99,9 +99,9 @@ function opEntry(row: string, table: string, file: string): Entry {
   const expr = row.slice(comma + 1).trim();
   const where = `${file} ${table} ${name}`;
   const params: string[] = [];
-  for (const m of expr.matchAll(/\b(OIS|OT|TS|IS|T|N|I|B|S)\((\d+)\)/g)) {
-    const type = READERS[m[1]!]!;
-    const k = Number(m[2]);
+  for (const m of expr.matchAll(/\b(?:(OT|TS|IS|T|N|I|B|S)\((\d+)\)|(OptInts)\(info, (\d+)\))/g)) {
+    const type = READERS[m[1] ?? m[3]!]!;
+    const k = Number(m[2] ?? m[4]);
     if (params[k] !== undefined && params[k] !== type) throw new Error(`${where}: argument ${k} read as both ${params[k]} and ${type}`);
     params[k] = type;
   }

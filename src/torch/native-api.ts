@@ -119,9 +119,9 @@ export interface NativeAddon {
   sign(arg0: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::clamp(T(0), N(1), N(2)) */
   clamp(arg0: Handle, arg1: number, arg2: number): Handle;
-  /** ops.cc TENSOR_OPS: at::sum(T(0), OptDims(OIS(1)), B(2)) */
+  /** ops.cc TENSOR_OPS: at::sum(T(0), OptDims(OptInts(info, 1)), B(2)) */
   sum(arg0: Handle, arg1: number[] | null, arg2: boolean): Handle;
-  /** ops.cc TENSOR_OPS: at::mean(T(0), OptDims(OIS(1)), B(2)) */
+  /** ops.cc TENSOR_OPS: at::mean(T(0), OptDims(OptInts(info, 1)), B(2)) */
   mean(arg0: Handle, arg1: number[] | null, arg2: boolean): Handle;
   /** ops.cc TENSOR_OPS: at::amax(T(0), IS(1), B(2)) */
   amax(arg0: Handle, arg1: number[], arg2: boolean): Handle;

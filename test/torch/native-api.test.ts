@@ -30,7 +30,7 @@ test('op parameter types come from the argument readers; a gap or a clash is an 
   const table = (rows: string): void =>
     writeFileSync(join(dir, 'ops.cc'), `#define TENSOR_OPS(X) \\\n${rows.split('\n').join(' \\\n')}\n\nint x;\n`);
   try {
-    table('  /* a comment */\n  X(lin, at::linear(T(0), T(1), OT(2)))\n  X(s, at::sum(T(0), OptDims(OIS(1)), B(2)))');
+    table('  /* a comment */\n  X(lin, at::linear(T(0), T(1), OT(2)))\n  X(s, at::sum(T(0), OptDims(OptInts(info, 1)), B(2)))');
     assert.deepEqual(
       nativeEntries(dir).map((e) => `${e.name}${e.signature}`),
       ['lin(arg0: Handle, arg1: Handle, arg2: Handle | null): Handle', 's(arg0: Handle, arg1: number[] | null, arg2: boolean): Handle'],
