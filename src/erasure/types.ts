@@ -355,7 +355,7 @@ export interface DocumentExample {
   minimalSet: number[];
   /** Class names, index = class id, to name the decision (optional in files; attnlab test writes it). */
   classes?: string[];
-  // The fields below let a page redo the battery's erasures (SPEC §3 fast path) for this document. attnlab
+  // The fields below let a page redo the battery's erasures (docs/method.md §4 fast path) for this document. attnlab
   // test writes them; examples.jsonl files from before they existed lack them.
   /** Why the document was chosen (see EXAMPLE_OUTCOMES); a document can be chosen for several. */
   outcomes?: ExampleOutcome[];
@@ -375,7 +375,7 @@ export interface DocumentExample {
 
 /**
  * The outcomes examples are chosen by, per original decision (predicted class), comparing the first
- * order of the attention and gradient rankings (SPEC §6) and the exact minimal flip set (SPEC §6b):
+ * order of the attention and gradient rankings (docs/method.md §7) and the exact minimal flip set (§8):
  * - attention_slower: both flip and attention needs more erasures than gradient (largest gap first);
  * - attention_faster: both flip and attention needs fewer;
  * - zero_vector_only: no proper subset flips the decision; only erasing everything does;

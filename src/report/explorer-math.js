@@ -1,4 +1,4 @@
-// The explorer's erasure, run in the browser: SPEC §3's fast path, the same as src/erasure/erase.ts.
+// The explorer's erasure, run in the browser: docs/method.md §4's fast path, the same as src/erasure/erase.ts.
 // With z_i = W h_i, erasing a set S of items gives
 //   logits' = (sum_{i not in S} alpha_i z_i) / (sum_{i not in S} alpha_i) + b,   and logits' = b when S is everything.
 // A classic script (no modules, so explorer.html works from file://); test/report/explorer-math.test.ts
