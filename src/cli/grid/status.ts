@@ -22,6 +22,7 @@ export function gridStatus(plan: GridPlan): StageRow[] {
     if (!r) return { state: 'pending', detail: records ? 'not submitted' : '' };
     const s = stateOf(states, r);
     if (!s) return { state: 'failed', detail: `job ${refOf(r)} ended without finishing the stage` };
+    if (s.state === 'PENDING' && !isActive(s)) return { state: 'failed', detail: `job ${refOf(r)} can never start: a job it depends on failed (resubmit)` };
     if (isActive(s)) return { state: s.state === 'PENDING' ? 'pending' : 'running', detail: `job ${refOf(r)} ${s.state}${s.state === 'PENDING' && s.reason !== 'None' ? ` (${s.reason})` : ''}` };
     return { state: 'failed', detail: `job ${refOf(r)} ${s.state}${s.reason && s.reason !== 'None' ? ` (${s.reason})` : ''}` };
   };
@@ -52,7 +53,8 @@ export function gridStatus(plan: GridPlan): StageRow[] {
       rows.push({ stage: id, state, detail: parts.join(', ') });
       continue;
     }
-    if (s.kind === 'report' && jobs.submit && dataLeft) {
+    const submitJob = jobs.submit;
+    if (s.kind === 'report' && submitJob && (dataLeft || isActive(stateOf(states, submitJob)))) {
       const u = unit('submit', false);
       rows.push({ stage: 'submit', state: u.state, detail: `${u.detail}; submits train, test and report when the data is ready` });
     }
