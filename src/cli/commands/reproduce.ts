@@ -46,7 +46,9 @@ options:
 export const command: Command = {
   name: 'reproduce',
   summary: 'the whole experiment (data, train, test, report) on built-in or given data, resumable; locally or on Slurm',
-  async run(args) {
+  async run(rawArgs) {
+    // --sbatch's value starts with a dash ("--partition=gpu ..."), which parseArgs takes for an option.
+    const args = rawArgs.flatMap((a, i) => (rawArgs[i - 1] === '--sbatch' ? [] : a === '--sbatch' && i + 1 < rawArgs.length ? [`--sbatch=${rawArgs[i + 1]}`] : [a]));
     const { values, positionals } = parseCommandArgs('reproduce', args, {
       data: { type: 'string' },
       models: { type: 'string' },
