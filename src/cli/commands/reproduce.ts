@@ -112,7 +112,10 @@ export const command: Command = {
 type Values = Record<string, string | boolean | undefined>;
 
 function planOf(values: Values): GridPlan {
-  const str = (k: string, dflt: string): string => (typeof values[k] === 'string' ? (values[k] as string) : dflt);
+  const str = (k: string, dflt: string): string => {
+    const v = values[k];
+    return typeof v === 'string' ? v : dflt;
+  };
   const data = list(str('data', BUILTIN.join(',')));
   const models = str('models', 'all') === 'all' ? [...ARCHS] : list(str('models', 'all'));
   const bad = models.filter((m) => !isArch(m));

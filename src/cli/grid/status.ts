@@ -15,7 +15,7 @@ export interface StageRow {
 export function gridStatus(plan: GridPlan): StageRow[] {
   const records = readRecords(plan.out);
   const jobs = records?.jobs ?? {};
-  const states: Map<string, JobState> = records ? queryStates(Object.values(jobs).map((r) => r.job)) : new Map();
+  const states = records ? queryStates(Object.values(jobs).map((r) => r.job)) : new Map<string, JobState>();
   const unit = (key: string, done: boolean): { state: StageState; detail: string } => {
     const r: JobRecord | undefined = jobs[key];
     if (done) return { state: 'done', detail: r ? `job ${refOf(r)}` : '' };
