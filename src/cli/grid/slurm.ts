@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
-import { stageId, stagesOf, writePlan, type GridPlan, type Stage } from './plan.ts';
+import { PLAN_FILE, readPlan, stageId, stagesOf, writePlan, type GridPlan, type Stage } from './plan.ts';
 import { chunkDone, stageDone, testChunks } from './progress.ts';
 
 export const SLURM_DIR = 'slurm';
@@ -137,10 +137,20 @@ export interface SubmitResult {
 /** Submits what is left of the grid. Returns what it submitted; an empty map means everything is done or underway. */
 export function submitSlurm(plan: GridPlan, opts: SubmitOptions): SubmitResult {
   const log = opts.log ?? ((l: string) => console.error(l));
-  writePlan(plan);
   const records: SlurmRecords = readRecords(plan.out) ?? { sbatch: opts.sbatch, jobs: {} };
   records.sbatch = opts.sbatch;
   const states = queryStates(Object.values(records.jobs).map((r) => r.job));
+  // Queued jobs read <out>/grid.json when they start: changing the grid under them would mix two grids.
+  const before = existsSync(join(plan.out, PLAN_FILE)) ? readPlan(plan.out) : null;
+  const changed = before ? (Object.keys(plan) as (keyof GridPlan)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(plan[k])) : [];
+  const queued = Object.values(records.jobs).filter((r) => isActive(stateOf(states, r)));
+  if (changed.length > 0 && queued.length > 0) {
+    throw new UserError(
+      `attnlab reproduce: the grid in ${join(plan.out, PLAN_FILE)} differs in ${changed.join(', ')} while ${queued.length} of its jobs are queued or running ` +
+        `(${[...new Set(queued.map((r) => r.job))].join(', ')}); resubmit with the same options, scancel those jobs first, or use another --out`,
+    );
+  }
+  writePlan(plan);
   const submitted = new Map<string, string>();
   const kept: string[] = [];
   const save = (): void => writeJsonAtomic(recordsPath(plan.out), records);

@@ -70,6 +70,7 @@ test('slurm executor: data first, then trainings, test arrays after them, the re
     assert.equal(opt(calls[4]!, 'dependency'), 'afterok:104:106', 'the report waits for both test arrays');
 
     // 3. flan-noenc's training was killed; its test tasks and the report can never start. flan-conv runs.
+    slurm.setJob('102', [job('102', 'COMPLETED')]);
     slurm.setJob('103', [job('103', 'CANCELLED')]);
     slurm.setJob('104', [task('104', '0-2', 'PENDING', 'DependencyNeverSatisfied')]);
     slurm.setJob('105', [job('105', 'RUNNING')]);
@@ -82,6 +83,8 @@ test('slurm executor: data first, then trainings, test arrays after them, the re
     assert.equal(rows.get('test/tiny/flan-noenc')?.state, 'failed');
     assert.equal(rows.get('test/tiny/flan-conv')?.detail, '0/3 chunks done, 3 pending');
 
+    // A changed grid is refused while jobs of the old one are queued (they read grid.json when they start).
+    assert.throws(() => submitSlurm({ ...plan, seed: 2 }, { sbatch: [], log: () => {} }), /differs in seed while 5 of its jobs are queued or running \(105, 106, 107\)/);
     r = submitSlurm(plan, { sbatch: [], log: () => {} });
     assert.deepEqual([...r.submitted], [['train/tiny/flan-noenc', '108'], ['test/tiny/flan-noenc', '109'], ['report', '110']]);
     assert.deepEqual(r.kept, ['train/tiny/flan-conv', 'test/tiny/flan-conv#0', 'test/tiny/flan-conv#1', 'test/tiny/flan-conv#2']);
