@@ -10,26 +10,14 @@ import { loadTransformer, type TransformerClassifier } from '../../src/models/in
 import {
   transformerRowStates,
   withTransformerContext,
-  type TransformerDocument,
   type TransformerErasureOptions,
   type TransformerRowState,
 } from '../../src/erasure/transformer-row.ts';
 import { orderByScoreDescending } from '../../src/erasure/rankings/order.ts';
 import { softmax, type DocumentContext } from '../../src/erasure/index.ts';
-import { expected, FAMILIES, fixtureDir, maxAbsDiff, type FixtureDocument } from '../models/hf-fixtures.ts';
+import { expected, FAMILIES, fixtureDir, fixtureDocument, maxAbsDiff } from '../models/hf-fixtures.ts';
 
 const TOL = 1e-5;
-
-export function fixtureDocument(d: FixtureDocument): TransformerDocument {
-  const special = new Uint8Array(d.length);
-  for (const t of d.special) special[t] = 1;
-  return {
-    docId: 'document',
-    label: 0,
-    input: { ids: Int32Array.from(d.input_ids[0]!), typeIds: Int32Array.from(d.token_type_ids[0]!) },
-    special,
-  };
-}
 
 /** Probabilities (K × C) after erasing each item set through the backend. */
 function erasedProbs(doc: DocumentContext, sets: Uint8Array[]): number[] {
