@@ -197,9 +197,10 @@ export function transformerContext(
     alpha[j] = a;
   }
 
-  const probs = torch.tensor(state.probs, [1, H, T]); // (1, H, T)
-  const values = torch.tensor(state.values, [1, H, T, dh]); // (1, H, T, dh)
-  const residual = torch.tensor(state.residual, [1, d]); // (1, d)
+  const device = model.lastLayerOutputWeight().device;
+  const probs = torch.tensor(state.probs, [1, H, T], { device }); // (1, H, T)
+  const values = torch.tensor(state.values, [1, H, T, dh], { device }); // (1, H, T, dh)
+  const residual = torch.tensor(state.residual, [1, d], { device }); // (1, d)
   const logits = torch.noGrad(() => torch.scope(() => model.rowToLogits(probs, values, residual).toFloat64Array())); // (C)
   const C = logits.length;
   const p = softmax(logits);
@@ -223,7 +224,7 @@ export function transformerContext(
       });
       const rows = torch.noGrad(() =>
         torch.scope(() => {
-          const kept = probs.mul(torch.tensor(keep, [K, H, T])); // (K, H, T)
+          const kept = probs.mul(torch.tensor(keep, [K, H, T], { device })); // (K, H, T)
           // A head with nothing left has sum 0 and stays all 0: its context is the zero vector.
           const renormalised = kept.div(kept.sum(-1, true).clamp(1e-38, Infinity)); // (K, H, T)
           return model.rowToLogits(renormalised, values, residual).toFloat64Array(); // (K, C)
