@@ -8,6 +8,7 @@ import { softmax } from './math.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { EXAMPLE_OUTCOMES, Z_DIGITS } from './types.ts';
 import type {
+  AnyRankingName,
   BatteryOptions,
   ClassifierHead,
   DocumentContext,
@@ -15,7 +16,6 @@ import type {
   DocumentResult,
   ExampleOutcome,
   FinalLayerState,
-  RankingName,
 } from './types.ts';
 
 /** Documents per (predicted class, outcome) written to examples.jsonl. */
@@ -82,8 +82,20 @@ export function documentExample(
   outcomes?: ExampleOutcome[],
 ): DocumentExample | null {
   if (!state.items || state.items.length !== state.alpha.length) return null;
-  const doc = buildContext(state, head);
-  const orders: Partial<Record<RankingName, number[]>> = {};
+  return exampleOf(buildContext(state, head), state.docId, state.items, head.classes, index, options, outcomes);
+}
+
+/** The example of one document context (any backend) whose items have the given words. */
+export function exampleOf(
+  doc: DocumentContext,
+  docId: string | number,
+  items: string[][],
+  classes: string[],
+  index: number,
+  options: BatteryOptions,
+  outcomes?: ExampleOutcome[],
+): DocumentExample {
+  const orders: Partial<Record<AnyRankingName, number[]>> = {};
   const atFlip: NonNullable<DocumentExample['atFlip']> = {};
   for (const [name, o] of rankDocument(doc, index, options)) {
     const order = o[0]!;
@@ -99,15 +111,15 @@ export function documentExample(
   }
   const minimal = minimalFlipSetOf(doc);
   return {
-    docId: state.docId,
-    items: state.items,
-    alpha: Array.from(state.alpha),
+    docId,
+    items,
+    alpha: Array.from(doc.alpha),
     orders,
     minimalSet: minimal.size === null ? [] : Array.from(minimal.order.subarray(0, minimal.size)),
-    classes: head.classes,
+    classes,
     ...(outcomes ? { outcomes } : {}),
     z: Array.from(doc.z, (v) => Number(v.toPrecision(Z_DIGITS))),
-    b: Array.from(head.b),
+    b: Array.from(doc.b),
     probabilities: Array.from(doc.p),
     atFlip,
   };

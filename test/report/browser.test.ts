@@ -216,7 +216,7 @@ test('explorer: filters, erasure by hand equal to the battery, text direction ke
         for (const [ranking, at] of Object.entries(e.atFlip!)) {
           await page.click(`button.erase-prefix[data-ranking="${ranking}"]`);
           const now = await probs();
-          const m = result.multi[ranking as keyof typeof result.multi][0]!;
+          const m = result.multi[ranking as keyof typeof result.multi]![0]!;
           assert.equal(now.erased, m.erased);
           assert.equal(now.decision, m.flipsTo, `${key} ${String(e.docId)} ${ranking}: decision at the flip`);
           near(now.p, at.after, `${key} ${String(e.docId)} ${ranking} at the flip`);
