@@ -63,7 +63,11 @@ export interface TestRunResult {
 }
 
 export const DEFAULT_CHUNK_SIZE = 500;
-export const DEFAULT_EXAMPLES = DEFAULT_EXAMPLES_PER_OUTCOME;
+/**
+ * Example documents of a run that picks its first documents (the transformer run, transformer-test-run.ts).
+ * runTest (HAN/FLAN) chooses by outcome instead: `examples` is then per (predicted class, outcome).
+ */
+export const DEFAULT_EXAMPLES = 20;
 export const RUN_MANIFEST = 'erasure-run.json';
 
 /** Indices (into the split) of the documents of the run, ascending: all, or a seeded sample of maxDocs. */
@@ -77,7 +81,7 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   const log = opts.log ?? (() => {});
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const selected = selectDocuments(source.documents.length, opts.seed, opts.maxDocs);
-  const examples = opts.examples ?? DEFAULT_EXAMPLES;
+  const examples = opts.examples ?? DEFAULT_EXAMPLES_PER_OUTCOME;
   // The states files hold no words: examples are chosen once every result is in, and take their words
   // from the source then.
   const docs = selected.map((i) => ({ ...source.documents[i]!, words: undefined }));
