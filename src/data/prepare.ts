@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Rng } from '../util/rng.ts';
 import { UserError } from '../util/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
-import { BadRows, type SkipCount } from './bad-rows.ts';
+import { BadRows, describeSkips, type SkipCount } from './bad-rows.ts';
 import { Int32FileWriter, IntList, readInt32Chunks, splitHeader } from './binary.ts';
 import { PRESETS, presetFromName, type OutlierFilter, type PresetName } from './presets.ts';
 import { resolveSource, type SourceOptions, type SourcePlan } from './source.ts';
@@ -233,6 +233,10 @@ const SPLIT_ALIASES = new Map<string, SplitName>([
   ['train', 'train'], ['training', 'train'], ['dev', 'dev'], ['valid', 'dev'], ['validation', 'dev'], ['val', 'dev'], ['test', 'test'],
 ]);
 
+function describeUnit(path: string): string {
+  return /\.json$/i.test(path) ? 'array element' : 'line';
+}
+
 async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<PreparedMeta> {
   const bad = new BadRows(o.skipBad);
   const hasDevInput = plan.inputs.some((i) => i.role === 'dev');
@@ -280,8 +284,27 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
   let records = 0;
   const order: Record<string, number> = { train: 0, dev: 1, test: 2, mixed: 3 };
   const inputs = [...plan.inputs].sort((a, b) => order[a.role]! - order[b.role]!);
+  let trainRecords = 0;
+  const why = (): string => {
+    const parts = describeSkips(bad.toJSON());
+    if (filteredOutliers > 0) parts.push(`${filteredOutliers} training outliers dropped by the filter`);
+    return parts.length ? `; ${parts.join('; ')}` : '';
+  };
+  const noTrainingLeft = (read: number): never => {
+    throw new UserError(`no training documents left to prepare (${read} well-formed training records read${why()})`);
+  };
+  const trainFiles = inputs.filter((i) => i.role === 'train').map((i) => i.path ?? plan.name);
   for (const input of inputs) {
+    // Train is read first: with no training record at all, every test label would look unknown
+    // ("test.csv:1: label ... does not occur"), which points at the wrong file.
+    if (input.role !== 'train' && trainFiles.length > 0) {
+      if (trainRecords === 0) {
+        throw new UserError(`${trainFiles.join(', ')}: no training records (the file is empty or holds only a header row); expected one labelled document per ${describeUnit(trainFiles[0]!)}`);
+      }
+      if (builders.train.docs + builders.dev.docs === 0) noTrainingLeft(trainRecords);
+    }
     for await (const r of input.open(bad)) {
+      if (input.role === 'train') trainRecords++;
       if (++records % 100000 === 0) o.log(`  ${records} records`);
       let split: SplitName | undefined = input.role === 'mixed' ? undefined : input.role;
       if (input.role === 'mixed') {
@@ -333,8 +356,16 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
       builders[split!].add(label, r.index, sentences, split === 'train' ? trainWordId : otherWordId);
     }
   }
-  if (builders.train.docs === 0) throw new UserError('no training documents left to prepare (all rows were skipped or filtered; see above)');
-  if (builders.test.docs === 0) throw new UserError('no test documents (the test file or split is empty, or all its rows were skipped)');
+  if (builders.train.docs === 0) noTrainingLeft(trainFiles.length ? trainRecords : records);
+  if (builders.test.docs === 0) throw new UserError(`no test documents (the test file or split is empty, or all its rows were skipped${why()})`);
+  // One class cannot train a classifier: refuse here, before word vectors and training spend minutes.
+  const trainClasses = new Set(builders.train.labels.toArray());
+  if (trainClasses.size < 2) {
+    const only = [...trainClasses].map((id) => (fixedLabels ? plan.labelValues![id]! : [...labelIds].find(([, v]) => v === id)![0]));
+    throw new UserError(
+      `${trainFiles.join(', ') || plan.name}: the training documents all have one class (${JSON.stringify(only[0])}); a classifier needs at least 2 — check the label column or field (--label-field)`,
+    );
+  }
 
   // Vocabulary: training words with count >= minCount, most frequent first, ties in code-point order.
   const counts = trainCounts.toArray();
