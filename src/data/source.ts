@@ -7,6 +7,7 @@ import { UserError } from '../util/errors.ts';
 import type { BadRows } from './bad-rows.ts';
 import { checkRegularFile } from './input-file.ts';
 import { BUILTINS, builtinVersion } from './builtin/index.ts';
+import { PASSAGE } from './builtin/groups.ts';
 import { detectFormat, readRecords, type RawRecord, type ReaderOptions, type SplitName } from './readers.ts';
 
 export interface Input {
@@ -42,7 +43,8 @@ export function resolveSource(source: string, opts: SourceOptions): SourcePlan {
       name: builtin.name,
       inputs: [{ role: 'mixed', open: () => arrayIterable((records ??= builtin.records())) }],
       labelValues: builtin.classNames,
-      identity: async () => ({ builtin: builtin.name, package: builtinVersion(builtin) }),
+      // The passage cutting is part of what the records are: another cut is another cache entry.
+      identity: async () => ({ builtin: builtin.name, package: builtinVersion(builtin), passages: PASSAGE }),
     };
   }
   if (!existsSync(source)) {

@@ -4,7 +4,7 @@ import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { prepareDataset, type PrepareOptions } from '../../data/prepare.ts';
 import { openPrepared } from '../../data/dataset.ts';
-import { datasetStats, formatStatsTable } from '../../data/stats.ts';
+import { datasetStats, formatLengthTable, formatStatsTable } from '../../data/stats.ts';
 import { describeSkips } from '../../data/bad-rows.ts';
 import { FORMATS, type Format } from '../../data/readers.ts';
 import { isPresetName, PRESET_NAMES } from '../../data/presets.ts';
@@ -12,7 +12,7 @@ import { BUILTINS } from '../../data/builtin/index.ts';
 
 const HELP = `usage:
   attnlab data prepare <path|builtin> [options]   tokenize into the cache; prints the cache folder
-  attnlab data stats <path|builtin>... [options]  the paper's Table 1 columns (prepares if needed)
+  attnlab data stats <path|builtin>... [options]  the paper's Table 1 columns and length quantiles (prepares if needed)
   attnlab data vectors <path|builtin> [--glove] [--dim N] [--epochs N] [--threads N] [--sg]
                                                   word vectors for the vocabulary (word2vec, or GloVe 100-d)
 
@@ -137,7 +137,7 @@ export const command: Command = {
           const { dir } = await prepareDataset(s, opts);
           rows.push(datasetStats(openPrepared(dir)));
         }
-        console.log(values.json ? JSON.stringify(rows, null, 2) : formatStatsTable(rows));
+        console.log(values.json ? JSON.stringify(rows, null, 2) : `${formatStatsTable(rows)}\n\nDocument length (quantiles over all splits)\n${formatLengthTable(rows)}`);
         return 0;
       }
       case 'vectors': {
