@@ -55,7 +55,8 @@ export interface PreparedMeta {
   key: string;
   source: unknown;
   tokenizer: string;
-  options: Record<string, unknown>;
+  /** The options that shaped the data (the cache key's), so a model trained on it can prepare it again. */
+  options: PreparedOptions;
   /** Class names in class-id order. */
   labels: string[];
   vocabSize: number;
@@ -68,6 +69,36 @@ export interface PreparedMeta {
   devCarved: boolean;
 }
 
+export interface PreparedOptions {
+  format?: string | null;
+  labelField?: string | null;
+  textField?: string | null;
+  splitField?: string | null;
+  preset?: string | null;
+  skipBad: boolean;
+  minCount: number;
+  filter: OutlierFilter | null;
+  seed: number;
+}
+
+/** One input file as it was read: its role, absolute path at prepare time, and content hash. */
+export interface InputFile {
+  role: SplitName | 'mixed';
+  path: string;
+  sha256: string;
+}
+
+/** Where a prepared data set came from: a built-in name, or the path given (absolute) and its files. */
+export interface DataOrigin {
+  /** The source as given: a built-in corpus name, or the absolute path of the file or folder. */
+  source: string;
+  builtin: boolean;
+  /** Separate test / dev files (--test, --dev), absolute. */
+  test?: string;
+  dev?: string;
+  files: InputFile[];
+}
+
 export function defaultCacheDir(): string {
   return resolve(process.env.ATTNLAB_CACHE || join(process.cwd(), '.cache', 'attnlab'));
 }
@@ -76,6 +107,7 @@ export interface PrepareResult {
   dir: string;
   meta: PreparedMeta;
   cached: boolean;
+  origin: DataOrigin;
 }
 
 export async function prepareDataset(source: string, opts: PrepareOptions = {}): Promise<PrepareResult> {
@@ -102,7 +134,7 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
   if (!(Number.isInteger(minCount) && minCount >= 1)) throw new UserError(`min count must be a positive integer, got ${minCount}`);
   const filter = opts.filter === undefined ? (preset?.filter ?? null) : opts.filter;
   const seed = opts.seed ?? 1;
-  const options = {
+  const options: PreparedOptions = {
     format: readerOpts.format ?? null,
     labelField: readerOpts.labelField ?? null,
     textField: readerOpts.textField ?? null,
@@ -114,6 +146,14 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
     seed,
   };
   const identity = await plan.identity();
+  const hashes = Array.isArray(identity) ? (identity as { sha256: string }[]) : [];
+  const origin: DataOrigin = {
+    source: plan.builtin ? source : resolve(source),
+    builtin: !!plan.builtin,
+    ...(opts.test ? { test: resolve(opts.test) } : {}),
+    ...(opts.dev ? { dev: resolve(opts.dev) } : {}),
+    files: plan.inputs.flatMap((input, k) => (input.path ? [{ role: input.role, path: resolve(input.path), sha256: hashes[k]?.sha256 ?? '' }] : [])),
+  };
   const key = createHash('sha256')
     .update(JSON.stringify({ PREP_VERSION, tokenizer: TOKENIZER_DESCRIPTION, identity, options }))
     .digest('hex')
@@ -121,15 +161,22 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
   const root = opts.cacheDir ? resolve(opts.cacheDir) : defaultCacheDir();
   const dir = join(root, `${plan.name}-${key}`);
   if (!opts.force && existsSync(join(dir, 'meta.json'))) {
-    log(`prepared data found in cache: ${dir}`);
     const { readMeta } = await import('./dataset.ts');
-    return { dir, meta: readMeta(dir), cached: true };
+    try {
+      const meta = readMeta(dir);
+      log(`prepared data found in cache: ${dir}`);
+      return { dir, meta, cached: true, origin };
+    } catch (err) {
+      // A damaged entry is only a cache: say so, and build it again from the source.
+      if (!(err instanceof UserError)) throw err;
+      log(`${err.message.replace(/; prepare again.*$/, '')}: preparing it again`);
+    }
   }
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    const meta = await build(plan, tmp, { ...options, filter, key, identity, skipBad: !!opts.skipBad, log });
+    const meta = await build(plan, tmp, { options, filter, key, identity, skipBad: !!opts.skipBad, log });
     writeJsonAtomic(join(tmp, 'meta.json'), meta);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     try {
@@ -139,7 +186,7 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
       if (!existsSync(join(dir, 'meta.json'))) throw err;
       rmSync(tmp, { recursive: true, force: true });
     }
-    return { dir, meta, cached: false };
+    return { dir, meta, cached: false, origin };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
@@ -147,14 +194,12 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
 }
 
 interface BuildOptions {
-  minCount: number;
   filter: OutlierFilter | null;
-  seed: number;
   key: string;
   identity: unknown;
   skipBad: boolean;
   log: (line: string) => void;
-  [k: string]: unknown;
+  options: PreparedOptions;
 }
 
 /** One split being written during the streaming pass (tokens go to disk, offsets stay in memory). */
@@ -277,7 +322,7 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
     return id;
   };
 
-  const carveRng = new Rng(o.seed);
+  const carveRng = new Rng(o.options.seed);
   let trainSeen = 0;
   let devPick = 0;
   let filteredOutliers = 0;
@@ -370,7 +415,7 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
   // Vocabulary: training words with count >= minCount, most frequent first, ties in code-point order.
   const counts = trainCounts.toArray();
   const kept: number[] = [];
-  for (let id = 0; id < counts.length; id++) if (counts[id]! >= o.minCount) kept.push(id);
+  for (let id = 0; id < counts.length; id++) if (counts[id]! >= o.options.minCount) kept.push(id);
   kept.sort((a, b) => counts[b]! - counts[a]! || (words[a]! < words[b]! ? -1 : 1));
   const wordMap = new Int32Array(words.length).fill(UNK_ID);
   kept.forEach((id, rank) => (wordMap[id] = rank + 2));
@@ -396,7 +441,7 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
     key: o.key,
     source: o.identity,
     tokenizer: TOKENIZER_DESCRIPTION,
-    options: { minCount: o.minCount, filter: o.filter, seed: o.seed, skipBad: o.skipBad, format: o.format, preset: o.preset },
+    options: o.options,
     labels,
     vocabSize: vocabLines.length,
     counts: splitCounts,

@@ -20,6 +20,8 @@ export interface Input {
 export interface SourcePlan {
   /** Short name for the cache folder and reports. */
   name: string;
+  /** True for a built-in corpus. */
+  builtin?: boolean;
   inputs: Input[];
   /** Known class values in class order (built-ins, presets); otherwise classes come from the train labels. */
   labelValues?: string[];
@@ -41,6 +43,7 @@ export function resolveSource(source: string, opts: SourceOptions): SourcePlan {
     let records: RawRecord[] | undefined; // read once: prepare looks at a mixed source twice
     return {
       name: builtin.name,
+      builtin: true,
       inputs: [{ role: 'mixed', open: () => arrayIterable((records ??= builtin.records())) }],
       labelValues: builtin.classNames,
       // The passage cutting is part of what the records are: another cut is another cache entry.
