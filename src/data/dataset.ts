@@ -100,6 +100,19 @@ const splitCounts = z.object({ docs: count, sentences: count, tokens: count, unk
 const filter = z.object({ maxSentences: z.number().int().positive(), maxSentenceTokens: z.number().int().positive() }).nullable();
 const nullableString = z.string().nullable().optional();
 
+/** The options that shaped a prepared data set (meta.json's options; a trained model records them too). */
+export const PreparedOptionsSchema = z.object({
+  format: nullableString,
+  labelField: nullableString,
+  textField: nullableString,
+  splitField: nullableString,
+  preset: nullableString,
+  skipBad: z.boolean(),
+  minCount: z.number().int().positive(),
+  filter,
+  seed: z.number().int(),
+});
+
 /** meta.json of a prepared cache entry, checked field by field when read back. */
 export const PreparedMetaSchema = z.object({
   prepVersion: z.number().int(),
@@ -107,17 +120,7 @@ export const PreparedMetaSchema = z.object({
   key: z.string().regex(/^[0-9a-f]{16}$/),
   source: z.unknown(),
   tokenizer: z.string(),
-  options: z.object({
-    format: nullableString,
-    labelField: nullableString,
-    textField: nullableString,
-    splitField: nullableString,
-    preset: nullableString,
-    skipBad: z.boolean(),
-    minCount: z.number().int().positive(),
-    filter,
-    seed: z.number().int(),
-  }),
+  options: PreparedOptionsSchema,
   labels: z.array(z.string()).min(1),
   vocabSize: z.number().int().min(2),
   counts: z.object({ train: splitCounts, dev: splitCounts, test: splitCounts }),

@@ -1,9 +1,11 @@
-// attnlab test <checkpoint> [--split test] [--data SOURCE] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
+// attnlab test <checkpoint> [--split test] [--data SOURCE] [data options] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
 // Runs the erasure battery (SPEC §3-8) on a trained model: one model pass stores the final-layer states,
 // then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { integerOption, parseCommandArgs, requiredInteger } from '../args.ts';
+import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
+import type { PrepareOptions } from '../../data/prepare.ts';
 import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test-run.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
@@ -16,7 +18,8 @@ summary.json, model.json, examples.jsonl (see README "Erasure outputs").
 
 options:
   --split NAME      data split to test on: train, dev or test (default: test)
-  --data SOURCE     the data set the model was trained on (default: the name in the checkpoint's model.json)
+  --data SOURCE     the data set the model was trained on (default: the one recorded in model.json — a
+                    built-in name, or the file's absolute path, checked against its sha256)
   --max-docs N      a seeded random sample of N documents (default: all)
   --seed N          seed of every random choice (default: 1)
   --out DIR         run folder (default: runs/test-<checkpoint name>)
@@ -25,28 +28,20 @@ options:
   --batch N         documents per forward pass (default: 64)
   --resamples N     bootstrap resamples for the intervals (default: 1000)
 
-A stopped run resumes: run the same command again; finished chunks are not redone.`;
+A stopped run resumes: run the same command again; finished chunks are not redone.
 
-export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined) => Promise<TestSource>;
+${DATA_OPTIONS_HELP}
+(by default the options the model's data was prepared with, from model.json)`;
+
+export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined, options: PrepareOptions) => Promise<TestSource>;
 
 const SPLITS = ['train', 'dev', 'test'] as const;
 
-/**
- * A training output folder (attnlab train: model.json + model.safetensors) and the prepared data set it was
- * trained on: by default the data set named in model.json (a built-in name), or --data.
- */
-async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
+/** A training output folder and its data (src/train/trained-model.ts), as the erasure run reads them. */
+async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined, options: PrepareOptions): Promise<TestSource> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
-  const { loadModel } = await import('../../train/checkpoint.ts');
-  const { loadDataset } = await import('../../data/dataset.ts');
-  const { model, meta } = loadModel(checkpoint);
-  const ds = await loadDataset(data ?? meta.dataset.name, { log: (line: string) => console.error(line) });
-  if (ds.meta.key !== meta.dataset.hash) {
-    throw new UserError(
-      `attnlab test: ${checkpoint} was trained on data '${meta.dataset.name}' (${meta.dataset.hash}), ` +
-        `but ${data ?? meta.dataset.name} prepares to ${ds.meta.key}; pass the data the model was trained on with --data`,
-    );
-  }
+  const { loadTrainedModel } = await import('../../train/trained-model.ts');
+  const { model, meta, dataset: ds } = await loadTrainedModel(checkpoint, { data, options, log: (line) => console.error(line) });
   const sp = ds.split(split as (typeof SPLITS)[number]);
   const [architecture, encoder] = meta.arch.split('-') as [TestSource['info']['architecture'], TestSource['info']['encoder']];
   return {
@@ -75,6 +70,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     batch: { type: 'string', default: '64' },
     resamples: { type: 'string', default: '1000' },
     help: { type: 'boolean', short: 'h', default: false },
+    ...DATA_OPTIONS,
   });
   if (values.help) {
     console.log(HELP);
@@ -82,8 +78,10 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   }
   if (positionals.length !== 1) throw new UserError(`attnlab test: expected one checkpoint, got ${positionals.length}\n\n${HELP}`);
   const checkpoint = positionals[0]!;
+  const integer = (name: string, v: string, min: number): number => requiredInteger('test', name, v, min);
   const seed = integer('--seed', values.seed, 0);
-  const maxDocs = values['max-docs'] === undefined ? undefined : integer('--max-docs', values['max-docs'], 1);
+  const maxDocs = integerOption('test', '--max-docs', values['max-docs'], 1);
+  const dataOptions = dataOptionsFrom('test', values);
   const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
   const options = {
     outDir,
@@ -96,7 +94,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
   };
-  const result = runTest(await load(checkpoint, values.split, values.data), options);
+  const result = runTest(await load(checkpoint, values.split, values.data, dataOptions), options);
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);
@@ -109,12 +107,6 @@ export const command: Command = {
   summary: 'erasure tests (single-weight, multi-weight, exact minimal flip set) on a trained model',
   run: (args) => runTestCommand(args),
 };
-
-function integer(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`attnlab test: ${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
-}
 
 function range(v: string): [number, number] {
   const m = /^(\d+):(\d+)$/.exec(v);
