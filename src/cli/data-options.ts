@@ -66,3 +66,15 @@ export function dataOptionsFrom(command: string, values: DataValues): PrepareOpt
   };
   return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as PrepareOptions;
 }
+
+/** The data flags that were given, written out again (for a command that runs other commands: reproduce). */
+export function dataArgs(values: DataValues): string[] {
+  const out: string[] = [];
+  for (const [name, def] of Object.entries(DATA_OPTIONS)) {
+    const v = values[name as keyof DataValues];
+    if (v === undefined || v === false) continue;
+    if (def.type === 'boolean') out.push(`--${name}`);
+    else out.push(`--${name}`, String(v));
+  }
+  return out;
+}

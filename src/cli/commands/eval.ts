@@ -39,6 +39,7 @@ export const command: Command = {
       console.log(HELP);
       return 0;
     }
+    const options = dataOptionsFrom('eval', values);
     if (positionals.length === 0) throw new UserError('attnlab eval: name at least one folder of trained models (attnlab eval --help)');
     for (const p of positionals) if (!existsSync(p)) throw new UserError(`attnlab eval: ${p} does not exist`);
     const dirs = positionals.flatMap((p) => findModelDirs(p));
@@ -47,7 +48,6 @@ export const command: Command = {
     const rows: AccuracyRow[] = [];
     const { evaluateTrainedModel } = await import('../../train/trained-model.ts');
     const cache = new Map<string, Dataset>();
-    const options = dataOptionsFrom('eval', values);
     for (const dir of dirs) {
       const { meta, accuracy, majority } = await evaluateTrainedModel(dir, { data: values.data, options, stored: values.stored, cache, log: (l) => console.error(l) });
       console.error(`${dir}: ${meta.arch} on ${meta.dataset.name}, epoch ${meta.epoch}, test ${accuracy === null ? '-' : (100 * accuracy).toFixed(1) + '%'}`);

@@ -10,8 +10,10 @@ import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { ARCHS, isArch } from '../../models/index.ts';
 import { PROFILES } from '../../train/index.ts';
+import { BUILTINS } from '../../data/builtin/index.ts';
+import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataArgs, dataOptionsFrom } from '../data-options.ts';
 
-const BUILTIN = ['brown-genre5', 'sotu-era5'];
+const BUILTIN = Object.keys(BUILTINS);
 const DEMO_TEST_DOCS = 300;
 
 const HELP = `usage: attnlab reproduce [options]
@@ -29,7 +31,9 @@ options:
   --out DIR         output folder (default: runs/reproduce)
   --max-docs N      erasure tests on a seeded random sample of N test documents (default: all; demo 300)
   --vectors KIND    word2vec | glove | none (default: word2vec)
-  --seed N          seed of the erasure tests and the report (default: 1)`;
+  --seed N          seed of the erasure tests and the report (default: 1)
+
+${DATA_OPTIONS_HELP}`;
 
 export const command: Command = {
   name: 'reproduce',
@@ -44,6 +48,7 @@ export const command: Command = {
       vectors: { type: 'string', default: 'word2vec' },
       seed: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...DATA_OPTIONS,
     });
     if (positionals.length) throw new UserError(`attnlab reproduce: unexpected argument '${positionals[0]}' (data sets go in --data; attnlab reproduce --help)`);
     if (values.help) {
@@ -58,7 +63,8 @@ export const command: Command = {
     // The demo profile tests a sample so that `npm start` stays within minutes; others test everything.
     const maxDocs = values['max-docs'] ?? (values.profile === 'demo' ? String(DEMO_TEST_DOCS) : undefined);
     const out = values.out;
-
+    dataOptionsFrom('reproduce', values); // checked here, before any stage runs
+    const dataOpts = dataArgs(values); // the same data options for every stage
     // Commands load lazily so that argument errors above cost no engine start-up.
     const train = (await import('./train.ts')).command;
     const { runTestCommand } = await import('./test.ts');
@@ -73,13 +79,13 @@ export const command: Command = {
       const name = data.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
       const dataOut = join(out, name);
       say(`train ${models.join(', ')} on ${data}`);
-      const trainArgs = [data, '--arch', models.join(','), '--profile', values.profile, '--out', dataOut, '--vectors', values.vectors];
+      const trainArgs = [...dataOpts, data, '--arch', models.join(','), '--profile', values.profile, '--out', dataOut, '--vectors', values.vectors];
       if ((await train.run(trainArgs)) !== 0) return 1;
       for (const arch of models) {
         const modelDir = join(dataOut, arch);
         const runDir = join(modelDir, 'erasure');
         say(`erasure tests: ${name} ${arch}`);
-        const testArgs = [modelDir, '--data', data, '--out', runDir, '--seed', values.seed];
+        const testArgs = [...dataOpts, modelDir, '--data', data, '--out', runDir, '--seed', values.seed];
         if (maxDocs !== undefined) testArgs.push('--max-docs', maxDocs);
         if ((await runTestCommand(testArgs)) !== 0) return 1;
         runs.push(runDir);
