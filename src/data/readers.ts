@@ -185,6 +185,8 @@ function fromObject(value: unknown, fields: FieldChoice | undefined, opts: Reade
   const obj = value as Record<string, unknown>;
   const f = fields ?? chooseFields(obj, opts, where);
   const rawLabel = obj[f.label];
+  // A JSON label may be a string, number or boolean; anything else stringifies as before.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const label = rawLabel === undefined || rawLabel === null ? undefined : String(rawLabel).trim() || undefined;
   const parts: string[] = [];
   for (const k of f.text) {
@@ -205,6 +207,7 @@ function fromObject(value: unknown, fields: FieldChoice | undefined, opts: Reade
 }
 
 // A JSON array is parsed whole (the paper's IMDB file is ~100 MB; use JSONL for bigger data).
+// eslint-disable-next-line @typescript-eslint/require-await -- async to match the other readers' AsyncIterable
 async function* readJsonArray(path: string, opts: ReaderOptions, bad: BadRows): AsyncIterable<RawRecord> {
   checkRegularFile(path);
   checkTextEncoding(path);

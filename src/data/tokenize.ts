@@ -58,7 +58,7 @@ export function splitSentences(text: string): string[] {
 const BLOCK = 1000;
 // Longest run of opening quotes/brackets CUT_RE's look-ahead may need past the window.
 const LOOKAHEAD = 64;
-const CUT_RE = /\n|[.!?]["'”’)\]]*\s+(?=["'“‘(\[]*[\p{Lu}\p{N}])/gu;
+const CUT_RE = /\n|[.!?]["'”’)\]]*\s+(?=["'“‘([]*[\p{Lu}\p{N}])/gu;
 
 /** Characters examined by the block search since the process started (a test checks it grows linearly). */
 export const blockScan = { chars: 0 };
