@@ -52,7 +52,7 @@ export function dataOptionsFrom(command: string, values: DataValues): PrepareOpt
   if (values['no-filter'] && maxSentences !== undefined) throw new UserError(`attnlab ${command}: --no-filter and --max-sentences contradict each other`);
   const given: PrepareOptions = {
     format: format as Format | undefined,
-    preset: preset as PrepareOptions['preset'],
+    preset,
     test: values.test,
     dev: values.dev,
     labelField: values['label-field'],
@@ -64,7 +64,7 @@ export function dataOptionsFrom(command: string, values: DataValues): PrepareOpt
     cacheDir: values.cache,
     filter: values['no-filter'] ? null : maxSentences !== undefined ? { maxSentences, maxSentenceTokens: maxSentenceTokens! } : undefined,
   };
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as PrepareOptions;
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
 }
 
 /** The data flags that were given, written out again (for a command that runs other commands: reproduce). */

@@ -153,7 +153,7 @@ export function readMeta(dir: string): PreparedMeta {
   if (typeof version === 'number' && version !== PREP_VERSION) throw new UserError(`${dir}: prepared by an older attnlab (format ${version}, now ${PREP_VERSION}); prepare it again`);
   const parsed = PreparedMetaSchema.safeParse(raw);
   if (!parsed.success) throw new UserError(`${path}: damaged cache entry (${firstIssue(parsed.error)}); prepare again with --force, or delete ${dir}`);
-  return parsed.data as PreparedMeta;
+  return parsed.data;
 }
 
 /** Opens an already prepared cache folder. */

@@ -67,7 +67,11 @@ export function encodingProblem(head: Buffer): string | null {
   if (n === 0) return null;
   let even = 0;
   let odd = 0;
-  for (let i = 0; i < n; i++) if (head[i] === 0) (i % 2 === 0 ? even++ : odd++);
+  for (let i = 0; i < n; i++) {
+    if (head[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
   if (even + odd === 0) return null;
   const half = n / 2;
   if (odd > 0.3 * half && even < 0.05 * half) return `UTF-16 little-endian without a byte-order mark (${odd} of the first ${half} odd bytes are NUL)`;

@@ -126,7 +126,7 @@ export async function* readLines(path: string): AsyncIterable<{ line: string; no
     return l.endsWith('\r') ? l.slice(0, -1) : l;
   };
   for await (const chunk of openContent(path)) {
-    let text = decoder.decode(chunk as Buffer, { stream: true });
+    let text = decoder.decode(chunk, { stream: true });
     if (first && text.length > 0) {
       text = text.replace(/^\uFEFF/, '');
       first = false;
@@ -139,7 +139,7 @@ export async function* readLines(path: string): AsyncIterable<{ line: string; no
   let rest = decoder.decode();
   if (first) rest = rest.replace(/^\uFEFF/, '');
   if (rest) parts.push(rest);
-  if (parts.length > 0) yield { line: finish(''), no: ++no };
+  if (parts.length > 0) yield { line: finish(''), no: no + 1 };
 }
 
 // label<TAB>text; the text is everything after the first tab. Blank lines are not records. A first line

@@ -46,8 +46,8 @@ export function resolveSource(source: string, opts: SourceOptions): SourcePlan {
       builtin: true,
       inputs: [{ role: 'mixed', open: () => arrayIterable((records ??= builtin.records())) }],
       labelValues: builtin.classNames,
-      // eslint-disable-next-line @typescript-eslint/require-await -- Source.identity is async for file sources
       // The passage cutting is part of what the records are: another cut is another cache entry.
+      // eslint-disable-next-line @typescript-eslint/require-await -- Source.identity is async for file sources
       identity: async () => ({ builtin: builtin.name, package: builtinVersion(builtin), passages: PASSAGE }),
     };
   }

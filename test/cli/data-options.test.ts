@@ -43,9 +43,9 @@ test('train, test, eval, reproduce and data all accept the data options and chec
   await assert.rejects(reproduceCommand.run(['--preset', 'nope']), refusesWith(/^attnlab reproduce: --preset expects/));
   await assert.rejects(dataCommand.run(['prepare', 'x', '--preset', 'nope']), refusesWith(/^attnlab data: --preset expects/));
   let seen: unknown;
-  const load: LoadTestSource = async (_c, _s, _d, options) => {
+  const load: LoadTestSource = (_c, _s, _d, options) => {
     seen = options;
-    throw new UserError('stop here');
+    return Promise.reject(new UserError('stop here'));
   };
   await assert.rejects(runTestCommand(['ckpt', ...ALL], load), /stop here/);
   assert.deepEqual(seen, WANT);

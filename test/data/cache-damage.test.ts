@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, openPrepared } from '../../src/data/dataset.ts';
 import { UserError } from '../../src/util/errors.ts';
+import type { PreparedMeta } from '../../src/data/prepare.ts';
 import { tempDir } from './helpers.ts';
 
 function toy(dir: string): string {
@@ -22,7 +23,7 @@ test('a damaged meta.json names the file and the field; loading by source prepar
   const cacheDir = join(dir, 'c');
   const first = await loadDataset(data, { cacheDir });
   const metaPath = join(first.dir, 'meta.json');
-  const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as PreparedMeta;
 
   writeFileSync(metaPath, JSON.stringify({ ...meta, counts: { ...meta.counts, train: { ...meta.counts.train, docs: 'many' } } }));
   assert.throws(() => openPrepared(first.dir), (e: Error) => e instanceof UserError && e.message.startsWith(`${metaPath}: damaged cache entry (counts.train.docs:`) && /prepare again with --force/.test(e.message));

