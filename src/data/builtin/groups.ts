@@ -13,7 +13,7 @@ import type { SplitName } from '../readers.ts';
  * s.d. 5.9): many short documents, a long tail. A fixed length would let HAN's sentence-level tests see
  * only one n and "fraction erased" take only n values.
  */
-export const PASSAGE = { median: 6, sigma: 0.7, min: 2, max: 40 } as const;
+export const PASSAGE = { median: 6, sigma: 0.5, min: 2, max: 25 } as const;
 
 export function drawPassageLength(rng: Rng): number {
   const x = Math.round(PASSAGE.median * Math.exp(PASSAGE.sigma * rng.normal()));
