@@ -65,7 +65,9 @@ export const command: Command = {
     const out = values.out;
     dataOptionsFrom('reproduce', values); // checked here, before any stage runs
     const dataOpts = dataArgs(values); // the same data options for every stage
-    // Commands load lazily so that argument errors above cost no engine start-up.
+
+    // The stages' modules load once the arguments are checked; libtorch itself loads on the first tensor op
+    // (src/torch/native.ts), whatever is imported.
     const train = (await import('./train.ts')).command;
     const { runTestCommand } = await import('./test.ts');
     const report = (await import('./report.ts')).command;
