@@ -7,7 +7,6 @@ import { integerOption } from '../../src/cli/args.ts';
 import { parseCommandArgs } from '../../src/cli/args.ts';
 import { command as trainCommand } from '../../src/cli/commands/train.ts';
 import { command as evalCommand } from '../../src/cli/commands/eval.ts';
-import { command as reproduceCommand } from '../../src/cli/commands/reproduce.ts';
 import { command as dataCommand } from '../../src/cli/commands/data.ts';
 import { runTestCommand, type LoadTestSource } from '../../src/cli/commands/test.ts';
 import { UserError } from '../../src/util/errors.ts';
@@ -34,13 +33,12 @@ test('one integer parser: integers at or above the minimum, everything else refu
 
 const refusesWith = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message);
 
-test('train, test, eval, reproduce and data all accept the data options and check them the same way', async () => {
+test('train, test, eval and data all accept the data options and check them the same way', async () => {
   // Each of these failed with "Unknown option '--skip-bad'" (or --format ...) except in `data`.
   await assert.rejects(trainCommand.run(['no-such-data', ...ALL, '--lr', 'fast']), refusesWith(/^--lr: must be a positive number/));
   await assert.rejects(trainCommand.run(['no-such-data', '--preset', 'nope']), refusesWith(/^attnlab train: --preset expects/));
   await assert.rejects(evalCommand.run(['/no/such/folder', ...ALL]), refusesWith(/^attnlab eval: \/no\/such\/folder does not exist$/));
   await assert.rejects(evalCommand.run(['/no/such/folder', '--min-count', '0']), refusesWith(/^attnlab eval: --min-count must be an integer >= 1/));
-  await assert.rejects(reproduceCommand.run(['--preset', 'nope']), refusesWith(/^attnlab reproduce: --preset expects/));
   await assert.rejects(dataCommand.run(['prepare', 'x', '--preset', 'nope']), refusesWith(/^attnlab data: --preset expects/));
   let seen: unknown;
   const load: LoadTestSource = (_c, _s, _d, options) => {

@@ -6,6 +6,7 @@ import { UserError } from '../command.ts';
 import { integerOption, parseCommandArgs, requiredInteger } from '../args.ts';
 import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
 import type { PrepareOptions } from '../../data/prepare.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test-run.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
@@ -27,6 +28,7 @@ options:
   --range A:B       only process the chunks covering documents A..B-1 of the run this time
   --batch N         documents per forward pass (default: 64)
   --resamples N     bootstrap resamples for the intervals (default: 1000)
+  --device D        where the model pass runs: ${DEVICE_HELP}
 
 A stopped run resumes: run the same command again; finished chunks are not redone.
 
@@ -38,7 +40,7 @@ export type LoadTestSource = (checkpoint: string, split: string, data: string | 
 const SPLITS = ['train', 'dev', 'test'] as const;
 
 /** A training output folder and its data (src/train/trained-model.ts), as the erasure run reads them. */
-async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined, options: PrepareOptions): Promise<TestSource> {
+export async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined, options: PrepareOptions = {}): Promise<TestSource> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
   const { loadTrainedModel } = await import('../../train/trained-model.ts');
   const { model, meta, dataset: ds } = await loadTrainedModel(checkpoint, { data, options, log: (line) => console.error(line) });
@@ -69,6 +71,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     range: { type: 'string' },
     batch: { type: 'string', default: '64' },
     resamples: { type: 'string', default: '1000' },
+    device: { type: 'string', default: 'auto' },
     help: { type: 'boolean', short: 'h', default: false },
     ...DATA_OPTIONS,
   });
@@ -94,7 +97,11 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
   };
-  const result = runTest(await load(checkpoint, values.split, values.data, dataOptions), options);
+  const device = await resolveDevice(values.device, 'attnlab test');
+  const source = await load(checkpoint, values.split, values.data, dataOptions);
+  // Only the model pass runs on the device; the tests read the final-layer states back on the CPU.
+  if (device !== 'cpu') source.model.to(device);
+  const result = runTest(source, options);
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);

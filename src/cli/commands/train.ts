@@ -6,6 +6,7 @@ import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { ARCHS, isArch, type Arch } from '../../models/index.ts';
 import {
   CONFIG_KEYS,
@@ -42,6 +43,7 @@ options:
   --vectors KIND     word2vec (default, docs/method.md §1) | glove | none (random embeddings)
   --fresh            discard existing checkpoints and start over
   --threads N        torch threads (default: all cores)
+  --device D         ${DEVICE_HELP}
 
 ${DATA_OPTIONS_HELP}
 
@@ -61,6 +63,7 @@ export const command: Command = {
       vectors: { type: 'string', default: 'word2vec' },
       fresh: { type: 'boolean', default: false },
       threads: { type: 'string' },
+      device: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
       ...DATA_OPTIONS,
       ...settingOptions,
@@ -101,6 +104,7 @@ export const command: Command = {
       torch.setNumThreads(threads);
     }
 
+    const device = await resolveDevice(values.device, 'attnlab train');
     const { loadTrainingData } = await import('../../train/dataset.ts');
     const data = await loadTrainingData(source, { ...dataOptions, vectors, log: (line) => console.error(line) });
     const out = values.out ?? join('runs', data.name);
@@ -112,7 +116,7 @@ export const command: Command = {
     });
     const results = [];
     for (const config of configs) {
-      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh });
+      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, device });
       results.push(`${config.arch}\tbest dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch})\ttest ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}\t${r.outDir}`);
     }
     console.log(results.join('\n'));
