@@ -1,5 +1,5 @@
 // The data options, defined once: every command that reads a data source (data prepare|stats|vectors,
-// train, test, eval, reproduce) takes these flags from here, with the same names, checks and help text,
+// train, test, eval) takes these flags from here, with the same names, checks and help text,
 // and turns them into src/data's PrepareOptions. An option that is not given stays undefined, so a
 // trained model's recorded options can be used under the ones given (test / eval).
 import { UserError } from '../util/errors.ts';
@@ -25,7 +25,7 @@ export const DATA_OPTIONS = {
   cache: { type: 'string' },
 } as const satisfies Options;
 
-export const DATA_OPTIONS_HELP = `data options (the same for data, train, test, eval and reproduce):
+export const DATA_OPTIONS_HELP = `data options (the same for data, train, test and eval):
   --format ${FORMATS.join('|')}      override detection (by extension, then by the first bytes)
   --preset ${PRESET_NAMES.join('|')}|none   the paper's data sets: classes, fields, outlier filter
                                 (default: from the name, e.g. yahoo_answers_csv -> yahoo)
