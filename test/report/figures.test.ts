@@ -89,10 +89,8 @@ async function scene(spec: VegaLiteSpec): Promise<{ marks: Drawn[]; rows: Header
       const y = oy + (it.y ?? 0);
       if (node.marktype === 'group') {
         if (node.name === 'cell') cells++;
-        const title = (it.items ?? []).flatMap((c) => (c.role === 'title-text' || c.marktype === 'text' ? (c.items ?? []) : [])).find((t) => t.text !== undefined);
         if (node.role === 'row-header' && it.height !== undefined) rows.push({ label: String(findTitle(it)), from: y, to: y + it.height });
         if (node.role === 'column-header' && it.width !== undefined) columns.push({ label: String(findTitle(it)), from: x, to: x + it.width });
-        void title;
         walk(it, x, y);
       } else {
         if (node.marktype === 'text' && typeof it.fontSize === 'number' && it.text !== '') fonts.push(it.fontSize);
@@ -103,7 +101,7 @@ async function scene(spec: VegaLiteSpec): Promise<{ marks: Drawn[]; rows: Header
       }
     }
   };
-  walk(view.scenegraph().root as unknown as Scene, 0, 0);
+  walk((view.scenegraph() as unknown as { root: Scene }).root, 0, 0);
   view.finalize();
   return { marks, rows, columns, cells, fonts };
 }
