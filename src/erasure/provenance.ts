@@ -11,7 +11,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function attnlabProvenance(): { version: string; commit: string | null; dirty: boolean } {
   let version = 'unknown';
   try {
-    version = String((JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version?: unknown }).version ?? 'unknown');
+    const v = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version?: unknown }).version;
+    if (typeof v === 'string') version = v;
   } catch {
     // An installed copy without package.json beside it: the version stays 'unknown'.
   }

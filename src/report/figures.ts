@@ -96,7 +96,7 @@ function negativeFigure(m: ReportModel): Figure {
         encoding: {
           x: { field: 'from', type: 'quantitative', bin: { binned: true, step: NEGATIVE_BIN_WIDTH }, title: 'Δα', scale: { domain: [0, 1] } },
           x2: { field: 'to' },
-          y: { field: 'count', type: 'quantitative', title: 'documents with ΔJS < 0', axis: { tickMinStep: 1, format: 'd' } },
+          y: { field: 'count', type: 'quantitative', title: 'documents', axis: { tickMinStep: 1, format: 'd' } },
         },
       },
     ]),
@@ -187,7 +187,7 @@ function boxFigure(m: ReportModel, measure: BoxMeasure, zeroVector: 'with' | 'wi
   const labelled = rows.map((b) => ({ ...b, rankingLabel: RANKING_LABELS[b.ranking] }));
   const sort = rankings.map((r) => RANKING_LABELS[r]);
   const x = { field: 'rankingLabel', type: 'nominal', sort, title: null, axis: { labels: false, ticks: false }, scale: { domain: sort } };
-  const color = { field: 'rankingLabel', type: 'nominal', sort, title: 'ranking', scale: { domain: sort, scheme: 'tableau10' }, legend: { labelLimit: 240, orient: 'top' } };
+  const color = { field: 'rankingLabel', type: 'nominal', sort, title: 'ranking', scale: { domain: sort, scheme: 'tableau10' }, legend: { labelLimit: 240, orient: 'top', symbolType: 'square' } };
   const without = zeroVector === 'without';
   const size = panelSize(m, 150);
   const band = size.width / Math.max(1, sort.length);

@@ -15,6 +15,8 @@ export interface RenderedFigure extends Figure {
   svg: string;
   /** Was figures/<id>.png written beside the page? */
   png: boolean;
+  /** The PNG, base64, to embed instead of an SVG too large for the page (thousands of scatter points). */
+  inlinePng?: string;
 }
 
 const STYLE = /* css */ `
@@ -26,7 +28,8 @@ td.blue { background: ${FLIP_COLOURS['i* only']}; } td.orange { background: ${FL
 .warning { background: #fff3cd; border: 1px solid #e0c36a; padding: .5rem 1rem; border-radius: 4px; }
 .small { font-size: .85rem; color: #444; }
 table.report-table th, table.report-table td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; } td.nw { white-space: nowrap; }
+table.report-table th, #table-findings td:nth-child(3) { white-space: nowrap; } td.detail { min-width: 28rem; font-size: .85rem; }
 .verdict-holds { background: #e3f4e1; } .verdict-does-not-hold { background: #fbe3e1; }
 .verdict-inconclusive { background: #fff6d6; } .verdict-too-few-documents { background: #eee; }
 figure.figure { margin: 1.5rem 0; } figure.figure img { display: block; width: 100%; max-width: 100%; height: auto; border: 1px solid #eee; }
@@ -79,13 +82,12 @@ ${sections.join('\n\n')}
 function findingsSection(findings: readonly Finding[]): string {
   const ids = Object.keys(FINDINGS) as FindingId[];
   const claims = ids.map((id) => `<li><strong>${id}</strong> ${escapeHtml(FINDINGS[id].claim)} <em>Test: ${escapeHtml(FINDINGS[id].test)}.</em></li>`);
-  const viewText = (f: Finding): string => (f.view === null ? '—' : VIEW_LABELS[f.view]);
   const rows = findings.map(
     (f) =>
       `<tr class="verdict-${f.verdict.replaceAll(' ', '-')}"><td>${f.id}</td><td>${escapeHtml(f.dataset)}</td><td>${escapeHtml(f.model)}</td>` +
-      `<td>${viewText(f)}</td><td>${f.verdict}${f.view === null ? '' : ` <span class="small">(${VIEW_LABELS[f.view]})</span>`}</td><td class="num">${f.estimate === null ? '—' : boundText(f.estimate)}</td>` +
+      `<td>${f.verdict}${f.view === null ? '' : ` <span class="small">(${VIEW_LABELS[f.view]})</span>`}</td><td class="num">${f.estimate === null ? '—' : boundText(f.estimate)}</td>` +
       `<td class="num">${f.interval ? `${boundText(f.interval.lo)} – ${boundText(f.interval.hi)}` : '—'}</td>` +
-      `<td class="num">${f.documents}</td><td class="num">${f.p === null ? '—' : `${pValue(f.p)} <span class="small">(${f.pTest})</span>`}</td><td>${escapeHtml(f.detail)}</td></tr>`,
+      `<td class="num">${f.documents}</td><td class="num">${f.p === null ? '—' : `${pValue(f.p)} <span class="small">(${f.pTest})</span>`}</td><td class="detail">${escapeHtml(f.detail)}</td></tr>`,
   );
   const verdicts: Finding['verdict'][] = ['holds', 'does not hold', 'inconclusive', 'too few documents'];
   const groups: { id: FindingId; view: Finding['view'] }[] = [];
@@ -102,7 +104,7 @@ function findingsSection(findings: readonly Finding[]): string {
 erased (its fraction is 1.0); <em>without</em> leaves such documents out. Each verdict names the view it rests on. Downloads: <a href="${CSV_FILES.findings}">${CSV_FILES.findings}</a>.</p>
 <table class="report-table" id="table-verdicts"><thead><tr><th>finding</th><th>view</th>${verdicts.map((v) => `<th>${v}</th>`).join('')}<th>models</th></tr></thead>
 <tbody>${tally.join('\n')}</tbody></table>
-<table class="report-table" id="table-findings"><thead><tr><th>finding</th><th>data set</th><th>model</th><th>view</th><th>verdict</th><th>estimate</th><th>95% CI</th><th>documents</th><th>p</th><th>numbers</th></tr></thead>
+<table class="report-table" id="table-findings"><thead><tr><th>finding</th><th>data set</th><th>model</th><th>verdict (view)</th><th>estimate</th><th>95% CI</th><th>documents</th><th>p</th><th>numbers</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>`;
@@ -138,10 +140,14 @@ const share = (x: number, of: number): string => (of === 0 ? '—' : `${((100 * 
 
 /** Paper §5.3: how each ranking's erasures ended. */
 function outcomesSection(m: ReportModel): string {
-  const rows = m.outcomes.map((o) => {
+  const rows = m.outcomes.map((o, i) => {
     const multi = o.documents - o.singleItem;
     const c = (x: number): string => `<td class="num">${count(x)}</td><td class="num">${share(x, multi)}</td>`;
-    return `<tr><td>${escapeHtml(o.dataset)}</td><td>${escapeHtml(o.model)}</td><td>${RANKING_LABELS[o.ranking]}</td><td class="num">${o.documents}</td>` +
+    // The data set and model once per block of rankings (rowspan), so the table reads as one block per model.
+    const first = i === 0 || m.outcomes[i - 1]!.dataset !== o.dataset || m.outcomes[i - 1]!.model !== o.model;
+    const span = m.outcomes.filter((x) => x.dataset === o.dataset && x.model === o.model).length;
+    const lead = first ? `<th rowspan="${span}">${escapeHtml(o.dataset)}</th><th rowspan="${span}">${escapeHtml(o.model)}</th><td rowspan="${span}" class="num">${o.documents}</td>` : '';
+    return `<tr>${lead}<td>${RANKING_LABELS[o.ranking]}</td>` +
       `${c(o.flipped)}${c(o.zeroVector)}${c(o.neverFlips)}<td class="num">${o.singleItem}</td></tr>`;
   });
   return `<h2 id="outcomes">How each ranking's erasures ended (paper §5.3)</h2>
@@ -151,7 +157,7 @@ vector); these count with fraction 1.0 in the "with zero-vector flips" view and 
 not even the zero vector changes the decision; excluded from that ranking's numbers, as in the paper. Single-item documents
 (n = 1) are excluded from every multi-item test. Shares are of the documents with n ≥ 2; random pools its 5 permutations
 (a permutation counts 1/5 of a document). Download: <a href="${CSV_FILES.outcomes}">${CSV_FILES.outcomes}</a>.</p>
-<table class="report-table" id="table-outcomes"><thead><tr><th rowspan="2">data set</th><th rowspan="2">model</th><th rowspan="2">ranking</th><th rowspan="2">documents</th>
+<table class="report-table" id="table-outcomes"><thead><tr><th rowspan="2">data set</th><th rowspan="2">model</th><th rowspan="2">documents</th><th rowspan="2">ranking</th>
 <th class="group" colspan="2">flipped before the zero vector</th><th class="group" colspan="2">only at the zero vector</th><th class="group" colspan="2">never flipped (excluded)</th><th rowspan="2">single item (excluded)</th></tr>
 <tr><th>n</th><th>%</th><th>n</th><th>%</th><th>n</th><th>%</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
@@ -171,7 +177,7 @@ function ratioCell(q: RatioOfCounts, min: number): string {
 function paperStatisticsSection(m: ReportModel): string {
   const rows = m.paperStatistics.map(
     (r) =>
-      `<tr><td>${escapeHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td>${VIEW_LABELS[r.zeroVector]}</td>` +
+      `<tr><td class="nw">${escapeHtml(r.dataset)}</td><td class="nw">${escapeHtml(r.model)}</td><td class="nw">${VIEW_LABELS[r.zeroVector]}</td>` +
       `<td class="num">${propText(r.gradientFewer)}</td><td class="num">${propText(r.attentionFewer)}</td><td class="num">${ratioCell(r.ratio, m.minDocuments)}</td>` +
       `<td class="num">${propText(r.moreThanHalf.attention)}</td><td class="num">${propText(r.moreThanHalf.gradient)}</td></tr>`,
   );
@@ -225,7 +231,7 @@ function boundText(b: Bound): string {
 }
 
 function figureHtml(f: RenderedFigure): string {
-  const src = `data:image/svg+xml;base64,${Buffer.from(f.svg).toString('base64')}`;
+  const src = f.inlinePng ? `data:image/png;base64,${f.inlinePng}` : `data:image/svg+xml;base64,${Buffer.from(f.svg).toString('base64')}`;
   const paper = f.paper === 'new' ? 'not in the paper' : `paper Fig. ${escapeHtml(f.paper)}`;
   return `<figure class="figure" id="fig-${f.id}" data-figure="${f.id}">
 <h3>${escapeHtml(f.title)} <small>(${paper})</small></h3>

@@ -19,6 +19,9 @@ import type { RunInput } from './run-input.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { CSV_FILES, reportCsvFiles } from './tables-csv.ts';
 
+/** SVGs above this size (bytes) go into the page as their PNG, to keep report.html small. */
+export const INLINE_SVG_LIMIT = 300_000;
+
 export interface ReportOptions {
   /** Bootstrap resamples for the findings' intervals (SPEC §8: 1,000). */
   resamples?: number;
@@ -72,12 +75,16 @@ export async function writeReport(folders: readonly string[], outDir: string, op
     writeFileAtomic(svgPath, svg);
     files.figures.push(svgPath);
     const png = opts.png ?? true;
+    let inlinePng: string | undefined;
     if (png) {
       const pngPath = join(outDir, 'figures', `${fig.id}.png`);
-      writeFileAtomic(pngPath, svgToPng(svg));
+      const bytes = svgToPng(svg);
+      writeFileAtomic(pngPath, bytes);
       files.figures.push(pngPath);
+      // A scatter of thousands of points is megabytes of SVG paths; its PNG is a fraction of that.
+      if (svg.length > INLINE_SVG_LIMIT && bytes.length < svg.length) inlinePng = bytes.toString('base64');
     }
-    rendered.push({ ...fig, svg, png });
+    rendered.push({ ...fig, svg, png, ...(inlinePng ? { inlinePng } : {}) });
   }
   writeFileAtomic(files.html, buildHtml(model, rendered));
   return files;

@@ -8,7 +8,7 @@ import { fixtureFolders, GOLDEN_OPTIONS } from './golden.ts';
 
 const model = reportModelOf(readRuns(fixtureFolders()), GOLDEN_OPTIONS);
 const files = reportCsvFiles(model);
-const rows = (text: string): Record<string, string>[] => parse(text, { columns: true }) as Record<string, string>[];
+const rows = (text: string): Record<string, string>[] => parse<Record<string, string>>(text, { columns: true });
 
 test('findings.csv, medians.csv, outcomes.csv, paper-statistics.csv: one row per table row, numbers as on the page', () => {
   assert.equal(rows(files.findings).length, model.findings.length);
