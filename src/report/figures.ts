@@ -274,6 +274,8 @@ export function facet(
     config: {
       font: FONT,
       background: 'white',
+      // No per-mark aria labels: they are most of an SVG's bytes (the page has a caption and a spec per figure).
+      aria: false,
       axis: { labelFontSize: MIN_FONT, titleFontSize: 12 },
       header: { labelFontSize: 13 },
       legend: { labelFontSize: MIN_FONT, titleFontSize: 12 },
