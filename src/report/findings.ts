@@ -223,7 +223,10 @@ function f4(rnn: RunInput, conv: RunInput, view: ZeroVectorView, o: FindingOptio
   // fits a difference of two medians, so this is the one bootstrap among the findings.
   const estimate = median(a) - median(b);
   const interval = stratifiedBootstrapInterval([a, b], ([x, y]) => median(x!) - median(y!), o.resamples, o.seed);
-  const verdict: Verdict = interval.lo > 0 ? 'holds' : interval.hi <= 0 ? 'does not hold' : 'inconclusive';
+  // Both medians stuck at the same value in every resample (1.0 when most documents flip only at the zero
+  // vector): the view cannot tell the encoders apart, which is no evidence either way.
+  const stuck = interval.lo === interval.hi && estimate === 0;
+  const verdict: Verdict = stuck ? 'inconclusive' : interval.lo > 0 ? 'holds' : interval.hi <= 0 ? 'does not hold' : 'inconclusive';
   const atOne = (xs: number[]): string => pct(xs.filter((x) => x === 1).length / xs.length);
   return {
     ...head,
@@ -233,7 +236,8 @@ function f4(rnn: RunInput, conv: RunInput, view: ZeroVectorView, o: FindingOptio
     interval,
     detail:
       `median fraction erased: rnn ${fmt(median(a))} (${a.length} documents, ${atOne(a)} at 1.0), conv ${fmt(median(b))} (${b.length}, ${atOne(b)} at 1.0); ` +
-      `difference ${fmt(estimate)} (95% bootstrap CI ${fmt(interval.lo)} to ${fmt(interval.hi)})`,
+      `difference ${fmt(estimate)} (95% bootstrap CI ${fmt(interval.lo)} to ${fmt(interval.hi)})` +
+      (stuck ? `; both medians are ${fmt(median(a))} in every resample: this view cannot tell rnn from conv` : ''),
   };
 }
 

@@ -174,6 +174,11 @@ test('F4 compares rnn and conv of the same architecture and data set', () => {
   );
   assert.equal(swapped.verdict, 'does not hold');
   // F4 without zero-vector flips: when rnn flips only at the zero vector (all 10 of 10), that view has no rnn documents.
+  // Both at the zero vector (medians 1.0 and 1.0, interval [0, 0]): inconclusive, not "does not hold" (issue 9, item 5).
+  const bothStuck = checkFindings([run({ encoder: 'rnn' }, repeat(20, { n: 10, erased: { attention: 10 } })), run({ encoder: 'conv' }, repeat(20, { n: 10, erased: { attention: 10 } }))], OPTS);
+  const stuck = only(bothStuck, 'F4', 'with');
+  assert.equal(stuck.verdict, 'inconclusive');
+  assert.match(stuck.detail, /this view cannot tell rnn from conv/);
   const zeroOnly = checkFindings([run({ encoder: 'rnn' }, repeat(20, { n: 10, erased: { attention: 10 } })), conv], OPTS);
   assert.equal(only(zeroOnly, 'F4', 'with').verdict, 'holds');
   const w = only(zeroOnly, 'F4', 'without');
