@@ -137,7 +137,9 @@ export type ZeroVectorView = 'with' | 'without';
 
 /** Does this order count as a flip in this view? (zero-vector flips count only 'with' them, SPEC §8) */
 export function countsAsFlip(r: MultiWeightRecord | undefined, view: ZeroVectorView): r is MultiWeightRecord {
-  return r !== undefined && (r.status === 'flipped' || (view === 'with' && r.status === 'zero_vector'));
+  if (r === undefined) return false;
+  // With zero-vector flips every order that flipped has its erasures recorded (never_flips / single_item: null).
+  return view === 'with' ? r.erased !== null && r.erased !== undefined : r.status === 'flipped';
 }
 
 /** Per document, the values of `field` of the ranking's orders that flip in this view (often none or one). */
