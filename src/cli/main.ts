@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   eval: () => import('./commands/eval.ts'),
   reproduce: () => import('./commands/reproduce.ts'),
   report: () => import('./commands/report.ts'),
+  status: () => import('./commands/status.ts'),
   test: () => import('./commands/test.ts'),
   train: () => import('./commands/train.ts'),
 };

@@ -1,4 +1,4 @@
-// The one statistics module of attnlab: the erasure run's summary.json and the report both call these
+// The one statistics module of attnlab (docs/method.md §9, docs/report.md): the erasure run's summary.json and the report both call these
 // functions, so a number on the report page and the same number in summary.json cannot drift apart.
 //
 //   proportions        Wilson score intervals (closed form; right coverage at 0% and 100%)

@@ -1,7 +1,7 @@
-// summary.json: the paper's statistics computed from the per-document results (SPEC §8). The report
+// summary.json: the paper's statistics computed from the per-document results (docs/method.md §9). The report
 // (src/report) calls these same functions on documents.jsonl, so the page and summary.json agree.
 import { RANKINGS } from './rankings/index.ts';
-import { derivedRng } from './seeding.ts';
+import { derivedRng } from '../util/seeding.ts';
 import { bootstrapMedians, proportion, ratioOfCounts, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
   RANKING_NAMES,
@@ -127,7 +127,7 @@ export function summarize(
   };
 }
 
-/** How much one order counts as a document: 1, or 1/5 for random's five permutations (pooled, SPEC §8). */
+/** How much one order counts as a document: 1, or 1/5 for random's five permutations (pooled, docs/method.md §9). */
 export function rankingWeight(name: RankingName): number {
   return 1 / RANKINGS[name].orders;
 }
@@ -135,7 +135,7 @@ export function rankingWeight(name: RankingName): number {
 type FlipField = 'fraction' | 'massErased' | 'erased';
 export type ZeroVectorView = 'with' | 'without';
 
-/** Does this order count as a flip in this view? (zero-vector flips count only 'with' them, SPEC §8) */
+/** Does this order count as a flip in this view? (zero-vector flips count only 'with' them, docs/method.md §9) */
 export function countsAsFlip(r: MultiWeightRecord | undefined, view: ZeroVectorView): r is MultiWeightRecord {
   if (r === undefined) return false;
   // With zero-vector flips every order that flipped has its erasures recorded (never_flips / single_item: null).

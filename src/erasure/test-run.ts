@@ -19,7 +19,7 @@ import { runDocument } from './battery.ts';
 import { documentExample } from './examples.ts';
 import { classifierHead, finalLayerStates, type TestDocument } from './final-layer.ts';
 import { documentsJsonl, writeOutputs } from './outputs.ts';
-import { derivedRng, STREAM } from './seeding.ts';
+import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { summarize } from './summary.ts';
@@ -49,7 +49,7 @@ export interface TestSource {
 export interface TestRunOptions {
   outDir: string;
   seed: number;
-  /** Cap on documents: a seeded random sample (SPEC §8), never the first N. */
+  /** Cap on documents: a seeded random sample (docs/method.md §9), never the first N. */
   maxDocs?: number;
   /** Documents per chunk (the unit of resumption). */
   chunkSize?: number;
@@ -169,7 +169,8 @@ function testedModel(source: TestSource, opts: TestRunOptions, sampleAccuracy: n
   };
 }
 
-function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
+/** The file of chunk [from, to) in a run folder's sub-folder ('chunks' results, 'states'). */
+export function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
   const pad = (v: number): string => String(v).padStart(7, '0');
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
 }

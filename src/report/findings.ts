@@ -1,4 +1,5 @@
-// The paper's findings, checked on each model with a number, a 95% interval and the documents behind it.
+// The paper's findings, checked on each model with a number, a 95% interval and the documents behind it
+// (docs/method.md §9; how to read them: docs/report.md).
 //
 // Every number comes from the erasure run's own functions (src/erasure/summary.ts, statistics.ts), called
 // on the run's documents: the report and summary.json cannot disagree. Shares use Wilson intervals,

@@ -23,7 +23,7 @@ import { CSV_FILES, reportCsvFiles } from './tables-csv.ts';
 export const INLINE_SVG_LIMIT = 300_000;
 
 export interface ReportOptions {
-  /** Bootstrap resamples for the findings' intervals (SPEC §8: 1,000). */
+  /** Bootstrap resamples for the findings' intervals (docs/method.md §9: 1,000). */
   resamples?: number;
   seed?: number;
   /** Also write a PNG of each figure (default true). */

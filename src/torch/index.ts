@@ -25,5 +25,6 @@ export {
   liveTensors,
   cudaDeviceCount,
   defaultDevice,
+  setDeterministic,
   buildInfo,
 } from './runtime.ts';

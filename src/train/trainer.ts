@@ -1,4 +1,4 @@
-// The training loop of SPEC §1 / Appendix A.1: batches of similar-length documents, Adam, gradient-norm
+// The training loop of docs/method.md §1 / Appendix A.1: batches of similar-length documents, Adam, gradient-norm
 // clipping, dev accuracy after every epoch, the learning rate multiplied by lrFactor after an epoch without
 // a new best, early stopping after `patience` such epochs, the best-dev model kept.
 //
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import * as torch from '../torch/index.ts';
 import { buildModel, makeBatch, splitArch, type AttentionClassifier, type Batch } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
+import { epochSeed, STREAM } from '../util/seeding.ts';
 import { bucketBatches } from './batching.ts';
 import {
   CHECKPOINT,
@@ -26,6 +27,7 @@ import { modelConfigOf, type TrainConfig } from './config.ts';
 import { checkTrainingData, type LabeledDoc, type TrainingData } from './data.ts';
 import { accuracy } from './evaluate.ts';
 import { makeProgress, type Progress } from './progress.ts';
+import { batchOn, tensorOn } from './on-device.ts';
 
 export interface TrainOptions {
   data: TrainingData;
@@ -37,6 +39,8 @@ export interface TrainOptions {
   /** Discard an existing checkpoint and start from scratch. */
   fresh?: boolean;
   progress?: Progress;
+  /** 'cpu' (default), 'cuda', 'cuda:N': parameters, optimizer state and batches live there. */
+  device?: string;
 }
 
 export interface TrainResult {
@@ -54,18 +58,7 @@ export interface TrainResult {
   stepsThisRun: number;
 }
 
-/** A 32-bit seed for (seed, epoch, stream): independent streams per epoch make resuming exact. */
-export function epochSeed(seed: number, epoch: number, stream: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const v of [epoch, stream]) {
-    h = Math.imul(h ^ v, 0x85ebca6b) >>> 0;
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-  }
-  return h;
-}
-
-const STREAM = { init: 0, batches: 1, dropout: 2, sample: 3 } as const;
+export { epochSeed } from '../util/seeding.ts';
 
 /** The training documents actually used: all, or a seeded sample of maxTrainDocs (in original order). */
 export function trainingSample(docs: readonly LabeledDoc[], cfg: TrainConfig): readonly LabeledDoc[] {
@@ -120,6 +113,9 @@ export function train(opts: TrainOptions): TrainResult {
   torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
   const model = buildModel(modelConfig);
   if (data.vectors) model.embedding.setWeights(data.vectors);
+  const device = opts.device ?? 'cpu';
+  // Before the optimizer: Adam makes its state beside each parameter.
+  if (device !== 'cpu') model.to(device);
   const params = model.parameters();
   const opt = new torch.Adam(params, { lr: cfg.lr });
   let state: TrainState = { epoch: 0, step: 0, lr: cfg.lr, bestDev: -1, bestEpoch: 0, badEpochs: 0, stopped: null, history: [] };
@@ -159,7 +155,7 @@ export function train(opts: TrainOptions): TrainResult {
       let docsSeen = 0;
       batches.forEach((idx, b) => {
         const docs = idx.map((i) => train[i]!);
-        const loss = torch.scope(() => trainStep(model, opt, makeBatch(family, docs), labelTensor(docs), cfg.clip));
+        const loss = torch.scope(() => trainStep(model, opt, batchOn(makeBatch(family, docs), device), tensorOn(labelTensor(docs), device), cfg.clip));
         if (!Number.isFinite(loss)) throw new Error(`${label}: the training loss became ${loss} at epoch ${epoch}, step ${b + 1}`);
         state.step++;
         stepsThisRun++;
@@ -213,7 +209,10 @@ export function train(opts: TrainOptions): TrainResult {
     const best = loadModel(outDir);
     let testAccuracy: number | null = best.meta.testAccuracy;
     try {
-      if (testAccuracy === null && data.test.length > 0) testAccuracy = accuracy(best.model, data.test, cfg.batchSize);
+      if (testAccuracy === null && data.test.length > 0) {
+        if (device !== 'cpu') best.model.to(device);
+        testAccuracy = accuracy(best.model, data.test, cfg.batchSize);
+      }
       // The report's provenance header shows epochs run against the cap.
       if (testAccuracy !== best.meta.testAccuracy || best.meta.epochsRun !== state.epoch) {
         updateBestMeta(outDir, { ...best.meta, testAccuracy, epochsRun: state.epoch });

@@ -1,9 +1,10 @@
 // attnlab test <checkpoint> [--split test] [--data SOURCE] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
-// Runs the erasure battery (SPEC §3-8) on a trained model: one model pass stores the final-layer states,
+// Runs the erasure battery (docs/method.md §3–9) on a trained model: one model pass stores the final-layer states,
 // then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test-run.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
@@ -24,6 +25,7 @@ options:
   --range A:B       only process the chunks covering documents A..B-1 of the run this time
   --batch N         documents per forward pass (default: 64)
   --resamples N     bootstrap resamples for the intervals (default: 1000)
+  --device D        where the model pass runs: ${DEVICE_HELP}
 
 A stopped run resumes: run the same command again; finished chunks are not redone.`;
 
@@ -35,7 +37,7 @@ const SPLITS = ['train', 'dev', 'test'] as const;
  * A training output folder (attnlab train: model.json + model.safetensors) and the prepared data set it was
  * trained on: by default the data set named in model.json (a built-in name), or --data.
  */
-async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
+export async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
   const { loadModel } = await import('../../train/checkpoint.ts');
   const { loadDataset } = await import('../../data/dataset.ts');
@@ -102,6 +104,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     range: { type: 'string' },
     batch: { type: 'string', default: '64' },
     resamples: { type: 'string', default: '1000' },
+    device: { type: 'string', default: 'auto' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -124,7 +127,11 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
   };
-  const result = runTest(await load(checkpoint, values.split, values.data), options);
+  const device = await resolveDevice(values.device, 'attnlab test');
+  const source = await load(checkpoint, values.split, values.data);
+  // Only the model pass runs on the device; the tests read the final-layer states back on the CPU.
+  if (device !== 'cpu') source.model.to(device);
+  const result = runTest(source, options);
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);
