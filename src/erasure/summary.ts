@@ -1,9 +1,10 @@
 // summary.json: the paper's statistics computed from the per-document results (docs/method.md §9). The report
 // (src/report) calls these same functions on documents.jsonl, so the page and summary.json agree.
-import { RANKINGS } from './rankings/index.ts';
+import { ALL_RANKINGS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
 import { bootstrapMedians, proportion, ratioOfCounts, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
+  EXTRA_RANKING_NAMES,
   RANKING_NAMES,
   TOP_ITEM_RANKINGS,
   type BatteryOptions,
@@ -13,10 +14,9 @@ import {
   type MedianWithInterval,
   type MinimalSummary,
   type MultiWeightRecord,
-  type MultiWeightSummary,
+  type AnyRankingName,
   type Proportion,
   type RankingComparison,
-  type RankingName,
   type SingleWeightSummary,
   type TopItemRankingName,
 } from './types.ts';
@@ -24,12 +24,24 @@ import {
 export const DEFAULT_BOOTSTRAP_RESAMPLES = 1000;
 
 /** The comparisons the paper quotes (F3), each against attention. */
-export const COMPARISONS: readonly (readonly [RankingName, RankingName])[] = [
+export const COMPARISONS: readonly (readonly [AnyRankingName, AnyRankingName])[] = [
   ['gradient', 'attention'],
   ['gradient_x_attention', 'attention'],
   ['leave_one_out', 'attention'],
   ['optimal', 'attention'],
 ];
+
+/** Comparisons of the transformer-only rankings, made when the documents carry them. */
+export const EXTRA_COMPARISONS: readonly (readonly [AnyRankingName, AnyRankingName])[] = [
+  ['attention_norm', 'attention'],
+  ['rollout', 'attention'],
+  ['greedy', 'attention'],
+];
+
+/** The extra rankings present in any document's results (none for HAN/FLAN). */
+export function extraRankingsOf(documents: readonly DocumentResult[]): AnyRankingName[] {
+  return EXTRA_RANKING_NAMES.filter((name) => documents.some((d) => d.multi[name] !== undefined));
+}
 
 // The bootstrap's own stream of the run's generator.
 const BOOTSTRAP_KEY = 0x0b00;
@@ -66,9 +78,10 @@ export function summarize(
     };
   }
 
-  const multi = {} as Record<RankingName, MultiWeightSummary>;
-  for (const name of RANKING_NAMES) {
-    const perDoc = documents.map((d) => d.multi[name]);
+  const multi = {} as BatterySummary['multi'];
+  const extras = extraRankingsOf(documents);
+  for (const name of [...RANKING_NAMES, ...extras]) {
+    const perDoc = documents.map((d) => d.multi[name] ?? []);
     const weight = rankingWeight(name);
     const both = (field: FlipField) => ({
       withZeroVector: interval(flipValues(documents, name, field, 'with'), weight),
@@ -89,15 +102,18 @@ export function summarize(
     };
   }
 
-  const comparisons = COMPARISONS.map(([first, second]) => compareRankings(documents, first, second, 'with'));
-  const comparisonsWithoutZeroVector = COMPARISONS.map(([first, second]) => compareRankings(documents, first, second, 'without'));
+  const compared = [...COMPARISONS, ...EXTRA_COMPARISONS.filter(([first]) => extras.includes(first))];
+  const comparisons = compared.map(([first, second]) => compareRankings(documents, first, second, 'with'));
+  const comparisonsWithoutZeroVector = compared.map(([first, second]) => compareRankings(documents, first, second, 'without'));
 
   const minimalValues = (field: 'fraction' | 'size', withZero: boolean): number[][] =>
     documents.map((d) =>
       d.minimal.status === 'flipped' || (withZero && d.minimal.status === 'zero_vector') ? [d.minimal[field]!] : [],
     );
+  const greedyBound = documents.some((d) => d.minimal.method === 'greedy_upper_bound');
   const minimal: MinimalSummary = {
     documents: documents.length,
+    ...(greedyBound ? { method: 'greedy_upper_bound' as const } : {}),
     singleItem: documents.filter((d) => d.minimal.status === 'single_item').length,
     neverFlips: documents.filter((d) => d.minimal.status === 'never_flips').length,
     flipped: documents.filter((d) => d.minimal.status === 'flipped').length,
@@ -128,8 +144,8 @@ export function summarize(
 }
 
 /** How much one order counts as a document: 1, or 1/5 for random's five permutations (pooled, docs/method.md §9). */
-export function rankingWeight(name: RankingName): number {
-  return 1 / RANKINGS[name].orders;
+export function rankingWeight(name: AnyRankingName): number {
+  return 1 / ALL_RANKINGS[name].orders;
 }
 
 type FlipField = 'fraction' | 'massErased' | 'erased';
@@ -143,7 +159,7 @@ export function countsAsFlip(r: MultiWeightRecord | undefined, view: ZeroVectorV
 }
 
 /** Per document, the values of `field` of the ranking's orders that flip in this view (often none or one). */
-export function flipValues(documents: readonly DocumentResult[], ranking: RankingName, field: FlipField, view: ZeroVectorView): number[][] {
+export function flipValues(documents: readonly DocumentResult[], ranking: AnyRankingName, field: FlipField, view: ZeroVectorView): number[][] {
   return documents.map((d) => (d.multi[ranking] ?? []).filter((r) => countsAsFlip(r, view)).map((r) => r[field]!));
 }
 
@@ -152,7 +168,7 @@ export function flipValues(documents: readonly DocumentResult[], ranking: Rankin
  * vector, never flipped (excluded), and single-item documents (excluded). Random's orders are pooled:
  * each of its five permutations counts 1/5 of a document.
  */
-export function outcomeCounts(documents: readonly DocumentResult[], ranking: RankingName): FlipStatusCounts {
+export function outcomeCounts(documents: readonly DocumentResult[], ranking: AnyRankingName): FlipStatusCounts {
   const weight = rankingWeight(ranking);
   const counted = (status: MultiWeightRecord['status']): number =>
     documents.reduce((s, d) => s + (d.n < 2 ? 0 : (d.multi[ranking] ?? []).filter((r) => r.status === status).length), 0) * weight;
@@ -165,7 +181,7 @@ export function outcomeCounts(documents: readonly DocumentResult[], ranking: Ran
 }
 
 /** Paper §5.5: share of the flipping orders (pooled for random) that erase more than half of the items. */
-export function moreThanHalf(documents: readonly DocumentResult[], ranking: RankingName, view: ZeroVectorView): Proportion {
+export function moreThanHalf(documents: readonly DocumentResult[], ranking: AnyRankingName, view: ZeroVectorView): Proportion {
   const weight = rankingWeight(ranking);
   const fractions = flipValues(documents, ranking, 'fraction', view).flat();
   // Pooled orders: the count and denominator in documents (weight 1/5 each for random), rounded to whole ones for the interval.
@@ -180,8 +196,8 @@ export function moreThanHalf(documents: readonly DocumentResult[], ranking: Rank
  */
 export function compareRankings(
   documents: readonly DocumentResult[],
-  first: RankingName,
-  second: RankingName,
+  first: AnyRankingName,
+  second: AnyRankingName,
   zeroVector: ZeroVectorView = 'with',
 ): RankingComparison {
   let both = 0, firstFewer = 0, secondFewer = 0;

@@ -175,7 +175,7 @@ export function chunkPath(dir: string, sub: string, from: number, to: number, ex
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
 }
 
-function readResults(path: string): DocumentResult[] {
+export function readResults(path: string): DocumentResult[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -204,7 +204,7 @@ function examplesJsonl(opts: TestRunOptions, chunks: [number, number][], head: C
 }
 
 /** A resumed run must use the same documents and settings; otherwise its chunks would not fit together. */
-function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly TestDocument[]): void {
+export function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly { docId: string | number }[]): void {
   const digest = createHash('sha256');
   for (const d of docs) digest.update(`${String(d.docId)}\u0000`);
   const manifest = {
