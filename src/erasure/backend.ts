@@ -16,6 +16,8 @@ export interface ErasureBackend {
   readonly kind: 'transformer-row';
   /** The rankings this backend runs, in column order. */
   readonly rankings: readonly AnyRankingName[];
+  /** Logits (K × C, row-major) after erasing each of K item sets (sets[k][i] = 1: item i erased). */
+  erase(sets: readonly Uint8Array[]): Float64Array;
   /** Every single-item erasure: logits n × C and the decisions. */
   leaveOneOut(): LeaveOneOut;
   /** Sequential erasure in `order` until the decision changes. */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../../src/torch/index.ts';
 import type { TransformerBatch } from '../../src/models/index.ts';
+import type { TransformerDocument } from '../../src/erasure/transformer-row.ts';
 
 export const FAMILIES = ['bert', 'distilbert', 'roberta'] as const;
 export type FixtureFamily = (typeof FAMILIES)[number];
@@ -66,3 +67,16 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
+
+/** The fixture's 40-token document as the transformer model pass reads it. */
+export function fixtureDocument(d: FixtureDocument): TransformerDocument {
+  const special = new Uint8Array(d.length);
+  for (const t of d.special) special[t] = 1;
+  return {
+    docId: 'document',
+    label: 0,
+    input: { ids: Int32Array.from(d.input_ids[0]!), typeIds: Int32Array.from(d.token_type_ids[0]!) },
+    special,
+  };
+}
+
