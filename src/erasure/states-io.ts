@@ -48,7 +48,7 @@ export function decodeStates(buf: Buffer, where: string): { states: FinalLayerSt
   off += 4;
   let header: Header;
   try {
-    header = JSON.parse(buf.subarray(off, off + headLen).toString());
+    header = JSON.parse(buf.subarray(off, off + headLen).toString()) as Header;
   } catch {
     throw bad('header is not JSON');
   }

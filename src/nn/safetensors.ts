@@ -44,7 +44,7 @@ export function loadSafetensors(path: string, opts: { device?: string } = {}): L
   if (8 + n > buf.length) throw bad(`header length ${n} runs past the end of the file`);
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
-    header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+    header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as typeof header;
   } catch {
     throw bad('header is not JSON');
   }

@@ -79,7 +79,7 @@ function readMeta(path: string, metadata: Record<string, string>): Record<string
   const raw = metadata[META_KEY];
   if (!raw) throw new UserError(`${path}: not an attnlab file (its header has no '${META_KEY}' entry)`);
   try {
-    return JSON.parse(raw);
+    return JSON.parse(raw) as Record<string, unknown>;
   } catch {
     throw new UserError(`${path}: the '${META_KEY}' header entry is not JSON`);
   }
@@ -171,7 +171,7 @@ export function readModelMeta(dir: string): ModelMeta {
   if (!existsSync(path)) throw new UserError(`${dir}: no ${MODEL_JSON} (is this an attnlab train output folder?)`);
   let meta: ModelMeta;
   try {
-    meta = JSON.parse(readFileSync(path, 'utf8'));
+    meta = JSON.parse(readFileSync(path, 'utf8')) as ModelMeta;
   } catch (err) {
     throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
   }

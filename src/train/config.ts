@@ -123,7 +123,7 @@ export function checkPartial(obj: unknown, source: string): Partial<TrainConfig>
     }
     out[k] = v;
   }
-  return out as Partial<TrainConfig>;
+  return out;
 }
 
 /** Parses a flag's string value into the type its key needs (numbers for everything but arch). */
