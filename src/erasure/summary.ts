@@ -12,7 +12,6 @@ import {
   type MedianWithInterval,
   type MinimalSummary,
   type MultiWeightRecord,
-  type MultiWeightSummary,
   type AnyRankingName,
   type RankingComparison,
   type SingleWeightSummary,

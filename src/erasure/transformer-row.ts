@@ -106,7 +106,7 @@ function statesOfBatch(model: TransformerClassifier, docs: TransformerDocument[]
   const { hidden, mask, attentions } = model.encodeToLastLayer(batch, { attentions: true }); // (B, T, d), (B, T)
   const { probs, values, residual } = model.lastLayerRowInputs(hidden, mask); // (B, H, T), (B, H, T, dh), (B, d)
   const logits = model.rowToLogits(probs, values, residual); // (B, C)
-  const [B, H, T] = probs.shape as [number, number, number];
+  const [, H, T] = probs.shape as [number, number, number];
   const dh = values.size(-1);
   const d = residual.size(1);
   // Kobayashi et al.: f_hi = alpha_hi W_O^h v_hi, W_O^h = columns h*dh .. (h+1)*dh of W_O (d, H*dh).
@@ -192,8 +192,9 @@ export function transformerContext(
   for (let j = 0; j < n; j++) {
     const h = headOf(j);
     const t = positionOf(j);
-    if (h >= 0) alpha[j] = alphaAt(h, t) / H;
-    else for (let k = 0; k < H; k++) alpha[j] += alphaAt(k, t) / H;
+    let a = 0;
+    for (let k = h >= 0 ? h : 0; k < (h >= 0 ? h + 1 : H); k++) a += alphaAt(k, t) / H;
+    alpha[j] = a;
   }
 
   const probs = torch.tensor(state.probs, [1, H, T]); // (1, H, T)
@@ -253,10 +254,14 @@ export function transformerContext(
     for (let j = 0; j < n; j++) {
       const h = headOf(j);
       const t = positionOf(j);
+      let gj = 0;
+      let gxaj = 0;
       for (let k = h >= 0 ? h : 0; k < (h >= 0 ? h + 1 : H); k++) {
-        g[j] += grad[k * T + t]!;
-        gxa[j] += alphaAt(k, t) * grad[k * T + t]!;
+        gj += grad[k * T + t]!;
+        gxaj += alphaAt(k, t) * grad[k * T + t]!;
       }
+      g[j] = gj;
+      gxa[j] = gxaj;
     }
     return (gradients = { g, gxa });
   };
@@ -312,7 +317,11 @@ export function transformerContext(
         const t = positionOf(j);
         if (name === 'attention_norm') s[j] = h >= 0 ? state.normsPerHead[h * T + t]! : state.norms[t]!;
         else if (h >= 0) s[j] = state.rolloutPerHead[h * T + t]!;
-        else for (let k = 0; k < H; k++) s[j] += state.rolloutPerHead[k * T + t]! / H;
+        else {
+          let r = 0;
+          for (let k = 0; k < H; k++) r += state.rolloutPerHead[k * T + t]! / H;
+          s[j] = r;
+        }
       }
       return s;
     },
@@ -357,7 +366,7 @@ export function greedyFlipSet(
       decision[c] = argmax(rows, c * C, C);
       const flips = decision[c] !== m;
       const bestFlips = best >= 0 && decision[best] !== m;
-      if (best < 0 || (flips && !bestFlips) || (flips === bestFlips && margin[c]! < margin[best]!)) best = c;
+      if (best < 0 || (flips && !bestFlips) || (flips === bestFlips && margin[c] < margin[best]!)) best = c;
     });
     const chosen = candidates[best]!;
     erased[chosen] = 1;
@@ -390,7 +399,7 @@ export function withFrozenWeights<R>(model: TransformerClassifier, fn: () => R):
   try {
     return fn();
   } finally {
-    params.forEach((p, i) => p.requiresGrad_(was[i]!));
+    params.forEach((p, i) => p.requiresGrad_(was[i] ?? true));
   }
 }
 

@@ -63,7 +63,7 @@ for (const family of FAMILIES) {
           const n = doc.n;
           const sets = Array.from({ length: 2 ** n - 1 }, (_, mask) => Uint8Array.from({ length: n }, (_, i) => ((mask + 1) >> i) & 1));
           const rows = doc.backend!.erase(sets);
-          let exact: number | null = null;
+          let exact = null as number | null;
           sets.forEach((s, k) => {
             const size = s.reduce((a, b) => a + b, 0);
             if (argmax(rows, k * doc.C, doc.C) !== doc.predicted && (exact === null || size < exact)) exact = size;

@@ -5,7 +5,6 @@
 // and the same dp_m/dalpha.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as torch from '../../src/torch/index.ts';
 import { loadTransformer, type TransformerClassifier } from '../../src/models/index.ts';
 import {
   transformerRowStates,
@@ -99,7 +98,7 @@ test('attention norms are ||sum_h alpha_hi W_O^h v_hi|| computed by hand; rollou
         for (let o = 0; o < d; o++) {
           let dot = 0;
           for (let c = 0; c < dh; c++) dot += W[o * s.H * dh + h * dh + c]! * s.values[(h * s.T + t) * dh + c]!;
-          f[o] += s.probs[h * s.T + t]! * dot;
+          f[o] = f[o]! + s.probs[h * s.T + t]! * dot;
         }
       }
       const norm = Math.hypot(...f);

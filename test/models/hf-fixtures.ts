@@ -14,6 +14,7 @@ export function fixtureDir(family: FixtureFamily): string {
 }
 
 export interface FixtureDocument {
+  text: string;
   input_ids: number[][];
   attention_mask: number[][];
   token_type_ids: number[][];
