@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
-import { ARCHS, isArch } from '../../models/index.ts';
+import { isArch } from '../../models/index.ts';
+import { MODEL_NAMES, isModelName, isTransformerArch } from '../../models/registry.ts';
 import { PROFILES } from '../../train/index.ts';
 
 const BUILTIN = ['brown-genre5', 'sotu-era5'];
 const DEMO_TEST_DOCS = 300;
+// The transformer's battery costs about 0.4 s a document on one core (bench:transformer): fewer in the demo.
+const DEMO_TRANSFORMER_TEST_DOCS = 100;
 
 const HELP = `usage: attnlab reproduce [options]
 
@@ -22,7 +25,7 @@ report: <out>/<data>/<arch>/ (model, checkpoints, train.jsonl), <out>/<data>/<ar
 
 options:
   --data LIST       comma-separated data sets: built-in names or paths (default: ${BUILTIN.join(',')})
-  --models LIST     comma-separated architectures or 'all' (default: all): ${ARCHS.join(', ')}
+  --models LIST     comma-separated architectures or 'all' (default: all): ${MODEL_NAMES.join(', ')}
   --profile NAME    demo | quick | paper (default: demo). demo: 4 epochs, 2000 training documents, 300
                     test documents, minutes on 2 cores; quick: 10 epochs, 3000 documents; paper:
                     Appendix A.1's procedure (60 epochs at most, patience 5, 10 for noenc)
@@ -51,9 +54,9 @@ export const command: Command = {
       return 0;
     }
     const datasets = list(values.data);
-    const models = values.models === 'all' ? [...ARCHS] : list(values.models);
-    const bad = models.filter((m) => !isArch(m));
-    if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${ARCHS.join(', ')} or all)`);
+    const models = values.models === 'all' ? [...MODEL_NAMES] : list(values.models);
+    const bad = models.filter((m) => !isModelName(m));
+    if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${MODEL_NAMES.join(', ')} or all)`);
     if (!(PROFILES as readonly string[]).includes(values.profile)) throw new UserError(`attnlab reproduce: --profile must be one of ${PROFILES.join(', ')}, got '${values.profile}'`);
     // The demo profile tests a sample so that `npm start` stays within minutes; others test everything.
     const maxDocs = values['max-docs'] ?? (values.profile === 'demo' ? String(DEMO_TEST_DOCS) : undefined);
@@ -73,14 +76,19 @@ export const command: Command = {
       const name = data.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
       const dataOut = join(out, name);
       say(`train ${models.join(', ')} on ${data}`);
-      const trainArgs = [data, '--arch', models.join(','), '--profile', values.profile, '--out', dataOut, '--vectors', values.vectors];
-      if ((await train.run(trainArgs)) !== 0) return 1;
+      const trainArgs = [data, '--arch', models.filter(isArch).join(','), '--profile', values.profile, '--out', dataOut, '--vectors', values.vectors];
+      if (models.some(isArch) && (await train.run(trainArgs)) !== 0) return 1;
+      for (const arch of models.filter(isTransformerArch)) {
+        const { trainTransformerStage } = await import('../../train/transformer-train.ts');
+        console.log(await trainTransformerStage({ source: data, arch, profile: values.profile, outDir: join(dataOut, arch), vectors: values.vectors as 'word2vec' | 'glove' | 'none', log: (l) => console.error(l) }));
+      }
       for (const arch of models) {
         const modelDir = join(dataOut, arch);
         const runDir = join(modelDir, 'erasure');
         say(`erasure tests: ${name} ${arch}`);
         const testArgs = [modelDir, '--data', data, '--out', runDir, '--seed', values.seed];
-        if (maxDocs !== undefined) testArgs.push('--max-docs', maxDocs);
+        const docs = isTransformerArch(arch) && values.profile === 'demo' && values['max-docs'] === undefined ? String(DEMO_TRANSFORMER_TEST_DOCS) : maxDocs;
+        if (docs !== undefined) testArgs.push('--max-docs', docs);
         if ((await runTestCommand(testArgs)) !== 0) return 1;
         runs.push(runDir);
       }
