@@ -197,9 +197,10 @@ export function transformerContext(
     alpha[j] = a;
   }
 
-  const probs = torch.tensor(state.probs, [1, H, T]); // (1, H, T)
-  const values = torch.tensor(state.values, [1, H, T, dh]); // (1, H, T, dh)
-  const residual = torch.tensor(state.residual, [1, d]); // (1, d)
+  const device = model.lastLayerOutputWeight().device;
+  const probs = torch.tensor(state.probs, [1, H, T], { device }); // (1, H, T)
+  const values = torch.tensor(state.values, [1, H, T, dh], { device }); // (1, H, T, dh)
+  const residual = torch.tensor(state.residual, [1, d], { device }); // (1, d)
   const logits = torch.noGrad(() => torch.scope(() => model.rowToLogits(probs, values, residual).toFloat64Array())); // (C)
   const C = logits.length;
   const p = softmax(logits);
@@ -223,7 +224,7 @@ export function transformerContext(
       });
       const rows = torch.noGrad(() =>
         torch.scope(() => {
-          const kept = probs.mul(torch.tensor(keep, [K, H, T])); // (K, H, T)
+          const kept = probs.mul(torch.tensor(keep, [K, H, T], { device })); // (K, H, T)
           // A head with nothing left has sum 0 and stays all 0: its context is the zero vector.
           const renormalised = kept.div(kept.sum(-1, true).clamp(1e-38, Infinity)); // (K, H, T)
           return model.rowToLogits(renormalised, values, residual).toFloat64Array(); // (K, C)
@@ -330,10 +331,19 @@ export function transformerContext(
 }
 
 /**
+ * Candidates a greedy step evaluates once the first step has scored every item: the GREEDY_POOL remaining
+ * items with the smallest margin when last evaluated (lazy greedy). Documents of up to GREEDY_POOL items
+ * get the full greedy search at every step; longer ones cost n + GREEDY_POOL rows per step instead of n.
+ */
+export const GREEDY_POOL = 32;
+
+/**
  * Greedy best-first flip set: at each step erase, with those already erased, the candidate that leaves the
  * decided class m the smallest margin logit_m − max_{k≠m} logit_k (a candidate that flips the decision
- * first; ties to the lower item). Its size is an upper bound on the minimal flip set. The order is the
- * greedy sequence, then (after the flip) the rest by their margin at the flipping step.
+ * first; ties to the lower item). The candidates of a step are every remaining item on the first step and
+ * while at most GREEDY_POOL remain, else the GREEDY_POOL with the smallest margin when last evaluated.
+ * Whatever it erases is a flip set, so its size is an upper bound on the minimal one. The order is the
+ * greedy sequence, then (after the flip) the rest by their margin when last evaluated.
  */
 export function greedyFlipSet(
   n: number,
@@ -346,9 +356,16 @@ export function greedyFlipSet(
   if (n === 1) return { status: 'single_item', size: null, flipsTo: null, massErased: null, order: Int32Array.of(0), method };
   const erased = new Uint8Array(n);
   const order: number[] = [];
+  const lastMargin = new Float64Array(n); // each item's margin when it was last evaluated
   while (order.length < n) {
-    const candidates: number[] = [];
+    let candidates: number[] = [];
     for (let i = 0; i < n; i++) if (!erased[i]) candidates.push(i);
+    if (order.length > 0 && candidates.length > GREEDY_POOL) {
+      candidates = candidates
+        .sort((a, b) => lastMargin[a]! - lastMargin[b]! || a - b)
+        .slice(0, GREEDY_POOL)
+        .sort((a, b) => a - b);
+    }
     const rows = evaluate(
       candidates.map((i) => {
         const s = erased.slice();
@@ -363,6 +380,7 @@ export function greedyFlipSet(
       let other = -Infinity;
       for (let k = 0; k < C; k++) if (k !== m) other = Math.max(other, rows[c * C + k]!);
       margin[c] = rows[c * C + m]! - other;
+      lastMargin[candidates[c]!] = margin[c];
       decision[c] = argmax(rows, c * C, C);
       const flips = decision[c] !== m;
       const bestFlips = best >= 0 && decision[best] !== m;
@@ -373,11 +391,9 @@ export function greedyFlipSet(
     order.push(chosen);
     if (decision[best] !== m) {
       const size = order.length;
-      const rest = candidates
-        .map((i, c) => [i, margin[c]!] as const)
-        .filter(([i]) => i !== chosen)
-        .sort((a, b) => a[1] - b[1] || a[0] - b[0])
-        .map(([i]) => i);
+      const rest: number[] = [];
+      for (let i = 0; i < n; i++) if (!erased[i]) rest.push(i);
+      rest.sort((a, b) => lastMargin[a]! - lastMargin[b]! || a - b);
       return {
         status: size === n ? 'zero_vector' : 'flipped',
         size,

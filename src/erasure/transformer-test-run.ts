@@ -11,6 +11,7 @@ import { describeEncodeStats, loadHfTokenizer, maxTokensForConfig } from '../mod
 import { loadTransformer, type TransformerClassifier, type TransformerFamily } from '../models/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { testDocument } from './battery.ts';
 import { exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
 import { documentsJsonl, writeOutputs } from './outputs.ts';
@@ -117,14 +118,16 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     const states = transformerRowStates(source.model, docs.slice(from, to), opts.batchSize);
     const t1 = performance.now();
     const options = { seed: opts.seed, ...erasure };
-    const results = states.map((s, i) => testTransformerDocument(source.model, s, from + i, options));
-    const examples = states.flatMap((s, i) => {
+    const examples: string[] = [];
+    const results = states.map((s, i) => {
       const items = transformerItems(s, erasure);
-      if (!items) return [];
-      const ex = withTransformerContext(source.model, s, erasure, (doc) =>
-        exampleOf(doc, s.docId, items, source.classes, from + i, options),
-      );
-      return [JSON.stringify(ex) + '\n'];
+      if (!items) return testTransformerDocument(source.model, s, from + i, options);
+      // One context for both: the example reuses the document's greedy set, gradients and erasures.
+      return withTransformerContext(source.model, s, erasure, (doc) => {
+        const result = testDocument(doc, s, from + i, options);
+        examples.push(JSON.stringify(exampleOf(doc, s.docId, items, source.classes, from + i, options)) + '\n');
+        return result;
+      });
     });
     // Examples first: the results file marks the chunk done.
     writeFileAtomic(chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'), examples.join(''));

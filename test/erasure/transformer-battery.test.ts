@@ -106,6 +106,11 @@ test('the battery on transformer documents writes the same outputs as HAN/FLAN, 
       // The greedy ranking's first flip is the greedy set itself.
       assert.equal(d.multi.greedy![0]!.erased, d.minimal.size);
     }
+    // The greedy order is a permutation of the items, also on the 40-token document (longer than the pool).
+    withTransformerContext(model, states[3]!, {}, (doc) => {
+      const order = Array.from(minimalFlipSetOf(doc).order).sort((a, b) => a - b);
+      assert.deepEqual(order, Array.from({ length: doc.n }, (_, i) => i));
+    });
     assert.equal(summary.minimal.method, 'greedy_upper_bound');
     assert.equal(summary.run.erasureBackend, 'transformer-row');
     assert.ok(summary.multi.greedy && summary.multi.rollout && summary.multi.attention_norm);
