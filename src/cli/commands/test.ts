@@ -4,6 +4,7 @@
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { DEFAULT_CHUNK_SIZE, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
 import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
 import { isHfFolder } from '../../models/transformer-load.ts';
@@ -29,6 +30,7 @@ options:
   --range A:B       only process the chunks covering documents A..B-1 of the run this time
   --batch N         documents per forward pass (default: 64)
   --resamples N     bootstrap resamples for the intervals (default: 1000)
+  --device D        where the model pass runs: ${DEVICE_HELP}
   --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
   --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
 
@@ -42,7 +44,7 @@ const SPLITS = ['train', 'dev', 'test'] as const;
  * A training output folder (attnlab train: model.json + model.safetensors) and the prepared data set it was
  * trained on: by default the data set named in model.json (a built-in name), or --data.
  */
-async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
+export async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
   const { loadModel } = await import('../../train/checkpoint.ts');
   const { loadDataset } = await import('../../data/dataset.ts');
@@ -81,6 +83,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     range: { type: 'string' },
     batch: { type: 'string', default: '64' },
     resamples: { type: 'string', default: '1000' },
+    device: { type: 'string', default: 'auto' },
     heads: { type: 'string', default: 'all' },
     specials: { type: 'string', default: 'in' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -105,9 +108,17 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
   };
-  const result = isHfFolder(checkpoint)
-    ? await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) })
-    : runTest(await load(checkpoint, values.split, values.data), options);
+  const device = await resolveDevice(values.device, 'attnlab test');
+  if (isHfFolder(checkpoint) && device !== 'cpu') throw new UserError(`attnlab test: --device ${values.device}: Hugging Face folders run on the CPU for now`);
+  let result: TestRunResult;
+  if (isHfFolder(checkpoint)) {
+    result = await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) });
+  } else {
+    const source = await load(checkpoint, values.split, values.data);
+    // Only the model pass runs on the device; the tests read the final-layer states back on the CPU.
+    if (device !== 'cpu') source.model.to(device);
+    result = runTest(source, options);
+  }
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);

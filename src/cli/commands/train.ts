@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { ARCHS, isArch, type Arch } from '../../models/index.ts';
 import {
   CONFIG_KEYS,
@@ -40,6 +41,7 @@ options:
   --vectors KIND     word2vec (default, docs/method.md §1) | glove | none (random embeddings)
   --fresh            discard existing checkpoints and start over
   --threads N        torch threads (default: all cores)
+  --device D         ${DEVICE_HELP}
 
 settings (override the preset for the data set and architecture):
 ${SETTING_FLAGS.map((k) => `  --${flagName(k).padEnd(20)} ${FIELDS[k].help}`).join('\n')}`;
@@ -57,6 +59,7 @@ export const command: Command = {
       vectors: { type: 'string', default: 'word2vec' },
       fresh: { type: 'boolean', default: false },
       threads: { type: 'string' },
+      device: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
       ...settingOptions,
     });
@@ -96,6 +99,7 @@ export const command: Command = {
       torch.setNumThreads(n);
     }
 
+    const device = await resolveDevice(values.device, 'attnlab train');
     const { loadTrainingData } = await import('../../train/dataset.ts');
     const data = await loadTrainingData(source, { vectors, log: (line) => console.error(line) });
     const out = values.out ?? join('runs', data.name);
@@ -107,7 +111,7 @@ export const command: Command = {
     });
     const results = [];
     for (const config of configs) {
-      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh });
+      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, device });
       results.push(`${config.arch}\tbest dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch})\ttest ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}\t${r.outDir}`);
     }
     console.log(results.join('\n'));
