@@ -100,7 +100,7 @@ export function train(opts: TrainOptions): TrainResult {
     model: modelConfig,
     config: cfg,
     profile: opts.profile ?? 'custom',
-    dataset: { name: data.name, hash: data.hash },
+    dataset: data.record ?? { name: data.name, hash: data.hash },
     vocabulary: [...data.vocab],
     labels: [...data.classes],
     epoch: 0,
