@@ -2,7 +2,7 @@
 // model's train/eval flag is restored afterwards, also when a batch throws.
 import * as torch from '../torch/index.ts';
 import { makeBatch, type AttentionClassifier } from '../models/index.ts';
-import { sortedBatches } from './batching.ts';
+import { sortedBatches, type BatchBudget } from './batching.ts';
 import type { LabeledDoc } from './data.ts';
 
 export interface Predictions {
@@ -13,13 +13,13 @@ export interface Predictions {
   accuracy: number;
 }
 
-export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64): Predictions {
+export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64, budget: BatchBudget = {}): Predictions {
   const wasTraining = model.training;
   model.eval();
   const predicted = new Int32Array(docs.length);
   try {
     torch.noGrad(() => {
-      for (const idx of sortedBatches(docs, model.family, batchSize)) {
+      for (const idx of sortedBatches(docs, model.family, batchSize, budget)) {
         const am = torch.scope(() => model.forward(makeBatch(model.family, idx.map((i) => docs[i]!))).logits.argmax(1).toInt32Array());
         idx.forEach((i, j) => (predicted[i] = am[j]!));
       }
@@ -32,6 +32,6 @@ export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[],
   return { predicted, correct, total: docs.length, accuracy: docs.length ? correct / docs.length : NaN };
 }
 
-export function accuracy(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64): number {
-  return predict(model, docs, batchSize).accuracy;
+export function accuracy(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64, budget: BatchBudget = {}): number {
+  return predict(model, docs, batchSize, budget).accuracy;
 }
