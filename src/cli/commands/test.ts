@@ -4,7 +4,8 @@
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
-import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test-run.ts';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_TEST_MAX_DOC_TOKENS, runTest, type TestSource } from '../../erasure/test-run.ts';
+import { DEFAULT_BATCH_TOKENS } from '../../train/batching.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
 
@@ -23,9 +24,18 @@ options:
   --chunk N         documents per chunk, the unit of resumption (default: ${DEFAULT_CHUNK_SIZE})
   --range A:B       only process the chunks covering documents A..B-1 of the run this time
   --batch N         documents per forward pass (default: 64)
+  --batch-tokens N  most padded tokens per forward pass, documents x longest (default: ${DEFAULT_BATCH_TOKENS});
+                    a longer document is a batch of its own
+  --long-docs P     documents longer than --max-doc-tokens: alone (default: kept whole) | truncate (cut
+                    to --max-doc-tokens tokens); the count is printed and written to model.json
+  --max-doc-tokens N  (default: ${DEFAULT_TEST_MAX_DOC_TOKENS})
   --resamples N     bootstrap resamples for the intervals (default: 1000)
+  --wait            when another run works in the same --out, wait for it (default: refuse)
+  --threads N       torch threads (default: all cores; more than the cores are capped, with a warning)
 
-A stopped run resumes: run the same command again; finished chunks are not redone.`;
+A stopped run resumes: run the same command again; finished chunks are not redone. Results do not depend
+on --chunk (the model pass runs over fixed blocks of the run); --batch and --batch-tokens change the
+model's float32 rounding, so they are part of the run's settings.`;
 
 export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined) => Promise<TestSource>;
 
@@ -73,7 +83,12 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     chunk: { type: 'string', default: String(DEFAULT_CHUNK_SIZE) },
     range: { type: 'string' },
     batch: { type: 'string', default: '64' },
+    'batch-tokens': { type: 'string', default: String(DEFAULT_BATCH_TOKENS) },
+    'long-docs': { type: 'string', default: 'alone' },
+    'max-doc-tokens': { type: 'string', default: String(DEFAULT_TEST_MAX_DOC_TOKENS) },
     resamples: { type: 'string', default: '1000' },
+    wait: { type: 'boolean', default: false },
+    threads: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -82,6 +97,12 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   }
   if (positionals.length !== 1) throw new UserError(`attnlab test: expected one checkpoint, got ${positionals.length}\n\n${HELP}`);
   const checkpoint = positionals[0]!;
+  const longDocs = values['long-docs'];
+  if (longDocs !== 'alone' && longDocs !== 'truncate') throw new UserError(`attnlab test: --long-docs must be alone or truncate, got '${longDocs}'`);
+  if (values.threads !== undefined) {
+    const { setNumThreads } = await import('../../torch/index.ts');
+    setNumThreads(integer('--threads', values.threads, 1));
+  }
   const seed = integer('--seed', values.seed, 0);
   const maxDocs = values['max-docs'] === undefined ? undefined : integer('--max-docs', values['max-docs'], 1);
   const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
@@ -92,6 +113,10 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     chunkSize: integer('--chunk', values.chunk, 1),
     range: values.range === undefined ? undefined : range(values.range),
     batchSize: integer('--batch', values.batch, 1),
+    batchTokens: integer('--batch-tokens', values['batch-tokens'], 1),
+    longDocs: longDocs as 'alone' | 'truncate',
+    maxDocTokens: integer('--max-doc-tokens', values['max-doc-tokens'], 1),
+    waitSeconds: values.wait ? Infinity : 0,
     bootstrapResamples: integer('--resamples', values.resamples, 1),
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),

@@ -39,7 +39,13 @@ options:
   --out DIR          output folder (default: runs/<data>)
   --vectors KIND     word2vec (default, SPEC §1) | glove | none (random embeddings)
   --fresh            discard existing checkpoints and start over
-  --threads N        torch threads (default: all cores)
+  --wait             when another run is training into the same folder, wait for it (default: refuse)
+  --threads N        torch threads (default: all cores; more than the cores are capped, with a warning)
+
+Long documents: batches hold at most --batch-tokens padded tokens (default 64000); a document longer
+than --max-doc-tokens (default 5000) is truncated to it (--long-docs truncate, the default; the count
+goes to train.jsonl and model.json) or trained whole in a batch of its own (--long-docs alone: memory
+and time grow faster than its length).
 
 settings (override the preset for the data set and architecture):
 ${SETTING_FLAGS.map((k) => `  --${flagName(k).padEnd(20)} ${FIELDS[k].help}`).join('\n')}`;
@@ -56,6 +62,7 @@ export const command: Command = {
       out: { type: 'string' },
       vectors: { type: 'string', default: 'word2vec' },
       fresh: { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
       threads: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       ...settingOptions,
@@ -107,7 +114,7 @@ export const command: Command = {
     });
     const results = [];
     for (const config of configs) {
-      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh });
+      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, waitSeconds: values.wait ? Infinity : 0 });
       results.push(`${config.arch}\tbest dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch})\ttest ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}\t${r.outDir}`);
     }
     console.log(results.join('\n'));
