@@ -103,7 +103,7 @@ function writeYahooCsv(path: string, docs: number, seed: number): number {
 function prepareChild(source: string, cache: string): { seconds: number; cached: boolean; docs: number; filtered: number; tokens: number; vocab: number; maxRssBytes: number } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', here('data-prepare-child.ts'), source, cache, 'yahoo'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`prepare failed (exit ${r.status})`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ReturnType<typeof prepareChild>;
 }
 
 function benchPrepare(): boolean {

@@ -6,7 +6,6 @@
 // which must stay flat.
 //   BENCH_STEPS (default 60) timed steps per side and round, BENCH_ROUNDS (3), BENCH_RSS_STEPS (500).
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../src/torch/index.ts';
 import { buildModel, flanBatch, type Arch } from '../src/models/index.ts';
@@ -34,7 +33,7 @@ function reference(arch: Arch, malloc: Record<string, string>): number {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`PyTorch reference failed (is python3-torch installed?):\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!).steps_per_s;
+  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { steps_per_s: number }).steps_per_s;
 }
 
 function ours(arch: Arch, rssSteps: number): { stepsPerS: number; rss: [number, number][] } {

@@ -56,7 +56,7 @@ function reference(statesPath: string, headPath: string): { seconds: number; pas
     maxBuffer: 1 << 28,
   });
   if (r.status !== 0) throw new Error(`PyTorch reference failed (is python3-torch installed?):\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ReturnType<typeof reference>;
 }
 
 async function trainedModel(checkpoint: string): Promise<{ model: AttentionClassifier; docs: TestDocument[]; classes: string[]; what: string }> {
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const head = classifierHead(model, classes);
 
   finalLayerStates(model, docs.slice(0, 8)); // warm-up
-  let t = 0;
+  let t: number;
   let states = finalLayerStates(model, docs.slice(0, 1));
   let modelSeconds = Infinity;
   for (let r = 0; r < REPEATS; r++) {

@@ -29,7 +29,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
   },
 });
-const archs = values.archs!.split(',').map((a) => {
+const archs = values.archs.split(',').map((a) => {
   if (!isArch(a)) throw new Error(`--archs: unknown architecture '${a}'`);
   return a;
 });
@@ -38,7 +38,7 @@ torch.setNumThreads(cores);
 torch.setBlasThreads(1);
 const seed = Number(values.seed);
 
-const data = await loadTrainingData(values.data!, { log: (l) => console.error(l) });
+const data = await loadTrainingData(values.data, { log: (l) => console.error(l) });
 const maxDocs = Number(values['max-docs']);
 const trainDocs = maxDocs > 0 ? data.train.slice(0, maxDocs) : data.train;
 console.error(`bench:train on ${data.name}: ${trainDocs.length} training documents, ${cores} threads, torch ${torch.buildInfo().torchVersion} (attnlab) vs ${pythonTorchVersion()} (PyTorch)`);
@@ -95,13 +95,13 @@ async function benchArch(arch: Arch, data: TrainingData, docs: TrainingData['tra
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(cores) },
   });
-  const replies = createInterface({ input: py.stdout! })[Symbol.asyncIterator]();
+  const replies = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
   const reply = async (): Promise<{ docs: number; seconds: number; ready?: boolean }> => {
     const r = await replies.next();
     if (r.done) throw new Error(`${PYTHON} bench/train_reference.py ended early`);
-    return JSON.parse(r.value);
+    return JSON.parse(r.value) as { docs: number; seconds: number; ready?: boolean };
   };
-  let ours = { docs: 0, seconds: 0 };
+  const ours = { docs: 0, seconds: 0 };
   let theirs = { docs: 0, seconds: 0 };
   try {
     await reply(); // ready (its warm-up step is done)
@@ -115,13 +115,13 @@ async function benchArch(arch: Arch, data: TrainingData, docs: TrainingData['tra
         ours.docs += labels.size(0);
       }
       ours.seconds += Number(process.hrtime.bigint() - start) / 1e9;
-      py.stdin!.write(`${a} ${b}\n`);
+      py.stdin.write(`${a} ${b}\n`);
       const r = await reply();
       theirs = { docs: theirs.docs + r.docs, seconds: theirs.seconds + r.seconds };
     }
-    py.stdin!.write('quit\n');
+    py.stdin.write('quit\n');
   } finally {
-    py.stdin!.end();
+    py.stdin.end();
     for (const { batch, labels } of built) for (const t of [...tensorsOf(batch), labels]) t.dispose();
     opt.dispose();
     model.dispose();

@@ -56,14 +56,14 @@ export class Dataset {
 
   /** All token ids of document i, sentences concatenated (FLAN's view). A view, not a copy. */
   docTokens(split: Split, i: number): Int32Array {
-    return split.tokens.subarray(split.sentOffsets[split.docOffsets[i]!]!, split.sentOffsets[split.docOffsets[i + 1]!]!);
+    return split.tokens.subarray(split.sentOffsets[split.docOffsets[i]!], split.sentOffsets[split.docOffsets[i + 1]!]);
   }
 
   /** Token ids of each sentence of document i (HAN's view). Views, not copies. */
   docSentences(split: Split, i: number): Int32Array[] {
     const out: Int32Array[] = [];
     for (let j = split.docOffsets[i]!; j < split.docOffsets[i + 1]!; j++) {
-      out.push(split.tokens.subarray(split.sentOffsets[j]!, split.sentOffsets[j + 1]!));
+      out.push(split.tokens.subarray(split.sentOffsets[j], split.sentOffsets[j + 1]));
     }
     return out;
   }

@@ -107,7 +107,7 @@ async function* readZhangCsv(path: string, bad: BadRows): AsyncIterable<RawRecor
   let index = 0;
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      for (const s of skipped.splice(0)) bad.bad(`${path}:${s.err?.lines ?? '?'}`, 'malformed CSV row', s.err?.message);
+      for (const s of skipped.splice(0)) bad.bad(`${path}:${(s.err?.lines as number | undefined) ?? '?'}`, 'malformed CSV row', s.err?.message);
       const { record, info } = item;
       const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
       prevEnd = info.lines;
@@ -132,10 +132,10 @@ async function* readZhangCsv(path: string, bad: BadRows): AsyncIterable<RawRecor
     }
   } catch (err) {
     const e = err as CsvError;
-    if (e.code?.startsWith('CSV_')) throw new UserError(`${path}:${e.lines ?? '?'}: malformed CSV (${e.message}); fix the file or rerun with --skip-bad`);
+    if (e.code?.startsWith('CSV_')) throw new UserError(`${path}:${(e.lines as number | undefined) ?? '?'}: malformed CSV (${e.message}); fix the file or rerun with --skip-bad`);
     throw err;
   }
-  for (const s of skipped.splice(0)) bad.bad(`${path}:${s.err?.lines ?? '?'}`, 'malformed CSV row', s.err?.message);
+  for (const s of skipped.splice(0)) bad.bad(`${path}:${(s.err?.lines as number | undefined) ?? '?'}`, 'malformed CSV row', s.err?.message);
 }
 
 /** Lines of a text file, streamed: BOM stripped, CRLF and LF both end a line, invalid UTF-8 -> U+FFFD. */
@@ -156,7 +156,7 @@ export async function* readLines(path: string): AsyncIterable<{ line: string; no
   }
   rest += decoder.decode();
   if (first) rest = rest.replace(/^\uFEFF/, '');
-  if (rest.length > 0) yield { line: rest.endsWith('\r') ? rest.slice(0, -1) : rest, no: ++no };
+  if (rest.length > 0) yield { line: rest.endsWith('\r') ? rest.slice(0, -1) : rest, no: no + 1 };
 }
 
 // label<TAB>text; the text is everything after the first tab. Blank lines are not records. A first line
@@ -202,6 +202,8 @@ function fromObject(value: unknown, fields: FieldChoice | undefined, opts: Reade
   const obj = value as Record<string, unknown>;
   const f = fields ?? chooseFields(obj, opts, where);
   const rawLabel = obj[f.label];
+  // A JSON label may be a string, number or boolean; anything else stringifies as before.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const label = rawLabel === undefined || rawLabel === null ? undefined : String(rawLabel).trim() || undefined;
   const parts: string[] = [];
   for (const k of f.text) {
@@ -222,6 +224,7 @@ function fromObject(value: unknown, fields: FieldChoice | undefined, opts: Reade
 }
 
 // A JSON array is parsed whole (the paper's IMDB file is ~100 MB; use JSONL for bigger data).
+// eslint-disable-next-line @typescript-eslint/require-await -- async to match the other readers' AsyncIterable
 async function* readJsonArray(path: string, opts: ReaderOptions, bad: BadRows): AsyncIterable<RawRecord> {
   if (statSync(path).size > MAX_JSON_ARRAY_BYTES) {
     throw new UserError(`${path}: a JSON array this big cannot be read whole; write one record per line (JSONL) and use --format jsonl`);

@@ -47,7 +47,7 @@ export function splitSentences(text: string): string[] {
 // with no such place for 4 blocks (a 100,000-token run-on) is cut at a space, which makes a sentence
 // break there: bounded sentences are what HAN needs from such a document anyway.
 const BLOCK = 1000;
-const CUT_RE = /\n|[.!?]["'”’)\]]*\s+(?=["'“‘(\[]*[\p{Lu}\p{N}])/gu;
+const CUT_RE = /\n|[.!?]["'”’)\]]*\s+(?=["'“‘([]*[\p{Lu}\p{N}])/gu;
 
 function* blocks(text: string): Generator<string> {
   let start = 0;

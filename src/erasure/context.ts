@@ -12,7 +12,7 @@ import type { ClassifierHead, DocumentContext, FinalLayerState } from './types.t
 const LOGIT_TOLERANCE = 1e-3;
 
 export function buildContext(state: FinalLayerState, head: ClassifierHead): DocumentContext {
-  const { W, b, d, C } = head;
+  const { b, d, C } = head;
   const n = state.alpha.length;
   const where = `document ${String(state.docId)}`;
   if (n === 0) throw new UserError(msg.emptyDocument(where));
@@ -68,8 +68,8 @@ export function contextFromZ(alpha: Float64Array, z: Float64Array, b: Float64Arr
   for (let i = 0; i < n; i++) {
     const a = alpha[i]!;
     if (!(a >= 0)) throw new UserError(msg.negativeAttention(where, i, a));
-    for (let k = 0; k < C; k++) logits[k] += a * z[i * C + k]!;
+    for (let k = 0; k < C; k++) logits[k]! += a * z[i * C + k]!;
   }
-  for (let k = 0; k < C; k++) logits[k] += b[k]!;
+  for (let k = 0; k < C; k++) logits[k]! += b[k]!;
   return { n, C, alpha, z, b, logits, p: softmax(logits), predicted: argmax(logits) };
 }

@@ -16,7 +16,7 @@ export function logitsAfterErasing(doc: DocumentContext, erased: ArrayLike<boole
     if (erased[i]) continue;
     const a = alpha[i]!;
     mass += a;
-    for (let k = 0; k < C; k++) num[k] += a * z[i * C + k]!;
+    for (let k = 0; k < C; k++) num[k]! += a * z[i * C + k]!;
   }
   return keptLogits(num, mass, b);
 }
@@ -32,7 +32,7 @@ export function decisionAfterErasing(doc: DocumentContext, erased: ArrayLike<boo
     kept++;
     const a = alpha[i]!;
     mass += a;
-    for (let k = 0; k < C; k++) num[k] += a * z[i * C + k]!;
+    for (let k = 0; k < C; k++) num[k]! += a * z[i * C + k]!;
   }
   return keptDecision(num, mass, kept, b);
 }
@@ -96,7 +96,7 @@ export function leaveOneOut(doc: DocumentContext): LeaveOneOut {
     decisions[i] = keptDecision(num, mass, n - 1, b);
     const a = alpha[i]!;
     prefixMass += a;
-    for (let k = 0; k < C; k++) prefix[k] += a * z[i * C + k]!;
+    for (let k = 0; k < C; k++) prefix[k]! += a * z[i * C + k]!;
   }
   return { logits, decisions };
 }

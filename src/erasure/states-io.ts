@@ -52,7 +52,7 @@ export function decodeStates(buf: Buffer, where: string): { states: FinalLayerSt
   if (buf.length < off + headLen) throw bad('truncated in the header');
   let header: Header;
   try {
-    header = JSON.parse(buf.subarray(off, off + headLen).toString());
+    header = JSON.parse(buf.subarray(off, off + headLen).toString()) as Header;
   } catch {
     throw bad('header is not JSON');
   }

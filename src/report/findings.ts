@@ -8,7 +8,6 @@ import type { RunInput } from './run-input.ts';
 import { modelName } from './run-input.ts';
 import { median } from '../erasure/statistics.ts';
 import { bootstrapInterval, stratifiedBootstrapInterval } from './stats.ts';
-import type { Interval } from './stats.ts';
 
 export type FindingId = 'F1' | 'F2' | 'F3' | 'F4' | 'F5';
 export type Verdict = 'holds' | 'does not hold' | 'inconclusive' | 'too few documents';

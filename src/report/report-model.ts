@@ -156,7 +156,7 @@ function negativeBins(key: { dataset: string; model: string }, deltaAlphas: numb
 }
 
 function flipCells(key: { dataset: string; model: string }, ranking: TopItemRankingName, run: RunInput): FlipCell[] {
-  const records = run.documents.flatMap((d) => (d.single[ranking] ? [d.single[ranking]!] : []));
+  const records = run.documents.flatMap((d) => (d.single[ranking] ? [d.single[ranking]] : []));
   const total = records.length;
   const cells: FlipCell[] = [];
   for (const top of [true, false])

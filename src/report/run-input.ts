@@ -84,7 +84,7 @@ function checkDocument(v: unknown, where: string): DocumentResult {
   if (!isObject(d.single) || !TOP_ITEM_RANKINGS.every((r) => r in (d.single as object)))
     throw new UserError(msg.badField(where, 'single', `an object with ${TOP_ITEM_RANKINGS.join(', ')}`));
   if (!isObject(d.multi)) throw new UserError(msg.badField(where, 'multi', 'an object keyed by ranking'));
-  for (const r of Object.keys(d.multi as object))
+  for (const r of Object.keys(d.multi))
     if (!RANKING_NAMES.includes(r as RankingName)) throw new UserError(msg.badField(where, `multi.${r}`, `one of ${RANKING_NAMES.join(', ')}`));
   if (!isObject(d.minimal)) throw new UserError(msg.badField(where, 'minimal', 'an object'));
   return v as DocumentResult;

@@ -67,7 +67,7 @@ export function stratifiedBootstrapInterval<T>(
 ): Interval {
   const rng = new Rng(seed);
   const values: number[] = [];
-  const samples: T[][] = groups.map((g) => new Array(g.length));
+  const samples: T[][] = groups.map((g) => new Array<T>(g.length));
   for (let r = 0; r < resamples; r++) {
     groups.forEach((g, k) => {
       for (let i = 0; i < g.length; i++) samples[k]![i] = g[rng.int(g.length)]!;

@@ -69,7 +69,7 @@ function collect(v: unknown, out: Set<Owned>, depth: number): void {
     for (const x of v.values()) collect(x, out, depth + 1);
     return;
   }
-  const proto = Object.getPrototypeOf(v);
+  const proto = Object.getPrototypeOf(v) as object | null;
   if (proto === Object.prototype || proto === null) for (const x of Object.values(v)) collect(x, out, depth + 1);
 }
 

@@ -110,6 +110,7 @@ export class Tensor implements Owned {
   }
 
   // ---- conversion ----
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- Device is string; the union documents both kinds
   to(dtypeOrDevice: DType | Device): Tensor {
     return isDType(dtypeOrDevice)
       ? new Tensor(native.toDType(this.handle, dtypeOrDevice))

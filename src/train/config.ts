@@ -141,7 +141,7 @@ export function checkPartial(obj: unknown, source: string): Partial<TrainConfig>
     }
     out[k] = v;
   }
-  return out as Partial<TrainConfig>;
+  return out;
 }
 
 // JSON.stringify prints Infinity and NaN as null: say what was given.

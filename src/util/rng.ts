@@ -65,7 +65,7 @@ export class Rng {
       const j = this.int(i + 1);
       const tmp = a[i]!;
       a[i] = a[j]!;
-      a[j] = tmp as never;
+      a[j] = tmp;
     }
     return a;
   }

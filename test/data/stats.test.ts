@@ -25,8 +25,8 @@ test('Table 1 columns over all documents of a small data set', async () => {
   const ds = await loadDataset(dir, { cacheDir: join(dir, 'c') });
   const s = datasetStats(ds);
   // Tokens: "one two ." (3) and "one two . three four ." (6); test "a b . c d . e f ." (9).
-  const words = [...Array(10).fill(3), ...Array(10).fill(6), 9];
-  const sents = [...Array(10).fill(1), ...Array(10).fill(2), 3];
+  const words = [...Array<number>(10).fill(3), ...Array<number>(10).fill(6), 9];
+  const sents = [...Array<number>(10).fill(1), ...Array<number>(10).fill(2), 3];
   const mean = (a: number[]): number => a.reduce((x, y) => x + y) / a.length;
   const sd = (a: number[]): number => Math.sqrt(a.reduce((x, y) => x + (y - mean(a)) ** 2, 0) / (a.length - 1));
   assert.ok(Math.abs(s.words.mean - mean(words)) < 1e-9 && Math.abs(s.words.sd - sd(words)) < 1e-9);

@@ -113,12 +113,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      }
       else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    }
     else cell += ch;
   }
   return rows;
@@ -146,7 +156,7 @@ test('outputs: CSV columns round-trip, JSONL lines are the records, summary is J
       assert.equal(at('single_gradient_flip_top', r), d.single.gradient === null ? '' : String(d.single.gradient.flipTop));
     });
     const lines = readFileSync(paths.jsonl, 'utf8').trim().split('\n');
-    assert.deepEqual(lines.map((l) => JSON.parse(l)), JSON.parse(JSON.stringify(documents)));
+    assert.deepEqual(lines.map((l): unknown => JSON.parse(l)), JSON.parse(JSON.stringify(documents)));
     assert.deepEqual(JSON.parse(readFileSync(paths.summary, 'utf8')), JSON.parse(JSON.stringify(summary)));
     assert.equal(documentsCsv([], true).trim(), cols.map((c) => c.name).join(','));
   } finally {

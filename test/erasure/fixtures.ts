@@ -22,11 +22,11 @@ export function randomState(rng: Rng, head: ClassifierHead, n: number, docId: st
 export function logitsOf(head: ClassifierHead, alpha: Float64Array, h: Float32Array): Float64Array {
   const { W, b, d, C } = head;
   const s = new Float64Array(d);
-  for (let i = 0; i < alpha.length; i++) for (let j = 0; j < d; j++) s[j] += alpha[i]! * h[i * d + j]!;
+  for (let i = 0; i < alpha.length; i++) for (let j = 0; j < d; j++) s[j]! += alpha[i]! * h[i * d + j]!;
   const x = new Float64Array(C);
   for (let k = 0; k < C; k++) {
     x[k] = b[k]!;
-    for (let j = 0; j < d; j++) x[k] += W[k * d + j]! * s[j]!;
+    for (let j = 0; j < d; j++) x[k]! += W[k * d + j]! * s[j]!;
   }
   return x;
 }

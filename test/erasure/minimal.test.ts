@@ -39,7 +39,7 @@ function exactDecision(doc: DocumentContext, mask: number): number {
   for (let i = 0; i < n; i++) {
     if (mask & (1 << i)) continue;
     A += alpha[i]!;
-    for (let k = 0; k < C; k++) num[k] += alpha[i]! * z[i * C + k]!;
+    for (let k = 0; k < C; k++) num[k]! += alpha[i]! * z[i * C + k]!;
   }
   return argmaxLow(num.map((v, k) => v + A * b[k]!));
 }

@@ -33,7 +33,7 @@ for (const ranking of Object.values(RANKINGS)) {
     for (let n = 1; n <= 40; n++) {
       const orders = ranking.rank({ doc: randomDoc(rng, n, 3), rng: rng.fork() });
       assert.equal(orders.length, ranking.orders);
-      for (const o of orders) assert.ok(isPermutation(o, n), `n=${n}: ${o}`);
+      for (const o of orders) assert.ok(isPermutation(o, n), `n=${n}: ${o.join(',')}`);
     }
   });
 
@@ -86,7 +86,7 @@ test('random: each item is first about 1/n of the time (uniform permutations)', 
   const doc = randomDoc(new Rng(6), n, 2);
   const firsts = new Array<number>(n).fill(0);
   const rng = new Rng(9);
-  for (let t = 0; t < 2000; t++) for (const o of RANKINGS.random.rank({ doc, rng })) firsts[o[0]!]++;
+  for (let t = 0; t < 2000; t++) for (const o of RANKINGS.random.rank({ doc, rng })) firsts[o[0]!]!++;
   for (const f of firsts) assert.ok(Math.abs(f / 10000 - 1 / n) < 0.02, `${firsts}`);
 });
 

@@ -30,6 +30,14 @@ function withDir(fn: (dir: string) => void | Promise<void>): Promise<void> {
   return Promise.resolve(fn(dir)).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
+interface RunModel {
+  longDocuments: { policy: string; long: number; truncated: number };
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
 const base = (outDir: string, o: Partial<TestRunOptions> = {}): TestRunOptions => ({ outDir, seed: 5, bootstrapResamples: 20, run: { checkpoint: 'ckpt', split: 'test' }, ...o });
 
 test('documents.jsonl is byte-identical whatever the chunk size', () =>
@@ -38,7 +46,7 @@ test('documents.jsonl is byte-identical whatever the chunk size', () =>
     const outs = [60, 7, 10, 1].map((chunkSize) => {
       const out = join(dir, `c${chunkSize}`);
       runTest(src, base(out, { chunkSize, batchSize: 8 }));
-      return { out, jsonl: readFileSync(join(out, 'documents.jsonl'), 'utf8'), summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) };
+      return { out, jsonl: readFileSync(join(out, 'documents.jsonl'), 'utf8'), summary: readJson<Record<string, unknown>>(join(out, 'summary.json')) };
     });
     for (const o of outs.slice(1)) {
       assert.equal(o.jsonl, outs[0]!.jsonl, `${o.out} vs ${outs[0]!.out}`);
@@ -127,14 +135,14 @@ test('long documents are kept whole by default, or truncated, and counted in mod
     const src = source(10, 3);
     const log: string[] = [];
     runTest(src, base(join(dir, 'alone'), { maxDocTokens: 100, log: (l) => void log.push(l) }));
-    const alone = JSON.parse(readFileSync(join(dir, 'alone', 'model.json'), 'utf8'));
+    const alone = readJson<RunModel>(join(dir, 'alone', 'model.json'));
     assert.equal(alone.longDocuments.policy, 'alone');
     assert.equal(alone.longDocuments.long, 1);
     assert.match(log.join('\n'), /1 document longer than 100 tokens \(longest \d+\): kept whole/);
     runTest(src, base(join(dir, 'cut'), { maxDocTokens: 100, longDocs: 'truncate' }));
-    const cut = JSON.parse(readFileSync(join(dir, 'cut', 'model.json'), 'utf8'));
+    const cut = readJson<RunModel>(join(dir, 'cut', 'model.json'));
     assert.deepEqual([cut.longDocuments.long, cut.longDocuments.truncated], [1, 1]);
-    const doc3 = readFileSync(join(dir, 'cut', 'documents.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((d) => d.docId === 3);
-    assert.equal(doc3.n, 100);
+    const doc3 = readFileSync(join(dir, 'cut', 'documents.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { docId: number; n: number }).find((d) => d.docId === 3);
+    assert.equal(doc3?.n, 100);
     assert.ok(readdirSync(join(dir, 'cut', 'states')).includes('head.json'));
   }));

@@ -39,7 +39,10 @@ test('the report renders in a browser: every figure, every table, no console err
     await page.goto(pathToFileURL(files.html).href, { waitUntil: 'load' });
 
     const figures = await page.$$eval('figure.figure', (els) =>
-      els.map((el) => {
+      els.map((figure) => {
+        // The DOM lib is not in tsconfig (node code); name just what this reads.
+        type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
+        const el = figure as unknown as { querySelector(s: string): Img | null; getAttribute(n: string): string | null };
         const img = el.querySelector('img')!;
         return { id: el.getAttribute('data-figure'), complete: img.complete, width: img.naturalWidth, height: img.naturalHeight };
       }),

@@ -21,7 +21,7 @@ interface Fixture {
   after_adam: Record<string, number[]>;
 }
 
-const load = (name: string): Fixture => JSON.parse(readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), 'utf8'));
+const load = (name: string): Fixture => JSON.parse(readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), 'utf8')) as Fixture;
 const ids = (x: { shape: number[]; data: number[] }): Tensor => torch.tensor(new Int32Array(x.data), x.shape);
 
 class Attention extends Module {

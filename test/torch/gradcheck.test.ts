@@ -27,7 +27,7 @@ const cases: Case[] = [
   ['matmul 2d', ([a, b]) => a!.matmul(b!), [inp([3, 4]), inp([4, 2])]],
   ['matmul batched', ([a, b]) => a!.matmul(b!), [inp([2, 3, 4]), inp([2, 4, 5])]],
   ['matmul vector', ([a, b]) => a!.matmul(b!), [inp([2, 3, 4]), inp([4])]],
-  ['linear', ([x, w, b]) => torch.linear(x!, w!, b!), [inp([2, 3, 4]), inp([5, 4]), inp([5])]],
+  ['linear', ([x, w, b]) => torch.linear(x!, w!, b), [inp([2, 3, 4]), inp([5, 4]), inp([5])]],
   ['tanh', ([a]) => a!.tanh(), [inp([6])]],
   ['sigmoid', ([a]) => a!.sigmoid(), [inp([6])]],
   ['relu', ([a]) => a!.relu(), [inp([6], 1, 0.05)]],
@@ -86,7 +86,7 @@ test('gradcheck: additive attention block (tanh projection, context, masked soft
   const m = mask([1, 1, 1, 0, 1, 1, 0, 0], [2, 4]);
   const r = gradcheck(
     ([h, w, b, c]) => {
-      const scores = torch.linear(h!, w!, b!).tanh().matmul(c!); // (2, 4)
+      const scores = torch.linear(h!, w!, b).tanh().matmul(c!); // (2, 4)
       const alpha = torch.maskedSoftmax(scores, m, 1); // (2, 4)
       return alpha.unsqueeze(1).matmul(h!).squeeze(1); // (2, 3)
     },

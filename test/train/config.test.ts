@@ -66,7 +66,7 @@ test('data set names map to the appendix rows; other data gets defaults', () => 
 
 function userError(fn: () => unknown, message: string | RegExp): void {
   assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof UserError, `expected a UserError, got ${err}`);
+    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
     if (typeof message === 'string') assert.equal(err.message, message);
     else assert.match(err.message, message);
     return true;

@@ -20,8 +20,8 @@ function holder(path: string, holdMs = 60_000): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, '0', String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
       if (out.includes('LOCKED')) resolve(child);
     });
     child.on('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
@@ -40,7 +40,7 @@ test('a second process is refused with the holder pid; a SIGKILLed holder is tak
     const b = spawnSync(process.execPath, ['--import', 'tsx', CHILD, lockPath, '0', '0'], { encoding: 'utf8' });
     assert.equal(b.status, 3, b.stderr);
     assert.match(b.stderr, new RegExp(`REFUSED .* is in use by another run \\(lock-child, pid ${a.pid} on .*\\); wait for it to finish \\(or pass --wait\\)`));
-    assert.equal(JSON.parse(readFileSync(lockPath, 'utf8')).pid, a.pid);
+    assert.equal((JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number }).pid, a.pid);
     a.kill('SIGKILL');
     await exited(a);
     // The dead holder's lock is stale: the next process takes it.

@@ -18,6 +18,7 @@ import {
   preset,
   sortedBatches,
   train,
+  type ModelMeta,
   type TrainConfig,
   type TrainingData,
 } from '../../src/train/index.ts';
@@ -77,7 +78,7 @@ test('a long training document is truncated by default, counted in train.jsonl a
     const events: Record<string, unknown>[] = [];
     const progress = { ...quiet(), line: (l: string) => void lines.push(l), log: (e: Record<string, unknown>) => void events.push(e) };
     train({ data: withLong, config: tiny('flan-rnn', { maxEpochs: 1, maxDocTokens: 500 }), outDir: dir, progress });
-    const meta = JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8'));
+    const meta = JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8')) as ModelMeta & { longDocuments: NonNullable<ModelMeta['longDocuments']> };
     assert.deepEqual(meta.longDocuments, {
       policy: 'truncate',
       maxDocTokens: 500,
@@ -145,7 +146,7 @@ test('--out through a file is a UserError naming the file', () =>
   }));
 
 test('temp files of killed runs (dead pid) are removed on the next run; those of live processes stay', () =>
-  withDir(async (dir) => {
+  withDir((dir) => {
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
     try {
       const dead = 2 ** 22 + 12345; // above the default pid_max: no such process

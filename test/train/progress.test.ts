@@ -25,7 +25,7 @@ test('plain lines off a terminal, an in-place line on one, and a JSONL log', () 
     p.log({ event: 'end' });
     p.close();
     assert.deepEqual(plain, [formatStep(info(2)) + '\n', formatStep(info(4)) + '\n', 'epoch done\n']);
-    const log = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; time: unknown });
     assert.deepEqual(log.map((e) => e.event), ['epoch', 'end']);
     assert.ok(log.every((e) => typeof e.time === 'string'));
 

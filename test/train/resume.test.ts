@@ -14,7 +14,7 @@ const CHILD = new URL('./fixtures/train-child.ts', import.meta.url).pathname;
 function runToEnd(outDir: string): TrainResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, outDir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TrainResult;
 }
 
 /** Starts training, waits until it pauses at step `step` of epoch `epoch`, and kills it there. */
@@ -48,7 +48,7 @@ function tensorsOf(path: string): Map<string, number[]> {
 }
 
 function metaOf(path: string): { meta: { epoch: number }; state: { epoch: number; step: number } } {
-  return JSON.parse(loadSafetensors(path).metadata.attnlab!);
+  return JSON.parse(loadSafetensors(path).metadata.attnlab!) as ReturnType<typeof metaOf>;
 }
 
 test('training killed mid-epoch resumes from its last checkpoint and matches an uninterrupted run', async () => {
@@ -83,7 +83,7 @@ test('training killed mid-epoch resumes from its last checkpoint and matches an 
       for (const [k, v] of x) assert.deepEqual(y.get(k), v, `${file}: ${k}`);
     }
 
-    const log = readFileSync(join(broken, TRAIN_LOG), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(broken, TRAIN_LOG), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; fromEpoch?: number; epoch?: number });
     assert.deepEqual(log.filter((e) => e.event === 'start' || e.event === 'resume').map((e) => [e.event, e.fromEpoch]), [['start', 0], ['resume', 1]]);
     assert.deepEqual(log.filter((e) => e.event === 'epoch').map((e) => e.epoch), [1, 2, 3]);
 

@@ -46,8 +46,9 @@ test('learning rate halves after each epoch without a new best; training stops a
     const r = train({ data, config: tiny('flan-noenc', { maxEpochs: 30, patience: 2, lr: 0.05 }), outDir: dir, progress: quiet() });
     assert.equal(torch.liveTensors(), live, 'every tensor made during training was freed');
     const meta = readModelMeta(dir);
-    const { state } = JSON.parse(JSON.parse(headerOf(join(dir, 'checkpoint.safetensors'))).__metadata__.attnlab);
-    const h = state.history as { epoch: number; devAccuracy: number; lr: number }[];
+    const header = JSON.parse(headerOf(join(dir, 'checkpoint.safetensors'))) as { __metadata__: { attnlab: string } };
+    const { state } = JSON.parse(header.__metadata__.attnlab) as { state: { history: { epoch: number; devAccuracy: number; lr: number }[] } };
+    const h = state.history;
     let best = -1;
     let bad = 0;
     let lr = 0.05;
@@ -124,7 +125,7 @@ test('model.json and weights from different epochs (an interrupted save) are ref
   withDir((dir) => {
     const data = syntheticData({ train: 32, dev: 16, test: 0 });
     train({ data, config: tiny('flan-conv', { maxEpochs: 1 }), outDir: dir, progress: quiet() });
-    const meta = JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8'));
+    const meta = JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, MODEL_JSON), JSON.stringify({ ...meta, epoch: 7 }));
     userError(() => loadModel(dir), /model\.safetensors \(flan-conv, epoch 1\) and model\.json \(flan-conv, epoch 7\) disagree/);
     userError(() => loadModel(join(dir, 'nowhere')), /no model\.json \(is this an attnlab train output folder\?\)/);

@@ -79,7 +79,7 @@ export function prepareOptions(values: Values): PrepareOptions {
   if ((maxSentences === undefined) !== (maxSentenceTokens === undefined)) throw new UserError('--max-sentences and --max-sentence-tokens go together');
   const opts: PrepareOptions = {
     format: format as Format | undefined,
-    preset: preset as PrepareOptions['preset'],
+    preset: preset,
     test: values.test as string | undefined,
     dev: values.dev as string | undefined,
     labelField: values['label-field'] as string | undefined,

@@ -97,8 +97,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   }
   if (positionals.length !== 1) throw new UserError(`attnlab test: expected one checkpoint, got ${positionals.length}\n\n${HELP}`);
   const checkpoint = positionals[0]!;
-  const longDocs = values['long-docs'];
-  if (longDocs !== 'alone' && longDocs !== 'truncate') throw new UserError(`attnlab test: --long-docs must be alone or truncate, got '${longDocs}'`);
+  const longDocs = longDocPolicy(values['long-docs']);
   if (values.threads !== undefined) {
     const { setNumThreads } = await import('../../torch/index.ts');
     setNumThreads(integer('--threads', values.threads, 1));
@@ -114,7 +113,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     range: values.range === undefined ? undefined : range(values.range),
     batchSize: integer('--batch', values.batch, 1),
     batchTokens: integer('--batch-tokens', values['batch-tokens'], 1),
-    longDocs: longDocs as 'alone' | 'truncate',
+    longDocs,
     maxDocTokens: integer('--max-doc-tokens', values['max-doc-tokens'], 1),
     waitSeconds: values.wait ? Infinity : 0,
     bootstrapResamples: integer('--resamples', values.resamples, 1),
@@ -139,6 +138,11 @@ function integer(name: string, v: string, min: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UserError(`attnlab test: ${name} must be an integer >= ${min}, got '${v}'`);
   return n;
+}
+
+function longDocPolicy(v: string): 'alone' | 'truncate' {
+  if (v !== 'alone' && v !== 'truncate') throw new UserError(`attnlab test: --long-docs must be alone or truncate, got '${v}'`);
+  return v;
 }
 
 function range(v: string): [number, number] {

@@ -9,7 +9,7 @@ import { UserError } from '../../../src/util/errors.ts';
 
 async function refuses(args: string[], message: string): Promise<void> {
   await assert.rejects(command.run(args), (err: unknown) => {
-    assert.ok(err instanceof UserError, `expected a UserError, got ${err}`);
+    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
     assert.equal(err.message, message);
     return true;
   });

@@ -24,16 +24,16 @@ function fakeLoader(count: number): { load: LoadTestSource; loads: () => number 
   });
   const source: TestSource = { info: { dataset: 'toy', architecture: 'flan', encoder: 'conv' }, classes: ['a', 'b', 'c'], model, documents };
   return {
-    load: async () => {
+    load: () => {
       loads++;
-      return source;
+      return Promise.resolve(source);
     },
     loads: () => loads,
   };
 }
 
 function jsonLines(path: string): unknown[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(path, 'utf8').trim().split('\n').map((l): unknown => JSON.parse(l));
 }
 
 /** Deep equality, numbers within 1e-5 (absolute or relative). */
@@ -83,7 +83,7 @@ test('attnlab test: --range runs part of the chunks, a rerun finishes without re
     assert.deepEqual(run.documents.map((d) => d.index), Array.from({ length: 25 }, (_, i) => i));
     assert.equal(run.model.architecture, 'flan');
     assert.equal(run.examples.length, 20);
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { documents: number; run: unknown };
     assert.equal(summary.documents, 25);
     assert.deepEqual(summary.run, { checkpoint: 'ckpt', split: 'test' });
     assert.equal(readFileSync(join(dir, 'documents.csv'), 'utf8').trim().split('\n').length, 26);
@@ -121,7 +121,7 @@ test('attnlab test: --max-docs takes a seeded random sample, not the first N', a
   try {
     const { load } = fakeLoader(30);
     await quietly(() => runTestCommand(['ckpt', '--out', dir, '--max-docs', '8', '--resamples', '10'], load));
-    const ids = readFileSync(join(dir, 'documents.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).docId);
+    const ids = readFileSync(join(dir, 'documents.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { docId: number }).docId);
     assert.deepEqual(ids, selectDocuments(30, 1, 8));
     assert.deepEqual(readdirSync(join(dir, 'states')).sort(), ['0000000-0000008.bin', 'head.json']);
   } finally {

@@ -13,7 +13,7 @@ import { syntheticData } from '../../train/synthetic.ts';
 
 async function rejects(args: string[], message: string | RegExp, cmd = trainCommand): Promise<void> {
   await assert.rejects(cmd.run(args), (err: unknown) => {
-    assert.ok(err instanceof UserError, `expected a UserError, got ${err}`);
+    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
     if (typeof message === 'string') assert.equal(err.message, message);
     else assert.match(err.message, message);
     return true;
