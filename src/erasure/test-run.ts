@@ -227,7 +227,7 @@ export function passBlocks(docs: readonly TestDocument[]): [number, number][] {
 }
 
 /**
- * Final-layer states by block: read from states/block-*.bin when the file is there and holds exactly the
+ * Final-layer states by block: read from states/<from>-<to>.bin when the file is there and holds exactly the
  * block's documents, else computed and stored. Keeps the blocks of the current chunk in memory only.
  */
 class BlockStates {

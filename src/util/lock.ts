@@ -154,3 +154,16 @@ function busyMessage(path: string, holder: LockHolder | 'unreadable', waited: nu
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
+
+/**
+ * The lock of a cache entry that the first run to need it builds (`<entry>.lock`): a second run waits
+ * for the first (up to an hour) instead of building the same entry beside it; taking it also removes the
+ * stale temp folders of killed builders beside the entry. Release it when the entry is built (or failed).
+ */
+export function lockCacheEntry(entry: string, log: (line: string) => void = () => {}): Lock {
+  return acquireLock(`${entry}.lock`, {
+    what: 'attnlab data prepare',
+    waitSeconds: 3600,
+    onWait: (h) => log(`${entry}: being prepared by pid ${h.pid} (${h.what}); waiting for it`),
+  });
+}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { train } from '../../src/train/index.ts';
@@ -84,6 +84,27 @@ test('train refuses an output folder another live process holds, and trains once
     assert.equal(train({ data, config, outDir: dir, progress: quiet }).epochs, 1);
     // In-process: the lock is released after training, so taking it again works.
     acquireLock(join(dir, TRAIN_LOCK), { what: 'test' }).release();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('prepare: stale temp folders of killed builds are removed; the entry lock is released after the build', async () => {
+  const { prepareDataset } = await import('../../src/data/prepare.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-lock-'));
+  try {
+    const data = join(dir, 'tiny');
+    mkdirSync(data);
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `${i % 2 ? 'pos' : 'neg'}\tword${i % 7} and more words here.`).join('\n') + '\n';
+    writeFileSync(join(data, 'train.tsv'), rows(30));
+    writeFileSync(join(data, 'test.tsv'), rows(6));
+    const cache = join(dir, 'cache');
+    const stale = join(cache, `tiny-0123456789abcdef.tmp-${2 ** 22 + 777}`);
+    mkdirSync(join(stale, 'inner'), { recursive: true });
+    const r = await prepareDataset(data, { cacheDir: cache });
+    assert.equal(existsSync(stale), false, 'stale temp folder removed');
+    assert.equal(existsSync(`${r.dir}.lock`), false, 'entry lock released');
+    assert.deepEqual(readdirSync(cache).filter((n) => n.includes('.tmp-')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
