@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -180,3 +180,12 @@ test('more threads than cores are capped at the cores, with a warning', () => {
     setNumThreads(before, () => {});
   }
 });
+
+test('a folder where a model file should be (EISDIR) is a UserError naming the path', () =>
+  withDir((dir) => {
+    const data = syntheticData({ train: 8, dev: 4, test: 0 });
+    train({ data, config: tiny('flan-noenc', { maxEpochs: 1 }), outDir: dir, progress: quiet() });
+    rmSync(join(dir, MODEL_WEIGHTS));
+    mkdirSync(join(dir, MODEL_WEIGHTS));
+    userError(() => loadModel(dir), new RegExp(`${join(dir, MODEL_WEIGHTS)}: cannot read \\(a folder, not a file\\)`));
+  }));

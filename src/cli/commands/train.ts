@@ -85,7 +85,9 @@ export const command: Command = {
       try {
         raw = JSON.parse(readFileSync(values.config, 'utf8'));
       } catch (err) {
-        throw new UserError(`config file ${values.config}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : `not valid JSON (${(err as Error).message})`}`);
+        const code = (err as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'a folder, not a JSON file' : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message})`;
+        throw new UserError(`config file ${values.config}: ${why}`);
       }
       fromFile = checkPartial(raw, `config file ${values.config}`);
     }
