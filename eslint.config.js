@@ -44,19 +44,4 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // TEMPORARY (issue 11, phase 2 replaces it): the addon is still `any` in src/torch/native.ts, so every
-    // call through it is "unsafe". The generated addon declaration removes this block.
-    files: [
-      'src/torch/native.ts', 'src/torch/tensor.ts', 'src/torch/create.ts', 'src/torch/functional.ts',
-      'src/torch/adam.ts', 'src/torch/autograd.ts', 'src/torch/runtime.ts', 'test/torch/errors.test.ts',
-    ],
-    rules: {
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-    },
-  },
 );

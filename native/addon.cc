@@ -346,46 +346,53 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// The core functions: JS name, C++ function, TypeScript signature. scripts/gen-native-api.ts reads this
+// table (and the ones in ops.cc, rnn.cc, optim.cc, word2vec.cc) to write src/torch/native-api.ts.
+// Types named here: Handle, TypedData, DType, NativeBuildInfo (src/torch/native-types.ts, tensor.ts).
+// clang-format off
+#define CORE_FUNCTIONS(X)                                                                                    \
+  X(fromTypedArray, FromTypedArray, "(data: TypedData, shape: number[], dtype: DType, device: string): Handle") \
+  X(toTypedArray, ToTypedArray, "(t: Handle): TypedData")                                                    \
+  X(item, Item, "(t: Handle): number")                                                                       \
+  X(zeros, Zeros, "(shape: number[], dtype: DType, device: string): Handle")                                 \
+  X(ones, Ones, "(shape: number[], dtype: DType, device: string): Handle")                                   \
+  X(full, Full, "(shape: number[], value: number, dtype: DType, device: string): Handle")                    \
+  X(rand, Rand, "(shape: number[], dtype: DType, device: string): Handle")                                   \
+  X(randn, Randn, "(shape: number[], dtype: DType, device: string): Handle")                                 \
+  X(arange, Arange, "(start: number, end: number, step: number, dtype: DType, device: string): Handle")      \
+  X(randperm, Randperm, "(n: number, dtype: DType, device: string): Handle")                                 \
+  X(shape, Shape, "(t: Handle): number[]")                                                                   \
+  X(dtype, DTypeOf, "(t: Handle): DType")                                                                    \
+  X(device, DeviceOf, "(t: Handle): string")                                                                 \
+  X(dispose, Dispose, "(t: Handle): void")                                                                   \
+  X(isDisposed, IsDisposed, "(t: Handle): boolean")                                                          \
+  X(liveCount, LiveCount, "(): number")                                                                      \
+  X(setRequiresGrad, SetRequiresGrad, "(t: Handle, requiresGrad: boolean): void")                            \
+  X(requiresGrad, RequiresGrad, "(t: Handle): boolean")                                                      \
+  X(grad, Grad, "(t: Handle): Handle | null")                                                                \
+  X(zeroGrad, ZeroGrad, "(params: Handle[]): void")                                                          \
+  X(backward, Backward, "(t: Handle, gradient: Handle | null): void")                                        \
+  X(setGradEnabled, SetGradEnabled, "(enabled: boolean): boolean")                                           \
+  X(isGradEnabled, IsGradEnabled, "(): boolean")                                                             \
+  X(detach, Detach, "(t: Handle): Handle")                                                                   \
+  X(copyInto, CopyInto, "(dst: Handle, src: Handle): void")                                                  \
+  X(moveTo_, MoveTo, "(t: Handle, device: string): void")                                                    \
+  X(uniform_, Uniform, "(t: Handle, low: number, high: number): void")                                       \
+  X(normal_, Normal, "(t: Handle, mean: number, std: number): void")                                         \
+  X(fill_, Fill, "(t: Handle, value: number): void")                                                         \
+  X(orthogonal_, Orthogonal, "(t: Handle, gain: number): void")                                              \
+  X(manualSeed, ManualSeed, "(seed: number): void")                                                          \
+  X(setNumThreads, SetNumThreads, "(n: number): void")                                                       \
+  X(getNumThreads, GetNumThreads, "(): number")                                                              \
+  X(setBlasThreads, SetBlasThreads, "(n: number): boolean")                                                  \
+  X(cudaDeviceCount, CudaDeviceCount, "(): number")                                                          \
+  X(buildInfo, BuildInfo, "(): NativeBuildInfo")
+// clang-format on
+
 }  // namespace
 
-void RegisterCore(Napi::Env env, Napi::Object exports) {
-  Export<FromTypedArray>(env, exports, "fromTypedArray");
-  Export<ToTypedArray>(env, exports, "toTypedArray");
-  Export<Item>(env, exports, "item");
-  Export<Zeros>(env, exports, "zeros");
-  Export<Ones>(env, exports, "ones");
-  Export<Full>(env, exports, "full");
-  Export<Rand>(env, exports, "rand");
-  Export<Randn>(env, exports, "randn");
-  Export<Arange>(env, exports, "arange");
-  Export<Randperm>(env, exports, "randperm");
-  Export<Shape>(env, exports, "shape");
-  Export<DTypeOf>(env, exports, "dtype");
-  Export<DeviceOf>(env, exports, "device");
-  Export<Dispose>(env, exports, "dispose");
-  Export<IsDisposed>(env, exports, "isDisposed");
-  Export<LiveCount>(env, exports, "liveCount");
-  Export<SetRequiresGrad>(env, exports, "setRequiresGrad");
-  Export<RequiresGrad>(env, exports, "requiresGrad");
-  Export<Grad>(env, exports, "grad");
-  Export<ZeroGrad>(env, exports, "zeroGrad");
-  Export<Backward>(env, exports, "backward");
-  Export<SetGradEnabled>(env, exports, "setGradEnabled");
-  Export<IsGradEnabled>(env, exports, "isGradEnabled");
-  Export<Detach>(env, exports, "detach");
-  Export<CopyInto>(env, exports, "copyInto");
-  Export<MoveTo>(env, exports, "moveTo_");
-  Export<Uniform>(env, exports, "uniform_");
-  Export<Normal>(env, exports, "normal_");
-  Export<Fill>(env, exports, "fill_");
-  Export<Orthogonal>(env, exports, "orthogonal_");
-  Export<ManualSeed>(env, exports, "manualSeed");
-  Export<SetNumThreads>(env, exports, "setNumThreads");
-  Export<GetNumThreads>(env, exports, "getNumThreads");
-  Export<SetBlasThreads>(env, exports, "setBlasThreads");
-  Export<CudaDeviceCount>(env, exports, "cudaDeviceCount");
-  Export<BuildInfo>(env, exports, "buildInfo");
-}
+#define EXPORT_CORE(name, fn, signature) Export<fn>(env, exports, #name);
+void RegisterCore(Napi::Env env, Napi::Object exports) { CORE_FUNCTIONS(EXPORT_CORE) }
 
 }  // namespace attn
 

@@ -1,7 +1,9 @@
 // The op table: every tensor op the TypeScript side calls, one line each. Each row becomes a guarded N-API
-// function `name(args...) -> tensor handle` (TENSOR_OPS) or `-> [handles]` (LIST_OPS).
+// function `name(args...) -> tensor handle` (TENSOR_OPS), `-> [handle, handle]` (PAIR_OPS) or `-> [handles]`
+// (LIST_OPS). scripts/gen-native-api.ts reads these tables (the argument readers give each parameter's
+// type) and writes the addon's TypeScript declaration, src/torch/native-api.ts.
 // Argument readers: T(i) tensor, OT(i) optional tensor (null/undefined), TS(i) tensor[], N(i) number,
-// I(i) integer, IS(i) integer[], OIS(i) optional integer[], B(i) boolean, S(i) string.
+// I(i) integer, IS(i) integer[], OptInts(info, i) optional integer[], B(i) boolean, S(i) string.
 #include "common.h"
 
 namespace attn {
@@ -93,17 +95,26 @@ at::Reduction::Reduction ReductionOf(const std::string& r) {
   X(toDType, T(0).to(DType(S(1))))                                                      \
   X(toDevice, T(0).to(Dev(S(1))))
 
+// Ops returning two tensors (values, indices), as std::tuple.
+#define PAIR_OPS(X)                                                                     \
+  X(max, at::max(T(0), I(1), B(2)))                                                     \
+  X(sort, at::sort(T(0), I(1), B(2)))
+
 #define LIST_OPS(X)                                                                     \
-  X(max, ([&] { auto r = at::max(T(0), I(1), B(2)); return std::vector<at::Tensor>{std::get<0>(r), std::get<1>(r)}; })()) \
-  X(sort, ([&] { auto r = at::sort(T(0), I(1), B(2)); return std::vector<at::Tensor>{std::get<0>(r), std::get<1>(r)}; })()) \
   X(split, at::split_with_sizes(T(0), IS(1), I(2)))
 // clang-format on
 
 #define DEFINE_TENSOR_OP(name, expr) \
   Napi::Value op_##name(const Napi::CallbackInfo& info) { return Wrap(info.Env(), expr); }
+#define DEFINE_PAIR_OP(name, expr)                                   \
+  Napi::Value op_##name(const Napi::CallbackInfo& info) {            \
+    auto r = expr;                                                   \
+    return WrapList(info.Env(), {std::get<0>(r), std::get<1>(r)}); \
+  }
 #define DEFINE_LIST_OP(name, expr) \
   Napi::Value op_##name(const Napi::CallbackInfo& info) { return WrapList(info.Env(), expr); }
 TENSOR_OPS(DEFINE_TENSOR_OP)
+PAIR_OPS(DEFINE_PAIR_OP)
 LIST_OPS(DEFINE_LIST_OP)
 
 }  // namespace
@@ -111,6 +122,7 @@ LIST_OPS(DEFINE_LIST_OP)
 #define REGISTER_OP(name, expr) Export<op_##name>(env, exports, #name);
 void RegisterOps(Napi::Env env, Napi::Object exports) {
   TENSOR_OPS(REGISTER_OP)
+  PAIR_OPS(REGISTER_OP)
   LIST_OPS(REGISTER_OP)
 }
 

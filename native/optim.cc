@@ -55,11 +55,16 @@ Napi::Value ClipGradNorm(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), total.item<double>());
 }
 
+// JS name, C++ function, TypeScript signature (read by scripts/gen-native-api.ts).
+// clang-format off
+#define OPTIM_FUNCTIONS(X)                                                                                        \
+  X(adamStep, AdamStep, "(params: Handle[], expAvg: Handle[], expAvgSq: Handle[], steps: Handle, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number): void") \
+  X(clipGradNorm, ClipGradNorm, "(params: Handle[], maxNorm: number): number")
+// clang-format on
+
 }  // namespace
 
-void RegisterOptim(Napi::Env env, Napi::Object exports) {
-  Export<AdamStep>(env, exports, "adamStep");
-  Export<ClipGradNorm>(env, exports, "clipGradNorm");
-}
+#define EXPORT_OPTIM(name, fn, signature) Export<fn>(env, exports, #name);
+void RegisterOptim(Napi::Env env, Napi::Object exports) { OPTIM_FUNCTIONS(EXPORT_OPTIM) }
 
 }  // namespace attn

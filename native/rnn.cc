@@ -46,8 +46,13 @@ Napi::Value Gru(const Napi::CallbackInfo& info) {
   return WrapList(info.Env(), {output, hn});
 }
 
+// JS name, C++ function, TypeScript signature (read by scripts/gen-native-api.ts).
+#define RNN_FUNCTIONS(X) \
+  X(gru, Gru, "(x: Handle, lengths: Handle, params: Handle[], bidirectional: boolean, train: boolean): [Handle, Handle]")
+
 }  // namespace
 
-void RegisterRnn(Napi::Env env, Napi::Object exports) { Export<Gru>(env, exports, "gru"); }
+#define EXPORT_RNN(name, fn, signature) Export<fn>(env, exports, #name);
+void RegisterRnn(Napi::Env env, Napi::Object exports) { RNN_FUNCTIONS(EXPORT_RNN) }
 
 }  // namespace attn

@@ -459,8 +459,14 @@ Napi::Value Word2VecTrain(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// JS name, C++ function, TypeScript signature (read by scripts/gen-native-api.ts). Not Guard-ed: the
+// function validates its own arguments and reports training errors through the promise.
+// clang-format off
+#define WORD2VEC_FUNCTIONS(X) \
+  X(word2vecTrain, Word2VecTrain, "(tokens: Int32Array, sentOffsets: Int32Array, vocabSize: number, out: Float32Array, options: Word2VecNativeOptions): Promise<Word2VecNativeStats>")
+// clang-format on
+
 }  // namespace
 
-void RegisterWord2Vec(Napi::Env env, Napi::Object exports) {
-  exports.Set("word2vecTrain", Napi::Function::New(env, Word2VecTrain, "word2vecTrain"));
-}
+#define EXPORT_WORD2VEC(name, fn, signature) exports.Set(#name, Napi::Function::New(env, fn, #name));
+void RegisterWord2Vec(Napi::Env env, Napi::Object exports) { WORD2VEC_FUNCTIONS(EXPORT_WORD2VEC) }

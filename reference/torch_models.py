@@ -1,4 +1,4 @@
-"""Independent PyTorch implementation of attnlab's six architectures (SPEC §1).
+"""Independent PyTorch implementation of attnlab's six architectures (docs/method.md §1).
 
 It is the reference that golden fixtures and benchmarks compare attnlab against: written directly in
 PyTorch (torch.nn.GRU on a PackedSequence, nn.Conv1d, ...), not translated from the TypeScript code.
@@ -122,7 +122,7 @@ class Han(nn.Module):
 
 
 def init_weights(model, gen=None):
-    """SPEC §1: Xavier-uniform linear/conv weights, orthogonal GRU recurrent weights (per gate), zero biases.
+    """docs/method.md §1: Xavier-uniform linear/conv weights, orthogonal GRU recurrent weights (per gate), zero biases.
     The context vector: uniform(-1/sqrt(D), 1/sqrt(D)). Embeddings: normal(0, 1) with a zero padding row."""
     for name, p in model.named_parameters():
         with torch.no_grad():

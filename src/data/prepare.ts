@@ -1,4 +1,4 @@
-// Raw records -> a prepared data set in the cache (SPEC §2). One streaming pass tokenizes every record,
+// Raw records -> a prepared data set in the cache (docs/method.md §2). One streaming pass tokenizes every record,
 // writes provisional word ids to temporary int32 files and counts training words; a second pass over
 // those files maps them to the final vocabulary (training words with count >= minCount, most frequent
 // first; 0 = padding, 1 = UNK). Memory holds the word table and the offset arrays, never the token

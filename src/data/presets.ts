@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 
-// The paper's four data sets (SPEC §2): their fields and classes, and the training-set outlier filter of
+// The paper's four data sets (docs/method.md §2): their fields and classes, and the training-set outlier filter of
 // the reference (drop documents with more sentences, or a longer sentence, than this).
 
 export interface OutlierFilter {

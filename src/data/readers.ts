@@ -1,4 +1,4 @@
-// Readers for the files users hold (SPEC §2): Zhang et al. (2015) CSVs, label<TAB>text TSVs, JSON arrays
+// Readers for the files users hold (docs/method.md §2): Zhang et al. (2015) CSVs, label<TAB>text TSVs, JSON arrays
 // and JSONL. Each yields raw records (label string, text, where it came from); a malformed row goes to
 // BadRows, which stops the run or counts the skip. Text is decoded leniently (invalid UTF-8 becomes
 // U+FFFD) so that prepare can report the exact row instead of failing on a byte offset.

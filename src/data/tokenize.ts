@@ -1,4 +1,4 @@
-// Text -> sentences of lowercased word tokens (SPEC §2).
+// Text -> sentences of lowercased word tokens (docs/method.md §2).
 //
 // Sentences: Intl.Segmenter (ICU's UAX #29 sentence rules, built into Node), plus one repair: V8's ICU
 // has no abbreviation suppressions, so "Mr. Smith" would split after "Mr."; we re-join a break that

@@ -1,7 +1,8 @@
-// Word vectors for a prepared data set (SPEC §1): word2vec trained on train + dev with negative sampling
+// Word vectors for a prepared data set (docs/method.md §1): word2vec trained on train + dev with negative sampling
 // in native/word2vec.cc (CBOW by default, as gensim; skip-gram with sg), 200-d, rows L2-normalised.
 // Padding stays zero; <unk> gets a small random vector (counted as missing): it is never a training word.
 import { availableParallelism } from 'node:os';
+import { native } from '../torch/native.ts';
 import { Rng } from '../util/rng.ts';
 import { PAD_ID, UNK_ID } from './prepare.ts';
 import type { Dataset } from './dataset.ts';
@@ -10,7 +11,7 @@ export interface Word2VecOptions {
   dim?: number; // 200, as in the paper
   window?: number; // 5 (gensim's default)
   negative?: number; // 5
-  epochs?: number; // 30 (SPEC §1)
+  epochs?: number; // 30 (docs/method.md §1)
   alpha?: number; // 0.025 -> minAlpha 0.0001, linear
   minAlpha?: number;
   sample?: number; // 1e-3 subsampling of frequent words
@@ -47,22 +48,12 @@ export interface TrainStats {
   seconds: number;
 }
 
-interface Word2VecAddon {
-  word2vecTrain(tokens: Int32Array, sentOffsets: Int32Array, vocabSize: number, out: Float32Array, opts: object): Promise<TrainStats>;
-}
-
-async function addon(): Promise<Word2VecAddon> {
-  const { native } = (await import('../torch/native.ts')) as { native: Partial<Word2VecAddon> };
-  if (typeof native.word2vecTrain !== 'function') throw new Error('the native addon has no word2vecTrain; rebuild it with npm run build:native');
-  return native as Word2VecAddon;
-}
-
 /** Raw word2vec over a token stream (ids below 2, i.e. padding and UNK, are skipped): syn0, not normalised. */
 export async function trainWord2VecRaw(tokens: Int32Array, sentOffsets: Int32Array, vocabSize: number, opts: Word2VecOptions = {}): Promise<{ values: Float32Array; stats: TrainStats }> {
   const o = word2vecSettings(opts);
   const threads = o.threads > 0 ? o.threads : availableParallelism();
   const values = new Float32Array(vocabSize * o.dim);
-  const stats = await (await addon()).word2vecTrain(tokens, sentOffsets, vocabSize, values, { ...o, threads, ignoreBelow: UNK_ID + 1, onEpoch: opts.onEpoch });
+  const stats = await native.word2vecTrain(tokens, sentOffsets, vocabSize, values, { ...o, threads, ignoreBelow: UNK_ID + 1, onEpoch: opts.onEpoch });
   return { values, stats };
 }
 

@@ -4,7 +4,7 @@ import { buildContext } from './context.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { multiWeightTest } from './multi-weight.ts';
 import { RANKINGS } from './rankings/index.ts';
-import { derivedRng, STREAM } from './seeding.ts';
+import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
 import {
@@ -84,7 +84,7 @@ export interface BatteryRun {
   summary: BatterySummary;
 }
 
-/** The battery over documents 0..states.length-1 of a run, with the summary of SPEC §8. */
+/** The battery over documents 0..states.length-1 of a run, with the summary of docs/method.md §9. */
 export function runBattery(
   states: Iterable<FinalLayerState>,
   head: ClassifierHead,

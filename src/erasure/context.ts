@@ -1,5 +1,5 @@
 // Turns one stored final-layer state into the document context every test reads: z_i = W h_i once
-// per document (the O(n d C) product of SPEC §3's fast path), logits recomputed in double precision.
+// per document (the O(n d C) product of the fast path, docs/method.md §3-4), logits recomputed in double precision.
 import { UserError } from '../util/errors.ts';
 import { argmax, softmax } from './math.ts';
 import { msg } from './messages.ts';

@@ -1,8 +1,8 @@
-// Erasure on the fast path of SPEC §3. With z_i = W h_i precomputed, erasing S gives
+// Erasure on the fast path of docs/method.md §4. With z_i = W h_i precomputed, erasing S gives
 //   logits' = (sum_{i not in S} alpha_i z_i) / (sum_{i not in S} alpha_i) + b,
 // and logits' = b when S is everything. The decision after an erasure is decided without the division:
 // A_K × (logit'_k − logit'_m) = num_k − num_m + A_K (b_k − b_m), so argmax_k (num_k + A_K b_k) is the
-// new decision — the same quantity SPEC §6b's minimal flip set sums, so both agree exactly on ties.
+// new decision — the same quantity docs/method.md §8's minimal flip set sums, so both agree exactly on ties.
 import { argmax } from './math.ts';
 import { oncePerDocument } from './per-document.ts';
 import type { DocumentContext } from './types.ts';
@@ -104,7 +104,7 @@ export function leaveOneOut(doc: DocumentContext): LeaveOneOut {
 /** leaveOneOut, computed once per document: the leave-one-out ranking and the single-weight tests share it. */
 export const leaveOneOutOf = oncePerDocument(leaveOneOut);
 
-/** Where sequential erasure in `order` first changes the decision (SPEC §6). */
+/** Where sequential erasure in `order` first changes the decision (docs/method.md §7). */
 export interface FirstFlip {
   /** Items erased at the first flip; null if even the zero vector keeps the decision. */
   erased: number | null;

@@ -1,4 +1,4 @@
-// The one model pass of the erasure tests (SPEC §3): run the model over the test documents and keep, per
+// The one model pass of the erasure tests (docs/method.md §3): run the model over the test documents and keep, per
 // document, the FINAL attention layer's weights and attended vectors and the logits; plus the classifier.
 import { docLength, makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { keep, noGrad, scope, type Tensor } from '../torch/index.ts';

@@ -1,4 +1,4 @@
-// The erasure tests of Serrano & Smith (2019), SPEC §3-8: what other modules and the CLI use.
+// The erasure tests of Serrano & Smith (2019), docs/method.md §3–9: what other modules and the CLI use.
 //   model pass -> FinalLayerState per document (final-layer.ts, states-io.ts)
 //   -> runDocument / runBattery (battery.ts) -> DocumentResult -> summarize (summary.ts) -> outputs.ts
 //   runTest (test-run.ts) does all of it for `attnlab test`, in resumable chunks.

@@ -1,7 +1,7 @@
 // Small numeric helpers on Float64Arrays shared by the erasure tests: softmax, argmax with the
-// project's tie rule, and Jensen-Shannon divergence in nats (SPEC §3).
+// project's tie rule, and Jensen-Shannon divergence in nats (docs/method.md §4).
 
-/** argmax with ties to the lower index (SPEC §4, §6b). */
+/** argmax with ties to the lower index (docs/method.md §5, §8). */
 export function argmax(x: ArrayLike<number>, offset = 0, length = x.length - offset): number {
   let best = 0;
   let bestValue = x[offset]!;

@@ -1,4 +1,4 @@
-// The exact minimal flip set (SPEC §6b). With m the original decision and K the kept items,
+// The exact minimal flip set (docs/method.md §8). With m the original decision and K the kept items,
 //   A_K (logit'_k − logit'_m) = sum_{i in K} w_ik,  w_ik = alpha_i (z_ik − z_im + b_k − b_m),
 // so erasing S makes k beat m iff that sum is > 0 (or = 0 with k < m: argmax ties go to the lower
 // index). For a fixed k the best kept set of size t is the top t items by w_ik, so the largest kept

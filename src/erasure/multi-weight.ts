@@ -1,4 +1,4 @@
-// Multi-weight tests (SPEC §6): erase in ranking order until the first flip; record what it took.
+// Multi-weight tests (docs/method.md §7): erase in ranking order until the first flip; record what it took.
 import { firstFlip } from './erase.ts';
 import type { MinimalFlipSet } from './minimal.ts';
 import type { DocumentContext, MultiWeightRecord, RankingName } from './types.ts';

@@ -1,11 +1,11 @@
-// Single-weight tests (SPEC §5, §8): erase the top item i* of a ranking, or one item r drawn uniformly
+// Single-weight tests (docs/method.md §6, §9): erase the top item i* of a ranking, or one item r drawn uniformly
 // from the other n − 1, and compare JS divergences and decision flips.
 import type { Rng } from '../util/rng.ts';
 import { leaveOneOutOf } from './erase.ts';
 import { jsDivergence, softmax } from './math.ts';
 import type { DocumentContext, SingleWeightRecord, TopItemRankingName } from './types.ts';
 
-/** r uniformly from the items other than `top` (SPEC §7.1: never `top` itself, position 0 possible). */
+/** r uniformly from the items other than `top` (docs/method.md §10.1: never `top` itself, position 0 possible). */
 export function drawOther(n: number, top: number, rng: Rng): number {
   const j = rng.int(n - 1);
   return j >= top ? j + 1 : j;

@@ -1,6 +1,6 @@
 // Reference implementations through the tensor engine, for tests and benchmarks only: they re-run the
 // classifier on the renormalised attention for every erasure (what the authors' code did) and take the
-// gradient by autograd, so the fast path of SPEC §3 and the closed form of SPEC §4 can be checked
+// gradient by autograd, so the fast path of docs/method.md §4 and the closed form of docs/method.md §5 can be checked
 // against an independent computation.
 import { linear, noGrad, scope, tensor, type Tensor } from '../torch/index.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
@@ -38,7 +38,7 @@ export function slowLogitsAfterErasing(
 
 /**
  * d p_m / d alpha_i by autograd at the unmodified alpha (no renormalisation), m = argmax of the logits:
- * the quantity SPEC §4 ranks by.
+ * the quantity docs/method.md §5 ranks by.
  */
 export function autogradAttentionGradient(state: FinalLayerState, head: ClassifierHead): Float64Array {
   const n = state.alpha.length;

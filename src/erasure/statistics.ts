@@ -1,4 +1,4 @@
-// The statistics of SPEC §8: medians with 95% bootstrap intervals over documents, McNemar's test for
+// The statistics of docs/method.md §9: medians with 95% bootstrap intervals over documents, McNemar's test for
 // paired yes/no outcomes (exact binomial for few discordant pairs, χ² with continuity otherwise).
 import type { Rng } from '../util/rng.ts';
 import type { MedianWithInterval, TwoByTwo } from './types.ts';

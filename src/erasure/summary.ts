@@ -1,6 +1,6 @@
-// summary.json: the paper's statistics computed from the per-document results (SPEC §8).
+// summary.json: the paper's statistics computed from the per-document results (docs/method.md §9).
 import { RANDOM_PERMUTATIONS } from './rankings/index.ts';
-import { derivedRng } from './seeding.ts';
+import { derivedRng } from '../util/seeding.ts';
 import { bootstrapMedians, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
   RANKING_NAMES,

@@ -30,7 +30,7 @@ import { runDocument } from './battery.ts';
 import { documentExample } from './examples.ts';
 import { classifierHead, DEFAULT_BATCH_SIZE, finalLayerStates, type TestDocument } from './final-layer.ts';
 import { documentsJsonl, writeOutputs } from './outputs.ts';
-import { derivedRng, STREAM } from './seeding.ts';
+import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { summarize } from './summary.ts';
 import type { ClassifierHead, DocumentResult, FinalLayerState } from './types.ts';
@@ -48,7 +48,7 @@ export interface TestSource {
 export interface TestRunOptions {
   outDir: string;
   seed: number;
-  /** Cap on documents: a seeded random sample (SPEC §8), never the first N. */
+  /** Cap on documents: a seeded random sample (docs/method.md §9), never the first N. */
   maxDocs?: number;
   /** Documents per chunk (the unit of resumption). */
   chunkSize?: number;

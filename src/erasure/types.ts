@@ -1,4 +1,4 @@
-// The data the erasure battery reads and writes (SPEC §3–8). Other modules (models, report) build
+// The data the erasure battery reads and writes (docs/method.md §3–9). Other modules (models, report) build
 // against these types: change them only by adding fields.
 //
 // Pipeline: model pass over a split -> FinalLayerState per document (+ one ClassifierHead per run)
@@ -9,7 +9,7 @@
 import type { Rng } from '../util/rng.ts';
 
 // ---------------------------------------------------------------------------------------------
-// Input: what one model pass stores (SPEC §3)
+// Input: what one model pass stores (docs/method.md §3)
 // ---------------------------------------------------------------------------------------------
 
 /** The final attention layer of one test document, as the model computed it (padding removed). */
@@ -48,7 +48,7 @@ export interface ClassifierHead {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rankings (SPEC §4, §6b): one interface, one file each under src/erasure/rankings/
+// Rankings (docs/method.md §5, §8): one interface, one file each under src/erasure/rankings/
 // ---------------------------------------------------------------------------------------------
 
 /** Every ranking the battery runs; the order here is the order of columns and figures. */
@@ -62,12 +62,12 @@ export const RANKING_NAMES = [
 ] as const;
 export type RankingName = (typeof RANKING_NAMES)[number];
 
-/** Rankings whose top item is used in the single-weight tests (SPEC §5, Figures 3–4, 7–9, 12–13). */
+/** Rankings whose top item is used in the single-weight tests (docs/method.md §6, Figures 3–4, 7–9, 12–13). */
 export const TOP_ITEM_RANKINGS = ['attention', 'gradient', 'gradient_x_attention'] as const;
 export type TopItemRankingName = (typeof TOP_ITEM_RANKINGS)[number];
 
 /**
- * Everything about one document that a ranking may read, precomputed once (fast path of SPEC §3).
+ * Everything about one document that a ranking may read, precomputed once (fast path of docs/method.md §3).
  * All arrays are double precision.
  */
 export interface DocumentContext {
@@ -104,11 +104,11 @@ export interface Ranking {
   name: RankingName;
   /** One sentence for READMEs and report captions. */
   description: string;
-  /** How many orders it produces per document (5 for random, SPEC §7.2; 1 otherwise). */
+  /** How many orders it produces per document (5 for random, docs/method.md §10.2; 1 otherwise). */
   orders: number;
   /**
    * The erasure orders for one document: `orders` permutations of 0..n-1, most important first.
-   * Ties go to the lower index (SPEC §4).
+   * Ties go to the lower index (docs/method.md §5).
    */
   rank(args: RankingArgs): Int32Array[];
 }
@@ -117,7 +117,7 @@ export interface Ranking {
 // Results per document
 // ---------------------------------------------------------------------------------------------
 
-/** Single-weight test for one top-item ranking (SPEC §5, §8). Present only when n >= 2. */
+/** Single-weight test for one top-item ranking (docs/method.md §6, §9). Present only when n >= 2. */
 export interface SingleWeightRecord {
   ranking: TopItemRankingName;
   /** i*: the ranking's top item. */
@@ -146,13 +146,13 @@ export interface SingleWeightRecord {
  * How a sequential erasure (or the minimal set) ended:
  * - 'flipped': the decision changed with at least one item kept;
  * - 'zero_vector': it changed only when every item was erased (logits = b); kept with fraction 1.0
- *   and flagged (SPEC §7.3);
+ *   and flagged (docs/method.md §10.3);
  * - 'never_flips': even the zero vector keeps the decision: excluded from that ranking's numbers;
- * - 'single_item': n = 1: excluded from multi-weight tests (SPEC §6).
+ * - 'single_item': n = 1: excluded from multi-weight tests (docs/method.md §7).
  */
 export type FlipStatus = 'flipped' | 'zero_vector' | 'never_flips' | 'single_item';
 
-/** Multi-weight test for one ranking order of one document (SPEC §6). */
+/** Multi-weight test for one ranking order of one document (docs/method.md §7). */
 export interface MultiWeightRecord {
   ranking: RankingName;
   /** Which order: 0 for deterministic rankings, 0..4 for the random ranking's permutations. */
@@ -170,7 +170,7 @@ export interface MultiWeightRecord {
   extraOverMinimal: number | null;
 }
 
-/** The exact minimal flip set of one document (SPEC §6b). */
+/** The exact minimal flip set of one document (docs/method.md §8). */
 export interface MinimalFlipRecord {
   status: FlipStatus;
   /** Size of the smallest set whose erasure changes the decision (null when excluded). */
@@ -204,7 +204,7 @@ export interface DocumentResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Summary (SPEC §8): summary.json
+// Summary (docs/method.md §9): summary.json
 // ---------------------------------------------------------------------------------------------
 
 /** A median with its 95% bootstrap interval over documents. */
@@ -246,7 +246,7 @@ export interface SingleWeightSummary {
   medianDeltaJs: MedianWithInterval;
 }
 
-/** A median reported twice (SPEC §8): counting the documents that flip only at the zero vector, and not. */
+/** A median reported twice (docs/method.md §9): counting the documents that flip only at the zero vector, and not. */
 export interface MedianWithAndWithoutZeroVector {
   withZeroVector: MedianWithInterval;
   withoutZeroVector: MedianWithInterval;
@@ -264,7 +264,7 @@ export interface FlipStatusCounts {
   singleItem: number;
 }
 
-/** Per-ranking multi-weight numbers; exclusions are per ranking (SPEC §8). */
+/** Per-ranking multi-weight numbers; exclusions are per ranking (docs/method.md §9). */
 export interface MultiWeightSummary extends FlipStatusCounts {
   ranking: RankingName;
   /** Documents considered (all documents of the run). */
@@ -279,7 +279,7 @@ export interface MultiWeightSummary extends FlipStatusCounts {
   medianExtraOverMinimal: MedianWithInterval;
 }
 
-/** F3: ranking `first` against `second` (attention), over documents where both flip (SPEC §8). */
+/** F3: ranking `first` against `second` (attention), over documents where both flip (docs/method.md §9). */
 export interface RankingComparison {
   first: RankingName;
   second: RankingName;
@@ -330,7 +330,7 @@ export interface BatterySummary {
 
 /** Options of runBattery. */
 export interface BatteryOptions {
-  /** Seed of the run's generator (SPEC §7.5). */
+  /** Seed of the run's generator (docs/method.md §10.5). */
   seed: number;
   /** Bootstrap resamples for the intervals (default 1000). */
   bootstrapResamples?: number;

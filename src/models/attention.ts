@@ -1,4 +1,4 @@
-// Additive attention (Bahdanau et al. 2015; Yang et al. 2016), SPEC §1:
+// Additive attention (Bahdanau et al. 2015; Yang et al. 2016), docs/method.md §1:
 //   u_i = tanh(W h_i + b),  score_i = u_i . c,  alpha = softmax over the real (unmasked) positions,
 //   s = sum_i alpha_i h_i.
 // c is a learned context vector with no bias. Padding gets alpha exactly 0, so it never reaches s.

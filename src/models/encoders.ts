@@ -1,4 +1,4 @@
-// The three encoders of SPEC §1, each a map (N, T, Din) -> (N, T, Dout) over a padded batch whose padding
+// The three encoders of docs/method.md §1, each a map (N, T, Din) -> (N, T, Dout) over a padded batch whose padding
 // positions are zero on input:
 //   rnn:   bidirectional GRU, `size` units per direction (50 in the paper); padding never enters either direction.
 //   conv:  two parallel 1-D convolutions, widths 5 and 3, `size` filters each (50), zero "same" padding, ReLU,

@@ -1,4 +1,4 @@
-// FLAN: one encoder and one attention layer over all the words of a document (SPEC §1).
+// FLAN: one encoder and one attention layer over all the words of a document (docs/method.md §1).
 //   tokens (B, L) -> embedding -> dropout -> zero padding -> encoder -> attention -> dropout -> linear
 import { Dropout, Embedding, Linear } from '../nn/index.ts';
 import type { Batch } from './batch.ts';

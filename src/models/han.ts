@@ -1,5 +1,5 @@
 // HAN (Yang et al. 2016): a word encoder and word attention turn each sentence into a vector; a sentence
-// encoder and sentence attention turn the sentence vectors into the document vector (SPEC §1).
+// encoder and sentence attention turn the sentence vectors into the document vector (docs/method.md §1).
 //   tokens (B, S, T) -> real sentences only (R, T) -> embedding -> dropout -> zero padding -> word encoder
 //   -> word attention (R, D) -> scattered back to (B, S, D) -> dropout -> zero padding -> sentence encoder
 //   -> sentence attention (the FINAL layer) -> dropout -> linear

@@ -1,4 +1,4 @@
-// The six architectures of SPEC §1 ({HAN, FLAN} x {rnn, conv, noenc}) on attnlab's engine.
+// The six architectures of docs/method.md §1 ({HAN, FLAN} x {rnn, conv, noenc}) on attnlab's engine.
 // reference/torch_models.py is the contract: same parameter names, forward semantics and init.
 import { Flan } from './flan.ts';
 import { Han } from './han.ts';

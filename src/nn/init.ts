@@ -1,4 +1,4 @@
-// Initialisers of SPEC §1: Xavier-uniform for linear/conv weights, orthogonal for GRU recurrent weights,
+// Initialisers of docs/method.md §1: Xavier-uniform for linear/conv weights, orthogonal for GRU recurrent weights,
 // zeros for biases. Same formulas as torch.nn.init; the random stream is libtorch's (manualSeed).
 import type { Tensor } from '../torch/index.ts';
 

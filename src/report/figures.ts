@@ -147,7 +147,7 @@ const BOX_TEXT: Record<BoxMeasure, { id: string; paper: string; title: string; a
     axis: 'extra fraction erased',
     caption:
       'The paper could not compute the smallest set of items whose erasure flips the decision; at the final layer it ' +
-      'is exact (SPEC §6b). For each ranking: (items it erased before the flip − size of the minimal set) ÷ items in ' +
+      'is exact (docs/method.md §8). For each ranking: (items it erased before the flip − size of the minimal set) ÷ items in ' +
       'the document. 0 means the ranking found a minimal set; the gap is what that ranking wastes.',
   },
 };

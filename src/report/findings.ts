@@ -1,4 +1,4 @@
-// The paper's findings, checked on each model with a number and a 95% bootstrap interval (SPEC §8).
+// The paper's findings, checked on each model with a number and a 95% bootstrap interval (docs/method.md §9).
 //
 // A verdict is 'holds' or 'does not hold' only when the whole interval lies on one side of the
 // finding's threshold; otherwise 'inconclusive'. With fewer than MIN_DOCUMENTS contributing documents

@@ -58,7 +58,7 @@ export interface BoxRow extends BoxStats {
   model: string;
   ranking: RankingName;
   measure: BoxMeasure;
-  /** Are documents that flip only at the zero vector (fraction 1.0) included? (SPEC §8) */
+  /** Are documents that flip only at the zero vector (fraction 1.0) included? (docs/method.md §9) */
   zeroVector: 'with' | 'without';
 }
 
@@ -179,7 +179,7 @@ function boxRows(key: { dataset: string; model: string }, run: RunInput): BoxRow
   const rows: BoxRow[] = [];
   const rankings = RANKING_NAMES.filter((r) => run.documents.some((d) => (d.multi[r]?.length ?? 0) > 0));
   for (const ranking of rankings) {
-    // Random's permutations are pooled: every kept permutation is one value (SPEC §8).
+    // Random's permutations are pooled: every kept permutation is one value (docs/method.md §9).
     const records = run.documents.flatMap((d) =>
       (d.multi[ranking] ?? []).filter((m) => m.status === 'flipped' || m.status === 'zero_vector').map((m) => ({ m, n: d.n })),
     );

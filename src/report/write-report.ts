@@ -18,7 +18,7 @@ import type { RunInput } from './run-input.ts';
 import { renderSvg, svgToPng } from './render.ts';
 
 export interface ReportOptions {
-  /** Bootstrap resamples for the findings' intervals (SPEC §8: 1,000). */
+  /** Bootstrap resamples for the findings' intervals (docs/method.md §9: 1,000). */
   resamples?: number;
   seed?: number;
   /** Also write a PNG of each figure (default true). */

@@ -32,20 +32,21 @@ function defaultDType(a: TypedData): DType {
   return 'bool';
 }
 
-function factory(fn: (shape: number[], dtype: DType, device: Device) => unknown) {
+// By name, not native.zeros itself: that is a loading stub until the addon's first use (native.ts).
+function factory(fn: 'zeros' | 'ones' | 'rand' | 'randn') {
   return (shape: number[], opts: TensorOptions = {}): Tensor => {
-    const t = new Tensor(fn(shape, opts.dtype ?? 'float32', opts.device ?? 'cpu') as never);
+    const t = new Tensor(native[fn](shape, opts.dtype ?? 'float32', opts.device ?? 'cpu'));
     if (opts.requiresGrad) t.requiresGrad_(true);
     return t;
   };
 }
 
-export const zeros = factory(native.zeros);
-export const ones = factory(native.ones);
+export const zeros = factory('zeros');
+export const ones = factory('ones');
 /** Uniform on [0, 1), from libtorch's generator (see manualSeed). */
-export const rand = factory(native.rand);
+export const rand = factory('rand');
 /** Standard normal, from libtorch's generator. */
-export const randn = factory(native.randn);
+export const randn = factory('randn');
 
 export function full(shape: number[], value: number, opts: TensorOptions = {}): Tensor {
   return new Tensor(native.full(shape, value, opts.dtype ?? 'float32', opts.device ?? 'cpu'));

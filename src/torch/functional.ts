@@ -1,5 +1,5 @@
 // Ops that take several tensors or are layers: the functional face of the op table.
-import { native, type Handle } from './native.ts';
+import { native } from './native.ts';
 import { Tensor } from './tensor.ts';
 
 export function cat(ts: Tensor[], dim: number): Tensor {
@@ -58,6 +58,6 @@ export interface GruParams {
  * Padding never reaches either direction (the sequences are packed, as torch.nn.GRU with a PackedSequence).
  */
 export function gru(x: Tensor, lengths: Tensor, p: GruParams, train: boolean): { output: Tensor; hidden: Tensor } {
-  const [o, h] = native.gru(x.handle, lengths.handle, p.weights.map((w) => w.handle), p.bidirectional, train) as Handle[];
-  return { output: new Tensor(o!), hidden: new Tensor(h!) };
+  const [o, h] = native.gru(x.handle, lengths.handle, p.weights.map((w) => w.handle), p.bidirectional, train);
+  return { output: new Tensor(o), hidden: new Tensor(h) };
 }

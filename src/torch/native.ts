@@ -1,26 +1,59 @@
-// Loads the libtorch addon (native/build/attnlab.node) once, with the thread settings this engine wants.
-// This is the only module that touches the addon directly; everything else goes through Tensor.
+// The libtorch addon (native/build/attnlab.node), typed by src/torch/native-api.ts (generated from the
+// function tables in native/*.cc) and loaded on first use: importing src/torch (and so src/models, for
+// their constants and types) does not load libtorch; the first call of any addon function does, once,
+// with the thread settings this engine wants. This is the only module that touches the addon directly;
+// everything else goes through `native` (or Tensor).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { NATIVE_FUNCTIONS, type NativeAddon } from './native-api.ts';
+
+export type { Handle } from './native-types.ts';
+export type { NativeAddon } from './native-api.ts';
 
 // OpenBLAS sizes its thread pool when the library loads: one BLAS thread, and torch's intra-op threads on
 // all cores (both on oversubscribed 2 cores and made steps 2-8x slower). Users may override either.
 process.env.OPENBLAS_NUM_THREADS ??= '1';
 
 const addonPath = fileURLToPath(new URL('../../native/build/attnlab.node', import.meta.url));
-if (!existsSync(addonPath)) {
-  throw new Error(`attnlab: the native addon is not built (${addonPath} is missing); run \`npm run setup\``);
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * The addon's functions. Until the first call each property is a stub that loads the addon and then
+ * replaces every property with the addon's own function, so later calls go straight to C++.
+ */
+export const native = {} as NativeAddon;
+
+let loaded = false;
+
+/** Loads the addon now (idempotent). Every function of `native` calls this the first time. */
+export function loadNative(): void {
+  if (loaded) return;
+  if (!existsSync(addonPath)) {
+    throw new Error(`attnlab: the native addon is not built (${addonPath} is missing); run \`npm run setup\``);
+  }
+  const addon = createRequire(import.meta.url)(addonPath) as Record<string, unknown>;
+  const slots = native as unknown as Record<string, unknown>;
+  for (const name of NATIVE_FUNCTIONS) if (typeof addon[name] === 'function') slots[name] = addon[name];
+  loaded = true;
+  native.setNumThreads(Number(process.env.ATTNLAB_NUM_THREADS ?? availableParallelism()));
+  native.setBlasThreads(Number(process.env.OPENBLAS_NUM_THREADS));
 }
 
-/** The raw addon: functions over opaque tensor handles. Use src/torch's Tensor instead. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const native: any = createRequire(import.meta.url)(addonPath);
+/** Whether the addon has been loaded in this process (tests check that imports alone do not). */
+export function nativeLoaded(): boolean {
+  return loaded;
+}
 
-const intraOp = Number(process.env.ATTNLAB_NUM_THREADS ?? availableParallelism());
-native.setNumThreads(intraOp);
-native.setBlasThreads(Number(process.env.OPENBLAS_NUM_THREADS));
-
-/** An opaque handle owning one libtorch tensor. */
-export type Handle = object & { readonly __handle: unique symbol };
+for (const name of NATIVE_FUNCTIONS) {
+  const slots = native as unknown as Record<string, AnyFunction>;
+  const stub: AnyFunction = (...args) => {
+    loadNative();
+    const fn = slots[name]!;
+    if (fn === stub) throw new Error(`the native addon has no ${name}; rebuild it with npm run build:native`);
+    return fn(...args);
+  };
+  slots[name] = stub;
+}

@@ -40,7 +40,7 @@ export class Tensor implements Owned {
 
   // ---- metadata ----
   get shape(): number[] {
-    return (this.cachedShape ??= native.shape(this.handle) as number[]);
+    return (this.cachedShape ??= native.shape(this.handle));
   }
   get dim(): number {
     return this.shape.length;
@@ -64,13 +64,13 @@ export class Tensor implements Owned {
     return native.toTypedArray(this.handle);
   }
   toFloat32Array(): Float32Array {
-    return this.dtype === 'float32' ? native.toTypedArray(this.handle) : this.via('float32');
+    return this.dtype === 'float32' ? (native.toTypedArray(this.handle) as Float32Array) : this.via('float32');
   }
   toFloat64Array(): Float64Array {
-    return this.dtype === 'float64' ? native.toTypedArray(this.handle) : this.via('float64');
+    return this.dtype === 'float64' ? (native.toTypedArray(this.handle) as Float64Array) : this.via('float64');
   }
   toInt32Array(): Int32Array {
-    return this.dtype === 'int32' ? native.toTypedArray(this.handle) : this.via('int32');
+    return this.dtype === 'int32' ? (native.toTypedArray(this.handle) as Int32Array) : this.via('int32');
   }
   /** Nested plain numbers are rarely needed; this gives a flat number[]. */
   toArray(): number[] {
@@ -82,7 +82,7 @@ export class Tensor implements Owned {
   private via<A extends TypedData>(dtype: DType): A {
     const t = new Tensor(native.toDType(this.handle, dtype));
     try {
-      return native.toTypedArray(t.handle);
+      return native.toTypedArray(t.handle) as A; // the typed array of `dtype`
     } finally {
       t.dispose();
     }
@@ -188,7 +188,7 @@ export class Tensor implements Owned {
     return new Tensor(native.mean(this.handle, dimList(dims), keepdim));
   }
   amax(dims: number | number[], keepdim = false): Tensor {
-    return new Tensor(native.amax(this.handle, dimList(dims), keepdim));
+    return new Tensor(native.amax(this.handle, typeof dims === 'number' ? [dims] : dims, keepdim));
   }
   max(dim: number, keepdim = false): { values: Tensor; indices: Tensor } {
     const [v, i] = native.max(this.handle, dim, keepdim);
@@ -271,7 +271,7 @@ export class Tensor implements Owned {
     return new Tensor(native.gather(this.handle, dim, index.handle));
   }
   split(sizes: number[], dim: number): Tensor[] {
-    return (native.split(this.handle, sizes, dim) as Handle[]).map((h) => new Tensor(h));
+    return native.split(this.handle, sizes, dim).map((h) => new Tensor(h));
   }
 
   // ---- in place, outside autograd (weights, optimizer state) ----

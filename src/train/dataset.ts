@@ -30,7 +30,7 @@ export function trainingDataOf(ds: Dataset, vectors: { values: Float32Array; dim
 
 /**
  * A data set by built-in name or path (prepared on first use, then read from the cache) with its word
- * vectors: word2vec on train + dev, 200-d, as SPEC §1 (cached beside the data after the first run).
+ * vectors: word2vec on train + dev, 200-d, as docs/method.md §1 (cached beside the data after the first run).
  */
 export async function loadTrainingData(
   source: string,

@@ -1,4 +1,4 @@
-// Training (SPEC §1, paper Appendix A.1): presets, configuration, the trainer, checkpoints, evaluation.
+// Training (docs/method.md §1, paper Appendix A.1): presets, configuration, the trainer, checkpoints, evaluation.
 export { CONFIG_KEYS, FIELDS, checkPartial, flagName, mergeConfig, modelConfigOf, parseFlagValue, type TrainConfig } from './config.ts';
 export { PAPER, DEFAULT_ROW, PROFILES, paperDataset, preset, type Profile } from './presets.ts';
 export { checkTrainingData, type LabeledDoc, type TrainingData } from './data.ts';

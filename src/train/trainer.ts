@@ -1,4 +1,4 @@
-// The training loop of SPEC §1 / Appendix A.1: batches of similar-length documents, Adam, gradient-norm
+// The training loop of docs/method.md §1 / Appendix A.1: batches of similar-length documents, Adam, gradient-norm
 // clipping, dev accuracy after every epoch, the learning rate multiplied by lrFactor after an epoch without
 // a new best, early stopping after `patience` such epochs, the best-dev model kept.
 //
@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import * as torch from '../torch/index.ts';
 import { buildModel, makeBatch, splitArch, type AttentionClassifier, type Batch } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
+import { epochSeed, STREAM } from '../util/seeding.ts';
 import { UserError } from '../util/errors.ts';
 import { ensureDir, removeStaleTemps } from '../util/atomic.ts';
 import { acquireLock } from '../util/lock.ts';
@@ -72,18 +73,7 @@ export interface TrainResult {
   stepsThisRun: number;
 }
 
-/** A 32-bit seed for (seed, epoch, stream): independent streams per epoch make resuming exact. */
-export function epochSeed(seed: number, epoch: number, stream: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const v of [epoch, stream]) {
-    h = Math.imul(h ^ v, 0x85ebca6b) >>> 0;
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-  }
-  return h;
-}
-
-const STREAM = { init: 0, batches: 1, dropout: 2, sample: 3 } as const;
+export { epochSeed } from '../util/seeding.ts';
 
 /** The training documents actually used: all, or a seeded sample of maxTrainDocs (in original order). */
 export function trainingSample(docs: readonly LabeledDoc[], cfg: TrainConfig): readonly LabeledDoc[] {

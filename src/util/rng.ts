@@ -1,5 +1,6 @@
-// One seeded generator for every random choice in a run (SPEC §7.5): splitmix64 seeding into
-// xoshiro128**, 32-bit state words so it stays in fast integer arithmetic.
+// One seeded generator for every random choice in a run (docs/method.md §10.5): splitmix32 seeding (the 32-bit
+// variant: golden-ratio increment, murmur3-style finaliser) into xoshiro128**, 32-bit state words so it
+// stays in fast integer arithmetic. Derived seeds per purpose: src/util/seeding.ts.
 
 export class Rng {
   private s0: number;

@@ -13,14 +13,14 @@
 //   erase {0,2} (keep 1): L; erase {1,2} (keep 0): 4L; erase all: logits = b = (0, 0), tie -> class 0.
 // JS(p, (1/2,1/2)): m = (5/8, 3/8); JS = ½[¾ ln(6/5) + ¼ ln(2/3)] + ½[½ ln(4/5) + ½ ln(4/3)] ≈ 0.03382
 // JS(p, (9/10,1/10)): m = (33/40, 7/40); JS = ½[¾ ln(10/11) + ¼ ln(10/7)] + ½[9/10 ln(12/11) + 1/10 ln(4/7)] ≈ 0.02002
-// Gradient (SPEC §4): g_i = p_0 (z_i0 − Σ_k p_k z_ik) = p_0 p_1 u_i L = (3/16) u_i L = (12/16, 3/16, −6/16) L.
+// Gradient (docs/method.md §5): g_i = p_0 (z_i0 − Σ_k p_k z_ik) = p_0 p_1 u_i L = (3/16) u_i L = (12/16, 3/16, −6/16) L.
 // Gradient × attention: (3/16, 3/32, −3/32) L.
 // Rankings (ties to the lower index): attention [1, 0, 2] (alpha_0 = alpha_2); gradient [0, 1, 2];
 //   gradient × attention [0, 1, 2]; leave-one-out by JS (0.0338, 0, 0.0200): [0, 2, 1].
 // Multi-weight: attention erases 1 (diff L), then 0 (keep 2: −2L) -> flips at k = 2, mass 1/2 + 1/4 = 3/4.
 //   gradient and g × a erase 0 (tie, no flip) then 1 -> k = 2, mass 3/4.
 //   leave-one-out erases 0, then 2 (keep 1: L), then 1 (zero vector: tie -> class 0): never flips.
-// Minimal set (SPEC §6b), k = 1: w_i1 = alpha_i (z_i1 − z_i0) = (−1, −1/2, 1/2) L. Sorted descending:
+// Minimal set (docs/method.md §8), k = 1: w_i1 = alpha_i (z_i1 − z_i0) = (−1, −1/2, 1/2) L. Sorted descending:
 //   items 2, 1, 0 with prefix sums 1/2 L > 0 (t = 1 flips), 0 (t = 2: a tie, and class 1 > m = 0, so no
 //   flip). Largest kept set 1 -> size 3 − 1 = 2, fraction 2/3, mass 3/4, flips to 1. Optimal order =
 //   ascending w: [0, 1, 2]; extra erasures over the minimum: attention 0, gradient 0.

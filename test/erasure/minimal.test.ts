@@ -1,4 +1,4 @@
-// The exact minimal flip set (SPEC §6b) against enumeration of every subset.
+// The exact minimal flip set (docs/method.md §8) against enumeration of every subset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contextFromZ } from '../../src/erasure/context.ts';
@@ -28,7 +28,7 @@ function popcount(x: number): number {
 }
 
 /**
- * The decision straight from SPEC §3 with exact arithmetic: logits'_k = num_k / A + b_k, compared after
+ * The decision straight from docs/method.md §4 with exact arithmetic: logits'_k = num_k / A + b_k, compared after
  * multiplying by A > 0 (all inputs are small dyadic numbers, so every sum and product is exact).
  */
 function exactDecision(doc: DocumentContext, mask: number): number {

@@ -53,7 +53,7 @@ test('fast path = engine re-run of the classifier, to 1e-6, for random sets, sin
   }
 });
 
-test('closed-form gradient of SPEC §4 = autograd, to 1e-6', () => {
+test('closed-form gradient of docs/method.md §5 = autograd, to 1e-6', () => {
   const rng = new Rng(4);
   for (let c = 0; c < 80; c++) {
     const head = randomHead(rng, 2 + rng.int(9), 1 + rng.int(30));

@@ -1,4 +1,4 @@
-// nn: PyTorch's parameter names and shapes, the SPEC §1 initialisers, state dicts and safetensors files.
+// nn: PyTorch's parameter names and shapes, the docs/method.md §1 initialisers, state dicts and safetensors files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -39,7 +39,7 @@ test('F1 holds when almost every ΔJS is positive, and does not when most are ne
   assert.equal(no.verdict, 'does not hold');
 });
 
-test('ΔJS exactly 0 does not count as positive (SPEC §8: strictly > 0)', () => {
+test('ΔJS exactly 0 does not count as positive (docs/method.md §9: strictly > 0)', () => {
   const f = only(checkFindings([run({}, repeat(20, { n: 3, deltaJs: 0 }))], OPTS), 'F1');
   assert.equal(f.estimate, 0);
   assert.equal(f.verdict, 'does not hold');

@@ -32,8 +32,13 @@ test('using a disposed tensor is an Error, and dispose is idempotent', () => {
 });
 
 test('wrong argument types at the native boundary are TypeErrors, not crashes', () => {
+  // The typed addon (src/torch/native-api.ts) refuses these at compile time; at run time the C++ side
+  // still answers with a TypeError, not a crash.
+  // @ts-expect-error a number is not a tensor handle
   assert.throws(() => native.tanh(42), TypeError);
+  // @ts-expect-error a shape is number[]
   assert.throws(() => native.reshape(native.zeros([2], 'float32', 'cpu'), 'x'), TypeError);
+  // @ts-expect-error not a DType
   assert.throws(() => native.zeros([2], 'complex128', 'cpu'), /unknown dtype 'complex128'/);
   assert.throws(() => torch.tensor(new Float32Array(3), [2, 2]), /shape holds 4 elements but the data has 3/);
 });

@@ -1,7 +1,7 @@
 // attnlab report <run-folder...> [--out DIR] [--resamples N] [--seed N] [--no-png]
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { msg } from '../../report/messages.ts';
 import { writeReport } from '../../report/write-report.ts';
 
@@ -14,23 +14,13 @@ export const command: Command = {
   name: 'report',
   summary: 'figures, tables, checked findings and an HTML page from run folders',
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          out: { type: 'string', default: 'report' },
-          resamples: { type: 'string', default: '1000' },
-          seed: { type: 'string', default: '1' },
-          'no-png': { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (err) {
-      throw new UserError(msg.badArguments((err as Error).message));
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs('report', args, {
+      out: { type: 'string', default: 'report' },
+      resamples: { type: 'string', default: '1000' },
+      seed: { type: 'string', default: '1' },
+      'no-png': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
     if (values.help) {
       console.log(HELP);
       return 0;

@@ -59,7 +59,8 @@ export const command: Command = {
     const maxDocs = values['max-docs'] ?? (values.profile === 'demo' ? String(DEMO_TEST_DOCS) : undefined);
     const out = values.out;
 
-    // Commands load lazily so that argument errors above cost no engine start-up.
+    // The stages' modules load once the arguments are checked; libtorch itself loads on the first tensor op
+    // (src/torch/native.ts), whatever is imported.
     const train = (await import('./train.ts')).command;
     const { runTestCommand } = await import('./test.ts');
     const report = (await import('./report.ts')).command;

@@ -1,5 +1,5 @@
 // attnlab test <checkpoint> [--split test] [--data SOURCE] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
-// Runs the erasure battery (SPEC §3-8) on a trained model: one model pass stores the final-layer states,
+// Runs the erasure battery (docs/method.md §3–9) on a trained model: one model pass stores the final-layer states,
 // then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';

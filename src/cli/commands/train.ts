@@ -37,7 +37,7 @@ options:
                      4 epochs, patience 2, 2000 training documents (what npm start runs)
   --config FILE      JSON object of settings (the names below in camelCase); flags override it
   --out DIR          output folder (default: runs/<data>)
-  --vectors KIND     word2vec (default, SPEC §1) | glove | none (random embeddings)
+  --vectors KIND     word2vec (default, docs/method.md §1) | glove | none (random embeddings)
   --fresh            discard existing checkpoints and start over
   --wait             when another run is training into the same folder, wait for it (default: refuse)
   --threads N        torch threads (default: all cores; more than the cores are capped, with a warning)

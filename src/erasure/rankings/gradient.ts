@@ -1,4 +1,4 @@
-// SPEC §4: g_i = d d(x) / d alpha_i with d(x) = exp(max_k x_k) / sum_k exp(x_k) = p_m at the unmodified
+// docs/method.md §5: g_i = d d(x) / d alpha_i with d(x) = exp(max_k x_k) / sum_k exp(x_k) = p_m at the unmodified
 // alpha (no renormalisation inside the derivative). Since d p_m / d x_k = p_m (delta_mk − p_k) and
 // d x_k / d alpha_i = z_ik:  g_i = p_m (z_im − sum_k p_k z_ik).
 import type { DocumentContext, Ranking } from '../types.ts';

@@ -1,7 +1,7 @@
 import { minimalFlipSetOf } from '../minimal.ts';
 import type { Ranking } from '../types.ts';
 
-/** SPEC §6b: its first flip comes after exactly the exact minimal flip set's size. */
+/** docs/method.md §8: its first flip comes after exactly the exact minimal flip set's size. */
 export const optimal: Ranking = {
   name: 'optimal',
   description: 'the order that flips the decision with the fewest erasures (exact minimal flip set first)',

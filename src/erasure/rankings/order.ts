@@ -1,4 +1,4 @@
-// The one ordering rule every ranking uses: score descending, ties to the lower index (SPEC §4).
+// The one ordering rule every ranking uses: score descending, ties to the lower index (docs/method.md §5).
 // A stable merge sort of indices on a typed array: about 3x faster than Array.prototype.sort with a
 // comparator, and the battery sorts several times per document.
 

@@ -1,6 +1,6 @@
 import type { Ranking } from '../types.ts';
 
-/** SPEC §7.2: five seeded permutations per document, all recorded and pooled in the reports. */
+/** docs/method.md §10.2: five seeded permutations per document, all recorded and pooled in the reports. */
 export const RANDOM_PERMUTATIONS = 5;
 
 export const random: Ranking = {
