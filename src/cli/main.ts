@@ -6,8 +6,10 @@ import type { Command } from './command.ts';
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   data: () => import('./commands/data.ts'),
   eval: () => import('./commands/eval.ts'),
+  import: () => import('./commands/import.ts'),
   reproduce: () => import('./commands/reproduce.ts'),
   report: () => import('./commands/report.ts'),
+  status: () => import('./commands/status.ts'),
   test: () => import('./commands/test.ts'),
   train: () => import('./commands/train.ts'),
 };

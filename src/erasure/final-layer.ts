@@ -4,6 +4,7 @@ import { docLength, makeBatch, realSentences, type AttentionClassifier, type Tok
 import { keep, noGrad, scope, type Tensor } from '../torch/index.ts';
 import { cutBatches, DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
+import { batchOn, deviceOf } from '../train/on-device.ts';
 
 /** A test document as the erasure pass reads it. */
 export interface TestDocument {
@@ -63,7 +64,8 @@ export function finalLayerStates(
 }
 
 function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument[]): FinalLayerState[] {
-  const { logits, alpha, h, mask } = model.forward(makeBatch(model.family, docs.map((d) => d.doc)));
+  // On the model's device; only the final layer's states come back (the typed-array copies below).
+  const { logits, alpha, h, mask } = model.forward(batchOn(makeBatch(model.family, docs.map((d) => d.doc)), deviceOf(model)));
   const zAll = h.to('float64').matmul(W.transpose(0, 1)).toFloat64Array(); // (B, T, D) @ (D, C) -> (B, T, C)
   const [B, T] = alpha.shape as [number, number];
   const D = h.size(2);

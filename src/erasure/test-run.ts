@@ -304,7 +304,7 @@ const ChunkHeader = z.object({
 });
 
 /** A chunk file: a header line (range, document count, SHA-256 of the lines below it), then one line per document. */
-function chunkFile(from: number, to: number, results: readonly DocumentResult[]): string {
+export function chunkFile(from: number, to: number, results: readonly DocumentResult[]): string {
   const body = documentsJsonl(results);
   const header = { attnlabChunk: 1, from, to, documents: results.length, sha256: sha256(body) };
   return JSON.stringify(header) + '\n' + body;
@@ -330,7 +330,7 @@ function chunkProblem(text: string, path: string, from: number, to: number): str
 }
 
 /** true when the chunk's file exists and checks out; a damaged one is reported, deleted and redone. */
-function chunkDone(path: string, from: number, to: number, log: (line: string) => void): boolean {
+export function chunkDone(path: string, from: number, to: number, log: (line: string) => void): boolean {
   if (!existsSync(path)) return false;
   const problem = chunkProblem(readFileSync(path, 'utf8'), path, from, to);
   if (problem === null) return true;
@@ -343,13 +343,14 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
+/** The file of chunk [from, to) in a run folder's sub-folder ('chunks' results, 'states'). */
+export function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
   const pad = (v: number): string => String(v).padStart(7, '0');
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
 }
 
 /** The DocumentResults of a chunk file (checked by chunkDone just before). */
-function readResults(path: string, from: number, to: number): DocumentResult[] {
+export function readResults(path: string, from: number, to: number): DocumentResult[] {
   const text = readFileSync(path, 'utf8');
   const problem = chunkProblem(text, path, from, to);
   if (problem !== null) throw new UserError(msg.badChunk(path, problem));
@@ -392,7 +393,7 @@ const Manifest = z.looseObject({
 });
 
 /** A resumed run must use the same documents and settings; otherwise its chunks would not fit together. */
-function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly TestDocument[], pass: Record<string, string | number>): void {
+export function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly { docId: string | number }[], pass: Record<string, string | number> | null = null): void {
   const digest = createHash('sha256');
   for (const d of docs) digest.update(`${String(d.docId)}\u0000`);
   const manifest = {

@@ -10,6 +10,7 @@ export {
   embedding,
   conv1d,
   dropout,
+  layerNorm,
   crossEntropy,
   maskedSoftmax,
   gru,
@@ -25,5 +26,6 @@ export {
   liveTensors,
   cudaDeviceCount,
   defaultDevice,
+  setDeterministic,
   buildInfo,
 } from './runtime.ts';

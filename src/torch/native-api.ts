@@ -77,6 +77,8 @@ export interface NativeAddon {
   cudaDeviceCount(): number;
   /** addon.cc CORE_FUNCTIONS: BuildInfo */
   buildInfo(): NativeBuildInfo;
+  /** addon.cc CORE_FUNCTIONS: SetDeterministic */
+  setDeterministic(on: boolean): void;
   /** ops.cc TENSOR_OPS: at::add(T(0), T(1)) */
   add(arg0: Handle, arg1: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::sub(T(0), T(1)) */
@@ -119,6 +121,8 @@ export interface NativeAddon {
   sign(arg0: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::clamp(T(0), N(1), N(2)) */
   clamp(arg0: Handle, arg1: number, arg2: number): Handle;
+  /** ops.cc TENSOR_OPS: at::gelu(T(0), "none") */
+  gelu(arg0: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::sum(T(0), OptDims(OptInts(info, 1)), B(2)) */
   sum(arg0: Handle, arg1: number[] | null, arg2: boolean): Handle;
   /** ops.cc TENSOR_OPS: at::mean(T(0), OptDims(OptInts(info, 1)), B(2)) */
@@ -155,6 +159,8 @@ export interface NativeAddon {
   conv1d(arg0: Handle, arg1: Handle, arg2: Handle | null, arg3: number[], arg4: number[]): Handle;
   /** ops.cc TENSOR_OPS: at::dropout(T(0), N(1), B(2)) */
   dropout(arg0: Handle, arg1: number, arg2: boolean): Handle;
+  /** ops.cc TENSOR_OPS: at::layer_norm(T(0), IS(1), OT(2), OT(3), N(4), false) */
+  layerNorm(arg0: Handle, arg1: number[], arg2: Handle | null, arg3: Handle | null, arg4: number): Handle;
   /** ops.cc TENSOR_OPS: at::cross_entropy_loss(T(0), T(1), {}, ReductionOf(S(2)), -100, 0.0) */
   crossEntropy(arg0: Handle, arg1: Handle, arg2: string): Handle;
   /** ops.cc TENSOR_OPS: at::reshape(T(0), IS(1)) */
@@ -245,6 +251,7 @@ export const NATIVE_FUNCTIONS = [
   'setBlasThreads',
   'cudaDeviceCount',
   'buildInfo',
+  'setDeterministic',
   'add',
   'sub',
   'mul',
@@ -266,6 +273,7 @@ export const NATIVE_FUNCTIONS = [
   'abs',
   'sign',
   'clamp',
+  'gelu',
   'sum',
   'mean',
   'amax',
@@ -284,6 +292,7 @@ export const NATIVE_FUNCTIONS = [
   'embedding',
   'conv1d',
   'dropout',
+  'layerNorm',
   'crossEntropy',
   'reshape',
   'transpose',

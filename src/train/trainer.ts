@@ -35,6 +35,7 @@ import { modelConfigOf, type TrainConfig } from './config.ts';
 import { checkTrainingData, type LabeledDoc, type TrainingData } from './data.ts';
 import { accuracy } from './evaluate.ts';
 import { makeProgress, type Progress } from './progress.ts';
+import { batchOn, tensorOn } from './on-device.ts';
 
 export interface TrainOptions {
   data: TrainingData;
@@ -46,6 +47,8 @@ export interface TrainOptions {
   /** Discard an existing checkpoint and start from scratch. */
   fresh?: boolean;
   progress?: Progress;
+  /** 'cpu' (default), 'cuda', 'cuda:N': parameters, optimizer state and batches live there. */
+  device?: string;
   /** When another run holds outDir: wait this many seconds for it (default 0: refuse at once). */
   waitSeconds?: number;
 }
@@ -155,6 +158,9 @@ function trainLocked(opts: TrainOptions): TrainResult {
   torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
   const model = buildModel(modelConfig);
   if (data.vectors) model.embedding.setWeights(data.vectors);
+  const device = opts.device ?? 'cpu';
+  // Before the optimizer: Adam makes its state beside each parameter.
+  if (device !== 'cpu') model.to(device);
   const params = model.parameters();
   const opt = new torch.Adam(params, { lr: cfg.lr });
   let state: TrainState = { epoch: 0, step: 0, lr: cfg.lr, bestDev: -1, bestEpoch: 0, badEpochs: 0, stopped: null, history: [] };
@@ -204,7 +210,7 @@ function trainLocked(opts: TrainOptions): TrainResult {
       let docsSeen = 0;
       batches.forEach((idx, b) => {
         const docs = idx.map((i) => train[i]!);
-        const loss = torch.scope(() => trainStep(model, opt, makeBatch(family, docs), labelTensor(docs), cfg.clip));
+        const loss = torch.scope(() => trainStep(model, opt, batchOn(makeBatch(family, docs), device), tensorOn(labelTensor(docs), device), cfg.clip));
         if (!Number.isFinite(loss)) {
           throw new UserError(
             `${label}: the training loss became ${loss} at epoch ${epoch}, step ${b + 1}; ` +
@@ -265,6 +271,7 @@ function trainLocked(opts: TrainOptions): TrainResult {
     let testAccuracy: number | null = best.meta.testAccuracy;
     try {
       if (testAccuracy === null && data.test.length > 0) {
+        if (device !== 'cpu') best.model.to(device);
         testAccuracy = accuracy(best.model, data.test, cfg.batchSize, budget);
         updateBestMeta(outDir, { ...best.meta, testAccuracy });
       }

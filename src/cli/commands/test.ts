@@ -4,12 +4,18 @@
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_TEST_MAX_DOC_TOKENS, runTest, type TestSource } from '../../erasure/test-run.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_TEST_MAX_DOC_TOKENS, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
 import { DEFAULT_BATCH_TOKENS } from '../../train/batching.ts';
+import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
+import { isHfFolder } from '../../models/transformer-load.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
 
-<checkpoint> is an attnlab train output folder (model.json + model.safetensors).
+<checkpoint> is an attnlab train output folder (model.json + model.safetensors), or a Hugging Face
+folder (config.json + model.safetensors + tokenizer.json or vocab.txt) of a BERT, DistilBERT or RoBERTa
+sequence classifier: then --data is required, and the erasure is at the last layer's attention row of
+[CLS] / <s> (docs/transformers.md); its minimal flip set is a greedy upper bound, not exact.
 
 Erasure tests of Serrano & Smith (2019) on a trained model: single-weight and multi-weight tests for
 every ranking, and the exact minimal flip set. Writes into --out: documents.jsonl, documents.csv,
@@ -32,6 +38,9 @@ options:
   --resamples N     bootstrap resamples for the intervals (default: 1000)
   --wait            when another run works in the same --out, wait for it (default: refuse)
   --threads N       torch threads (default: all cores; more than the cores are capped, with a warning)
+  --device D        where the model pass runs: ${DEVICE_HELP}
+  --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
+  --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
 
 A stopped run resumes: run the same command again; finished chunks are not redone. Results do not depend
 on --chunk (the model pass runs over fixed blocks of the run); --batch and --batch-tokens change the
@@ -45,7 +54,7 @@ const SPLITS = ['train', 'dev', 'test'] as const;
  * A training output folder (attnlab train: model.json + model.safetensors) and the prepared data set it was
  * trained on: by default the data set named in model.json (a built-in name), or --data.
  */
-async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
+export async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
   const { loadModel } = await import('../../train/checkpoint.ts');
   const { loadDataset } = await import('../../data/dataset.ts');
@@ -89,6 +98,9 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     resamples: { type: 'string', default: '1000' },
     wait: { type: 'boolean', default: false },
     threads: { type: 'string' },
+    device: { type: 'string', default: 'auto' },
+    heads: { type: 'string', default: 'all' },
+    specials: { type: 'string', default: 'in' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -120,7 +132,17 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
   };
-  const result = runTest(await load(checkpoint, values.split, values.data), options);
+  const device = await resolveDevice(values.device, 'attnlab test');
+  if (isHfFolder(checkpoint) && device !== 'cpu') throw new UserError(`attnlab test: --device ${values.device}: Hugging Face folders run on the CPU for now`);
+  let result: TestRunResult;
+  if (isHfFolder(checkpoint)) {
+    result = await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) });
+  } else {
+    const source = await load(checkpoint, values.split, values.data);
+    // Only the model pass runs on the device; the tests read the final-layer states back on the CPU.
+    if (device !== 'cpu') source.model.to(device);
+    result = runTest(source, options);
+  }
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);
@@ -130,9 +152,34 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
 
 export const command: Command = {
   name: 'test',
-  summary: 'erasure tests (single-weight, multi-weight, exact minimal flip set) on a trained model',
+  summary: 'erasure tests (single-weight, multi-weight, minimal flip set) on a trained model or a Hugging Face folder',
   run: (args) => runTestCommand(args),
 };
+
+/** A Hugging Face folder: its model and tokenizer, on a prepared data set named by --data. */
+async function runHfTest(
+  folder: string,
+  split: string,
+  data: string | undefined,
+  options: TestRunOptions & TransformerErasureOptions,
+): Promise<TestRunResult> {
+  if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
+  if (data === undefined) throw new UserError(`attnlab test: ${folder} is a Hugging Face folder; name the data to test it on with --data`);
+  const { transformerTestSource, runTransformerTest } = await import('../../erasure/transformer-test-run.ts');
+  const { loadDataset } = await import('../../data/dataset.ts');
+  const ds = await loadDataset(data, { log: (line: string) => console.error(line) });
+  const source = transformerTestSource(folder, ds, split as (typeof SPLITS)[number]);
+  try {
+    return runTransformerTest(source, options);
+  } finally {
+    source.model.dispose();
+  }
+}
+
+function oneOf<const V extends string>(name: string, v: string, allowed: readonly V[]): V {
+  if (!(allowed as readonly string[]).includes(v)) throw new UserError(`attnlab test: ${name} must be ${allowed.join(' or ')}, got '${v}'`);
+  return v as V;
+}
 
 function integer(name: string, v: string, min: number): number {
   const n = Number(v);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { ARCHS, isArch, type Arch } from '../../models/index.ts';
 import {
   CONFIG_KEYS,
@@ -41,6 +42,7 @@ options:
   --fresh            discard existing checkpoints and start over
   --wait             when another run is training into the same folder, wait for it (default: refuse)
   --threads N        torch threads (default: all cores; more than the cores are capped, with a warning)
+  --device D         ${DEVICE_HELP}
 
 Long documents: batches hold at most --batch-tokens padded tokens (default 64000); a document longer
 than --max-doc-tokens (default 5000) is truncated to it (--long-docs truncate, the default; the count
@@ -64,6 +66,7 @@ export const command: Command = {
       fresh: { type: 'boolean', default: false },
       wait: { type: 'boolean', default: false },
       threads: { type: 'string' },
+      device: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
       ...settingOptions,
     });
@@ -105,6 +108,7 @@ export const command: Command = {
       torch.setNumThreads(n);
     }
 
+    const device = await resolveDevice(values.device, 'attnlab train');
     const { loadTrainingData } = await import('../../train/dataset.ts');
     const data = await loadTrainingData(source, { vectors, log: (line) => console.error(line) });
     const out = values.out ?? join('runs', data.name);
@@ -116,7 +120,7 @@ export const command: Command = {
     });
     const results = [];
     for (const config of configs) {
-      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, waitSeconds: values.wait ? Infinity : 0 });
+      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, device, waitSeconds: values.wait ? Infinity : 0 });
       results.push(`${config.arch}\tbest dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch})\ttest ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}\t${r.outDir}`);
     }
     console.log(results.join('\n'));
