@@ -20,6 +20,7 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import { checkedAs, parseJson } from '../util/file-schema.ts';
 import { LATER_SETTINGS, type TrainConfig } from './config.ts';
 import type { LongDocCount, LongDocPolicy } from './long-docs.ts';
+import type { DatasetRecord } from './dataset-record.ts';
 
 export const MODEL_WEIGHTS = 'model.safetensors';
 export const MODEL_JSON = 'model.json';
@@ -35,7 +36,8 @@ export interface ModelMeta {
   model: ModelConfig;
   config: TrainConfig;
   profile: string;
-  dataset: { name: string; hash: string };
+  /** The data it was trained on, and where to find it again (dataset-record.ts). */
+  dataset: DatasetRecord;
   /** id -> word (0 is padding). */
   vocabulary: string[];
   /** class index -> label. */

@@ -143,7 +143,7 @@ function trainLocked(opts: TrainOptions): TrainResult {
     model: modelConfig,
     config: cfg,
     profile: opts.profile ?? 'custom',
-    dataset: { name: data.name, hash: data.hash },
+    dataset: data.record ?? { name: data.name, hash: data.hash },
     vocabulary: [...data.vocab],
     labels: [...data.classes],
     epoch: 0,

@@ -10,11 +10,12 @@ import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { ARCHS, isArch } from '../../models/index.ts';
 import { PROFILES } from '../../train/index.ts';
+import { BUILTINS } from '../../data/builtin/index.ts';
 import { DEFAULT_CHUNK_SIZE } from '../../erasure/test-run.ts';
 import { DEVICE_HELP, checkDeviceSpec } from '../../train/device.ts';
 import { checkPlan, dataName, readPlan, stageById, type GridPlan } from '../grid/plan.ts';
 
-const BUILTIN = ['brown-genre5', 'sotu-era5'];
+const BUILTIN = Object.keys(BUILTINS);
 const DEMO_TEST_DOCS = 300;
 const EXECUTORS = ['local', 'slurm'] as const;
 

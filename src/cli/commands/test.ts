@@ -1,9 +1,11 @@
-// attnlab test <checkpoint> [--split test] [--data SOURCE] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
+// attnlab test <checkpoint> [--split test] [--data SOURCE] [data options] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
 // Runs the erasure battery (docs/method.md §3–9) on a trained model: one model pass stores the final-layer states,
 // then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { integerOption, parseCommandArgs, requiredInteger } from '../args.ts';
+import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
+import type { PrepareOptions } from '../../data/prepare.ts';
 import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_TEST_MAX_DOC_TOKENS, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
 import { DEFAULT_BATCH_TOKENS } from '../../train/batching.ts';
@@ -23,7 +25,8 @@ summary.json, model.json, examples.jsonl (see README "Erasure outputs").
 
 options:
   --split NAME      data split to test on: train, dev or test (default: test)
-  --data SOURCE     the data set the model was trained on (default: the name in the checkpoint's model.json)
+  --data SOURCE     the data set the model was trained on (default: the one recorded in model.json — a
+                    built-in name, or the file's absolute path, checked against its sha256)
   --max-docs N      a seeded random sample of N documents (default: all)
   --seed N          seed of every random choice (default: 1)
   --out DIR         run folder (default: runs/test-<checkpoint name>)
@@ -44,28 +47,20 @@ options:
 
 A stopped run resumes: run the same command again; finished chunks are not redone. Results do not depend
 on --chunk (the model pass runs over fixed blocks of the run); --batch and --batch-tokens change the
-model's float32 rounding, so they are part of the run's settings.`;
+model's float32 rounding, so they are part of the run's settings.
 
-export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined) => Promise<TestSource>;
+${DATA_OPTIONS_HELP}
+(by default the options the model's data was prepared with, from model.json)`;
+
+export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined, options: PrepareOptions) => Promise<TestSource>;
 
 const SPLITS = ['train', 'dev', 'test'] as const;
 
-/**
- * A training output folder (attnlab train: model.json + model.safetensors) and the prepared data set it was
- * trained on: by default the data set named in model.json (a built-in name), or --data.
- */
-export async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
+/** A training output folder and its data (src/train/trained-model.ts), as the erasure run reads them. */
+export async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined, options: PrepareOptions = {}): Promise<TestSource> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
-  const { loadModel } = await import('../../train/checkpoint.ts');
-  const { loadDataset } = await import('../../data/dataset.ts');
-  const { model, meta } = loadModel(checkpoint);
-  const ds = await loadDataset(data ?? meta.dataset.name, { log: (line: string) => console.error(line) });
-  if (ds.meta.key !== meta.dataset.hash) {
-    throw new UserError(
-      `attnlab test: ${checkpoint} was trained on data '${meta.dataset.name}' (${meta.dataset.hash}), ` +
-        `but ${data ?? meta.dataset.name} prepares to ${ds.meta.key}; pass the data the model was trained on with --data`,
-    );
-  }
+  const { loadTrainedModel } = await import('../../train/trained-model.ts');
+  const { model, meta, dataset: ds } = await loadTrainedModel(checkpoint, { data, options, log: (line) => console.error(line) });
   const sp = ds.split(split as (typeof SPLITS)[number]);
   const [architecture, encoder] = meta.arch.split('-') as [TestSource['info']['architecture'], TestSource['info']['encoder']];
   return {
@@ -102,6 +97,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     heads: { type: 'string', default: 'all' },
     specials: { type: 'string', default: 'in' },
     help: { type: 'boolean', short: 'h', default: false },
+    ...DATA_OPTIONS,
   });
   if (values.help) {
     console.log(HELP);
@@ -109,13 +105,15 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   }
   if (positionals.length !== 1) throw new UserError(`attnlab test: expected one checkpoint, got ${positionals.length}\n\n${HELP}`);
   const checkpoint = positionals[0]!;
+  const integer = (name: string, v: string, min: number): number => requiredInteger('test', name, v, min);
   const longDocs = longDocPolicy(values['long-docs']);
   if (values.threads !== undefined) {
     const { setNumThreads } = await import('../../torch/index.ts');
     setNumThreads(integer('--threads', values.threads, 1));
   }
   const seed = integer('--seed', values.seed, 0);
-  const maxDocs = values['max-docs'] === undefined ? undefined : integer('--max-docs', values['max-docs'], 1);
+  const maxDocs = integerOption('test', '--max-docs', values['max-docs'], 1);
+  const dataOptions = dataOptionsFrom('test', values);
   const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
   const options = {
     outDir,
@@ -138,7 +136,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   if (isHfFolder(checkpoint)) {
     result = await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) });
   } else {
-    const source = await load(checkpoint, values.split, values.data);
+    const source = await load(checkpoint, values.split, values.data, dataOptions);
     // Only the model pass runs on the device; the tests read the final-layer states back on the CPU.
     if (device !== 'cpu') source.model.to(device);
     result = runTest(source, options);
@@ -179,12 +177,6 @@ async function runHfTest(
 function oneOf<const V extends string>(name: string, v: string, allowed: readonly V[]): V {
   if (!(allowed as readonly string[]).includes(v)) throw new UserError(`attnlab test: ${name} must be ${allowed.join(' or ')}, got '${v}'`);
   return v as V;
-}
-
-function integer(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`attnlab test: ${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
 }
 
 function longDocPolicy(v: string): 'alone' | 'truncate' {

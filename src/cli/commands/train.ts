@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { integerOption, parseCommandArgs } from '../args.ts';
+import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
 import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { ARCHS, isArch, type Arch } from '../../models/index.ts';
 import {
@@ -25,7 +26,8 @@ const SETTING_FLAGS = CONFIG_KEYS.filter((k) => k !== 'arch');
 
 const HELP = `usage: attnlab train <data> [options]
 
-<data> is a built-in corpus (brown-genre5, sotu-era5) or a data path (see attnlab data --help).
+<data> is a built-in corpus (brown-genre5, sotu-era5) or a data path (see attnlab data --help); model.json
+records where it came from (absolute path and sha256), so attnlab test and eval find it again.
 Trains each architecture into <out>/<arch>/: model.safetensors + model.json (best dev accuracy),
 checkpoint.safetensors (every epoch), train.jsonl (log). Run the same command again to resume a run
 that was stopped; a finished run is not repeated.
@@ -43,6 +45,8 @@ options:
   --wait             when another run is training into the same folder, wait for it (default: refuse)
   --threads N        torch threads (default: all cores; more than the cores are capped, with a warning)
   --device D         ${DEVICE_HELP}
+
+${DATA_OPTIONS_HELP}
 
 Long documents: batches hold at most --batch-tokens padded tokens (default 64000); a document longer
 than --max-doc-tokens (default 5000) is truncated to it (--long-docs truncate, the default; the count
@@ -68,6 +72,7 @@ export const command: Command = {
       threads: { type: 'string' },
       device: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...DATA_OPTIONS,
       ...settingOptions,
     });
     const v = values as Record<string, string | boolean | undefined>;
@@ -101,16 +106,16 @@ export const command: Command = {
     }
     const fromFlags = checkPartial(flags, 'flags');
     const archs = parseArchs(typeof values.arch === 'string' ? values.arch : fromFile.arch ?? 'all');
-    if (values.threads !== undefined) {
-      const n = Number(values.threads);
-      if (!Number.isInteger(n) || n < 1) throw new UserError(`attnlab train: --threads must be a positive integer, got '${values.threads}'`);
+    const threads = integerOption('train', '--threads', values.threads, 1);
+    const dataOptions = dataOptionsFrom('train', values);
+    if (threads !== undefined) {
       const torch = await import('../../torch/index.ts');
-      torch.setNumThreads(n);
+      torch.setNumThreads(threads);
     }
 
     const device = await resolveDevice(values.device, 'attnlab train');
     const { loadTrainingData } = await import('../../train/dataset.ts');
-    const data = await loadTrainingData(source, { vectors, log: (line) => console.error(line) });
+    const data = await loadTrainingData(source, { ...dataOptions, vectors, log: (line) => console.error(line) });
     const out = values.out ?? join('runs', data.name);
     // Check every architecture's configuration before the first epoch of the first one.
     const configs = archs.map((arch) => {
