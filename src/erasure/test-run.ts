@@ -6,7 +6,7 @@
 //   states/<from>-<to>.bin         final-layer states of the model-pass block [from, to) (states-io.ts)
 //   chunks/<from>-<to>.jsonl       their DocumentResults after a header line with the document count and
 //                                  a checksum; a chunk whose file checks out is done and never redone
-//   documents.jsonl, documents.csv, summary.json, model.json, examples.jsonl   when every chunk is done
+//   documents.jsonl, documents.csv, summary.json, tested-model.json, examples.jsonl   when every chunk is done
 // Every file is written atomically, so a crash leaves whole files or none; a file damaged afterwards
 // (cut short, edited) fails its check and is recomputed, never used.
 //
@@ -14,6 +14,8 @@
 // BLOCK_TOKENS tokens, in run order), not over chunks: batches are formed inside a block, so every
 // document meets the same batch mates whatever --chunk is, and the results do not depend on it (they do
 // depend on --batch and --batch-tokens, which are part of the run's settings).
+// tested-model.json is not called model.json: that name is a trained model's description (attnlab eval
+// finds trained models by it), and a run folder often sits inside the trained model's folder.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,13 +34,25 @@ import { classifierHead, DEFAULT_BATCH_SIZE, finalLayerStates, type TestDocument
 import { documentsJsonl, writeOutputs } from './outputs.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
+import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { summarize } from './summary.ts';
-import type { ClassifierHead, DocumentResult, FinalLayerState } from './types.ts';
+import { TESTED_MODEL_FILE } from './types.ts';
+import type { ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
 /** What the erasure run needs from a loaded checkpoint (the models/train side provides it). */
 export interface TestSource {
-  /** Written to model.json for `attnlab report`. */
-  info: { dataset: string; architecture: 'han' | 'flan'; encoder: 'rnn' | 'conv' | 'noenc' };
+  /** Written to tested-model.json for `attnlab report`. */
+  info: {
+    dataset: string;
+    architecture: 'han' | 'flan';
+    encoder: 'rnn' | 'conv' | 'noenc';
+    /** The trained model's recorded accuracy and majority share on the full test split (Table 3). */
+    testAccuracy?: number | null;
+    testMajority?: number | null;
+    training?: TrainingProvenance | null;
+    /** Table 1 of the data set; the length distribution of the tested split is added here. */
+    data?: Omit<DataProvenance, 'lengths'> | null;
+  };
   classes: string[];
   model: AttentionClassifier;
   /** Every document of the split, in file order. */
@@ -180,14 +194,8 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
-  outputs.model = join(opts.outDir, 'model.json');
-  writeJsonAtomic(outputs.model, {
-    ...source.info,
-    testAccuracy: summary.accuracy,
-    documents: documents.length,
-    ...(long.long > 0 ? { longDocuments: long } : {}),
-    ...opts.run,
-  });
+  outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
+  writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
   writeFileAtomic(outputs.examples, examplesJsonl(opts, blocks, head, examples));
   result.outputs = outputs;
@@ -341,6 +349,27 @@ export function chunkDone(path: string, from: number, to: number, log: (line: st
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+function testedModel(source: TestSource, opts: TestRunOptions, sampleAccuracy: number | null, documents: number): TestedModel {
+  const { data, ...info } = source.info;
+  const sentences = source.documents.map((d) => d.doc.sentences.length);
+  const words = source.documents.map((d) => d.doc.sentences.reduce((s, x) => s + x.length, 0));
+  const [s, w] = [lengthSummary(sentences), lengthSummary(words)];
+  const split = typeof opts.run.split === 'string' ? opts.run.split : 'test';
+  return {
+    ...opts.run,
+    ...info,
+    testAccuracy: info.testAccuracy ?? null,
+    testMajority: info.testMajority ?? null,
+    sampleAccuracy,
+    documents,
+    seed: opts.seed,
+    training: info.training ?? null,
+    data: data ? { ...data, lengths: s && w ? { split, documents: source.documents.length, sentences: s, words: w } : null } : null,
+    attnlab: attnlabProvenance(),
+    date: new Date().toISOString(),
+  };
 }
 
 /** The file of chunk [from, to) in a run folder's sub-folder ('chunks' results, 'states'). */

@@ -51,6 +51,10 @@ export interface ModelMeta {
   testMajority?: number | null;
   /** What was done to documents longer than maxDocTokens, per split (absent: none were long). */
   longDocuments?: { policy: LongDocPolicy; maxDocTokens: number; train: LongDocCount; dev: LongDocCount; test: LongDocCount };
+  /** Training documents used: all of the train split, or the seeded sample of config.maxTrainDocs. */
+  trainDocuments?: number;
+  /** Epochs trained in all (epoch is the best one's), filled in when training ends. */
+  epochsRun?: number;
 }
 
 // What a file read back must hold. Loose objects: fields other modules add (data set records,

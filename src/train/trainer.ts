@@ -150,6 +150,7 @@ function trainLocked(opts: TrainOptions): TrainResult {
     devAccuracy: 0,
     testAccuracy: null,
     testMajority: majorityShare(data.test, data.classes.length),
+    trainDocuments: trainingSample(data.train, cfg).length,
     ...(anyLong
       ? { longDocuments: { policy: cfg.longDocs, maxDocTokens: cfg.maxDocTokens, train: long.train.count, dev: long.dev.count, test: long.test.count } }
       : {}),
@@ -273,7 +274,10 @@ function trainLocked(opts: TrainOptions): TrainResult {
       if (testAccuracy === null && data.test.length > 0) {
         if (device !== 'cpu') best.model.to(device);
         testAccuracy = accuracy(best.model, data.test, cfg.batchSize, budget);
-        updateBestMeta(outDir, { ...best.meta, testAccuracy });
+      }
+      // The report's provenance header shows epochs run against the cap.
+      if (testAccuracy !== best.meta.testAccuracy || best.meta.epochsRun !== state.epoch) {
+        updateBestMeta(outDir, { ...best.meta, testAccuracy, epochsRun: state.epoch });
       }
     } finally {
       best.model.dispose();

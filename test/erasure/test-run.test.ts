@@ -130,17 +130,17 @@ test('stale temp files in the run folder are removed; a folder held by a live pr
     assert.equal(existsSync(join(dir, TEST_LOCK)), false);
   }));
 
-test('long documents are kept whole by default, or truncated, and counted in model.json', () =>
+test('long documents are kept whole by default, or truncated, and counted in tested-model.json', () =>
   withDir((dir) => {
     const src = source(10, 3);
     const log: string[] = [];
     runTest(src, base(join(dir, 'alone'), { maxDocTokens: 100, log: (l) => void log.push(l) }));
-    const alone = readJson<RunModel>(join(dir, 'alone', 'model.json'));
+    const alone = readJson<RunModel>(join(dir, 'alone', 'tested-model.json'));
     assert.equal(alone.longDocuments.policy, 'alone');
     assert.equal(alone.longDocuments.long, 1);
     assert.match(log.join('\n'), /1 document longer than 100 tokens \(longest \d+\): kept whole/);
     runTest(src, base(join(dir, 'cut'), { maxDocTokens: 100, longDocs: 'truncate' }));
-    const cut = readJson<RunModel>(join(dir, 'cut', 'model.json'));
+    const cut = readJson<RunModel>(join(dir, 'cut', 'tested-model.json'));
     assert.deepEqual([cut.longDocuments.long, cut.longDocuments.truncated], [1, 1]);
     const doc3 = readFileSync(join(dir, 'cut', 'documents.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { docId: number; n: number }).find((d) => d.docId === 3);
     assert.equal(doc3?.n, 100);
