@@ -15,6 +15,7 @@ import { PRESETS, presetFromName, type OutlierFilter, type PresetName } from './
 import { resolveSource, type SourceOptions, type SourcePlan } from './source.ts';
 import type { SplitName } from './readers.ts';
 import { tokenizeDocument, TOKENIZER_DESCRIPTION } from './tokenize.ts';
+import { lockCacheEntry } from '../util/lock.ts';
 
 /** Bump when the prepared format or the preprocessing changes: old cache entries are then not reused. */
 export const PREP_VERSION = 1;
@@ -172,6 +173,7 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
       log(`${err.message.replace(/; prepare again.*$/, '')}: preparing it again`);
     }
   }
+  const entryLock = lockCacheEntry(dir, log); // one builder per entry; a second waits (util/lock.ts)
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -186,9 +188,11 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
       if (!existsSync(join(dir, 'meta.json'))) throw err;
       rmSync(tmp, { recursive: true, force: true });
     }
+    entryLock.release();
     return { dir, meta, cached: false, origin };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
+    entryLock.release();
     throw err;
   }
 }

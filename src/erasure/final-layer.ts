@@ -1,7 +1,8 @@
 // The one model pass of the erasure tests (docs/method.md §3): run the model over the test documents and keep, per
 // document, the FINAL attention layer's weights and attended vectors and the logits; plus the classifier.
-import { makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { docLength, makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { keep, noGrad, scope, type Tensor } from '../torch/index.ts';
+import { cutBatches, DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
 import { batchOn, deviceOf } from '../train/on-device.ts';
 
@@ -31,14 +32,17 @@ export function classifierHead(model: AttentionClassifier, classes: string[]): C
 }
 
 /**
- * Final-layer states of `docs`, in their order. Batches hold documents of similar length (less padding);
- * the model runs in eval mode without gradients and its train/eval flag is restored afterwards, also on
- * an error.
+ * Final-layer states of `docs`, in their order. Batches hold documents of similar length (less padding),
+ * at most batchSize documents and batchTokens padded tokens (documents x longest), so memory is bounded
+ * by tokens: a document longer than the budget goes alone. The batches depend only on `docs` and the two
+ * limits (test-run.ts passes fixed blocks of the run, whatever its chunk size). The model runs in eval
+ * mode without gradients and its train/eval flag is restored afterwards, also on an error.
  */
 export function finalLayerStates(
   model: AttentionClassifier,
   docs: readonly TestDocument[],
   batchSize = DEFAULT_BATCH_SIZE,
+  batchTokens = DEFAULT_BATCH_TOKENS,
 ): FinalLayerState[] {
   const wasTraining = model.training;
   model.eval();
@@ -46,9 +50,9 @@ export function finalLayerStates(
   const W = keep(noGrad(() => model.classifier.weight.to('float64'))); // (C, D)
   try {
     const out = new Array<FinalLayerState>(docs.length);
-    const byLength = docs.map((_, i) => i).sort((i, j) => size(docs[i]!.doc) - size(docs[j]!.doc) || i - j);
-    for (let start = 0; start < byLength.length; start += batchSize) {
-      const idx = byLength.slice(start, start + batchSize);
+    const byLength = docs.map((_, i) => i).sort((i, j) => docLength(docs[i]!.doc) - docLength(docs[j]!.doc) || i - j);
+    const tokenDocs = docs.map((d) => d.doc);
+    for (const idx of cutBatches(tokenDocs, byLength, batchSize, { batchTokens })) {
       const batchStates = noGrad(() => scope(() => statesOfBatch(model, W, idx.map((i) => docs[i]!))));
       idx.forEach((i, j) => (out[i] = batchStates[j]!));
     }
@@ -57,12 +61,6 @@ export function finalLayerStates(
     W.dispose();
     model.train(wasTraining);
   }
-}
-
-function size(doc: TokenDoc): number {
-  let n = 0;
-  for (const s of doc.sentences) n += s.length;
-  return n;
 }
 
 function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument[]): FinalLayerState[] {

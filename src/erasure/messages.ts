@@ -19,5 +19,13 @@ export const msg = {
   progress: (chunk: number, chunks: number, from: number, to: number, modelSeconds: number, testSeconds: number) =>
     `attnlab test: chunk ${chunk}/${chunks}, documents ${from}-${to - 1}: ` +
     `model pass ${modelSeconds.toFixed(1)} s, erasure tests ${testSeconds.toFixed(2)} s`,
-  partial: (done: number, chunks: number) => `attnlab test: ${done} of ${chunks} chunks done; run again to continue`,
+  partial: (done: number, chunks: number, range?: [number, number]) =>
+    `attnlab test: ${done} of ${chunks} chunks done; ` +
+    (range ? `--range ${range[0]}:${range[1]} is finished; run the other ranges (or the command without --range) to finish the run` : 'run again to continue'),
+  rangePastEnd: (lo: number, hi: number, documents: number) =>
+    `--range ${lo}:${hi} starts past the end of the run: it has ${documents} documents, so ranges lie within 0:${documents}`,
+  badChunk: (path: string, problem: string) => `${path}: damaged chunk file (${problem}); recomputing the chunk`,
+  longDocuments: (long: number, maxTokens: number, longest: number, policy: 'alone' | 'truncate') =>
+    `attnlab test: ${long} document${long === 1 ? '' : 's'} longer than ${maxTokens} tokens (longest ${longest}): ` +
+    (policy === 'truncate' ? `truncated to ${maxTokens} tokens (--long-docs)` : 'kept whole (--long-docs truncate cuts them; a document over --batch-tokens is a batch of its own)'),
 };

@@ -4,7 +4,9 @@
 //   then per document: alpha f64[n], logits f64[C], h f32[n·d], and z f64[n·C] when the header's z is
 //   true (every document carries z = W h from the model pass). Little-endian.
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
+import { checkedAs } from '../util/file-schema.ts';
 import { msg } from './messages.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
 
@@ -44,8 +46,10 @@ export function decodeStates(buf: Buffer, where: string): { states: FinalLayerSt
   const bad = (what: string): UserError => new UserError(msg.badStatesFile(where, what));
   if (buf.subarray(0, MAGIC.length).toString() !== MAGIC) throw bad('wrong magic');
   let off = MAGIC.length;
+  if (buf.length < off + 4) throw bad('truncated in the header');
   const headLen = buf.readUInt32LE(off);
   off += 4;
+  if (buf.length < off + headLen) throw bad('truncated in the header');
   let header: Header;
   try {
     header = JSON.parse(buf.subarray(off, off + headLen).toString()) as Header;
@@ -53,6 +57,8 @@ export function decodeStates(buf: Buffer, where: string): { states: FinalLayerSt
     throw bad('header is not JSON');
   }
   off += headLen;
+  const docSchema = z.object({ docId: z.union([z.string(), z.number()]), label: z.number().int(), n: z.number().int().nonnegative(), items: z.array(z.array(z.string())).optional() });
+  header = checkedAs(z.object({ d: z.number().int().positive(), C: z.number().int().positive(), z: z.boolean().optional(), docs: z.array(docSchema) }), header, `${where} (header)`, 'delete it to recompute it');
   const { d, C } = header;
   const states: FinalLayerState[] = [];
   for (const doc of header.docs) {

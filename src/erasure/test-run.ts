@@ -1,23 +1,36 @@
 // `attnlab test` as a library: the model pass and the battery over a split, in chunks of documents so a
 // stopped run resumes where it stopped. Run folder layout:
 //   erasure-run.json               the settings; a resumed run must match them
+//   test.lock                      held while a run works in the folder (util/lock.ts)
 //   states/head.json               the classifier head (W, b, classes)
-//   states/<from>-<to>.bin         final-layer states of documents [from, to) of the run (states-io.ts)
-//   chunks/<from>-<to>.jsonl       their DocumentResults; a chunk with this file is done and never redone
+//   states/<from>-<to>.bin         final-layer states of the model-pass block [from, to) (states-io.ts)
+//   chunks/<from>-<to>.jsonl       their DocumentResults after a header line with the document count and
+//                                  a checksum; a chunk whose file checks out is done and never redone
 //   documents.jsonl, documents.csv, summary.json, tested-model.json, examples.jsonl   when every chunk is done
+// Every file is written atomically, so a crash leaves whole files or none; a file damaged afterwards
+// (cut short, edited) fails its check and is recomputed, never used.
+//
+// The model pass runs over fixed blocks of the run (passBlocks: at most BLOCK_DOCS documents and
+// BLOCK_TOKENS tokens, in run order), not over chunks: batches are formed inside a block, so every
+// document meets the same batch mates whatever --chunk is, and the results do not depend on it (they do
+// depend on --batch and --batch-tokens, which are part of the run's settings).
 // tested-model.json is not called model.json: that name is a trained model's description (attnlab eval
 // finds trained models by it), and a run folder often sits inside the trained model's folder.
-// Every file is written atomically, so a crash leaves whole files or none.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { z } from 'zod';
+import { ensureDir, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { checkedAs, parseJson } from '../util/file-schema.ts';
+import { acquireLock } from '../util/lock.ts';
 import { msg } from './messages.ts';
-import type { AttentionClassifier } from '../models/index.ts';
+import { docLength, type AttentionClassifier } from '../models/index.ts';
+import { DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
+import { truncateDoc, type LongDocPolicy } from '../train/long-docs.ts';
 import { runDocument } from './battery.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
-import { classifierHead, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
+import { classifierHead, DEFAULT_BATCH_SIZE, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
 import { documentsJsonl, writeOutputs } from './outputs.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
@@ -56,6 +69,13 @@ export interface TestRunOptions {
   /** Only process chunks overlapping documents [from, to) of the run this time (to split work). */
   range?: [number, number];
   batchSize?: number;
+  /** Most padded tokens per forward pass (documents x longest); a longer document goes alone. */
+  batchTokens?: number;
+  /** Documents longer than maxDocTokens: kept whole (alone, the default) or cut (truncate). */
+  longDocs?: LongDocPolicy;
+  maxDocTokens?: number;
+  /** When another run holds the folder: wait this many seconds (default 0: refuse). */
+  waitSeconds?: number;
   bootstrapResamples?: number;
   /** Documents per (predicted class, outcome) to write to examples.jsonl (default 1; examples.ts). */
   examples?: number;
@@ -83,6 +103,13 @@ export const DEFAULT_CHUNK_SIZE = 500;
  */
 export const DEFAULT_EXAMPLES = 20;
 export const RUN_MANIFEST = 'erasure-run.json';
+export const TEST_LOCK = 'test.lock';
+/** Model-pass blocks: at most this many documents ... */
+export const BLOCK_DOCS = 512;
+/** ... and this many tokens (a longer document is a block of its own): bounds the states held in memory. */
+export const BLOCK_TOKENS = 250_000;
+/** Tokens above which a document is long (see --long-docs; by default kept whole). */
+export const DEFAULT_TEST_MAX_DOC_TOKENS = 5_000;
 
 /** Indices (into the split) of the documents of the run, ascending: all, or a seeded sample of maxDocs. */
 export function selectDocuments(total: number, seed: number, maxDocs?: number): number[] {
@@ -92,21 +119,51 @@ export function selectDocuments(total: number, seed: number, maxDocs?: number): 
 }
 
 export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult {
+  ensureDir(opts.outDir, '--out');
+  const lock = acquireLock(join(opts.outDir, TEST_LOCK), {
+    what: `attnlab test ${String(opts.run.checkpoint ?? '')}`.trim(),
+    waitSeconds: opts.waitSeconds,
+    onWait: (h) => (opts.log ?? (() => {}))(`attnlab test: ${opts.outDir} is in use by pid ${h.pid}; waiting`),
+  });
+  try {
+    for (const sub of ['', 'states', 'chunks']) removeStaleTemps(join(opts.outDir, sub));
+    return runTestLocked(source, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult {
   const log = opts.log ?? (() => {});
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const batchTokens = opts.batchTokens ?? DEFAULT_BATCH_TOKENS;
+  const longDocs = opts.longDocs ?? 'alone';
+  const maxDocTokens = opts.maxDocTokens ?? DEFAULT_TEST_MAX_DOC_TOKENS;
   const selected = selectDocuments(source.documents.length, opts.seed, opts.maxDocs);
   const examples = opts.examples ?? DEFAULT_EXAMPLES_PER_OUTCOME;
   // The states files hold no words: examples are chosen once every result is in, and take their words
-  // from the source then.
-  const docs = selected.map((i) => ({ ...source.documents[i]!, words: undefined }));
+  // from the source then (cut like the document itself when --long-docs truncate cut it).
+  let docs: TestDocument[] = selected.map((i) => ({ ...source.documents[i]!, words: undefined }));
   if (docs.length === 0) throw new UserError(msg.noDocuments(String(opts.run.checkpoint ?? 'the checkpoint')));
-  checkManifest(opts, chunkSize, docs);
+  const long = { policy: longDocs, maxDocTokens, long: 0, truncated: 0, longest: 0 };
+  for (const d of docs) {
+    const n = docLength(d.doc);
+    long.longest = Math.max(long.longest, n);
+    if (n > maxDocTokens) long.long++;
+  }
+  if (long.long > 0 && longDocs === 'truncate') {
+    docs = docs.map((d) => (docLength(d.doc) > maxDocTokens ? truncateTestDoc(d, maxDocTokens) : d));
+    long.truncated = long.long;
+  }
+  if (long.long > 0) log(msg.longDocuments(long.long, maxDocTokens, long.longest, longDocs));
+  const pass = { batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE, batchTokens, blockDocs: BLOCK_DOCS, blockTokens: BLOCK_TOKENS, longDocs, maxDocTokens };
+  checkManifest(opts, chunkSize, docs, pass);
 
   const headPath = join(opts.outDir, 'states', 'head.json');
   const head = classifierHead(source.model, source.classes);
   if (existsSync(headPath)) {
     // Stored states are only valid for the classifier that made them (a checkpoint retrained in place).
-    const stored = headFromJson(JSON.parse(readFileSync(headPath, 'utf8')), headPath);
+    const stored = headFromJson(parseJson(readFileSync(headPath, 'utf8'), headPath, 'delete it to recompute the states'), headPath);
     if (JSON.stringify(headToJson(stored)) !== JSON.stringify(headToJson(head))) {
       throw new UserError(msg.otherModel(headPath, String(opts.run.checkpoint ?? 'this one')));
     }
@@ -115,43 +172,193 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   const chunks: [number, number][] = [];
   for (let from = 0; from < docs.length; from += chunkSize) chunks.push([from, Math.min(docs.length, from + chunkSize)]);
   const [lo, hi] = opts.range ?? [0, docs.length];
+  if (lo >= docs.length) throw new UserError(msg.rangePastEnd(lo, hi, docs.length));
+  const blocks = new BlockStates(opts.outDir, passBlocks(docs), docs, (from, to) => finalLayerStates(source.model, docs.slice(from, to), pass.batchSize, batchTokens), head, log);
   let computed = 0;
   chunks.forEach(([from, to], c) => {
     const resultsPath = chunkPath(opts.outDir, 'chunks', from, to, 'jsonl');
-    if (existsSync(resultsPath) || to <= lo || from >= hi) return;
+    if (to <= lo || from >= hi || chunkDone(resultsPath, from, to, log)) return;
     const t0 = performance.now();
-    const statesPath = chunkPath(opts.outDir, 'states', from, to, 'bin');
-    let states: FinalLayerState[];
-    if (existsSync(statesPath)) states = readStates(statesPath).states;
-    else {
-      states = finalLayerStates(source.model, docs.slice(from, to), opts.batchSize);
-      writeFileAtomic(statesPath, encodeStates(states, head.d, head.C));
-    }
+    const states = blocks.states(from, to);
     const t1 = performance.now();
     const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed }));
-    writeFileAtomic(resultsPath, documentsJsonl(results));
+    writeFileAtomic(resultsPath, chunkFile(from, to, results));
     const t2 = performance.now();
     computed++;
     log(msg.progress(c + 1, chunks.length, from, to, (t1 - t0) / 1000, (t2 - t1) / 1000));
   });
+  blocks.clear();
 
-  const done = chunks.filter(([from, to]) => existsSync(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const done = chunks.filter(([from, to]) => chunkDone(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to, () => {}));
   const result: TestRunResult = { documents: docs.length, chunks: chunks.length, chunksDone: done.length, chunksComputed: computed, outputs: null };
   if (done.length < chunks.length) {
-    log(msg.partial(done.length, chunks.length));
+    log(msg.partial(done.length, chunks.length, opts.range));
     return result;
   }
-  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
-  writeJsonAtomic(outputs.model, testedModel(source, opts, summary.accuracy, documents.length));
+  writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
-  const itemsOf = (index: number): string[][] | undefined => documentItems(source.model, source.documents[selected[index]!]!);
-  writeFileAtomic(outputs.examples, examplesJsonl(opts, chunks, head, chooseExamples(documents, examples), itemsOf));
+  const itemsOf = (index: number): string[][] | undefined => {
+    const original = source.documents[selected[index]!]!;
+    const doc = long.truncated > 0 && docLength(original.doc) > maxDocTokens ? truncateTestDoc(original, maxDocTokens) : original;
+    return documentItems(source.model, doc);
+  };
+  writeFileAtomic(outputs.examples, examplesJsonl(opts, blocks, head, chooseExamples(documents, examples), itemsOf));
   result.outputs = outputs;
   return result;
+}
+
+/** A document cut to its first maxTokens tokens, its words (for the examples) cut alike. */
+function truncateTestDoc(d: TestDocument, maxTokens: number): TestDocument {
+  const doc = truncateDoc(d.doc, maxTokens);
+  const words = d.words;
+  return {
+    ...d,
+    doc,
+    words: words === undefined ? undefined : () => words().slice(0, doc.sentences.length).map((w, j) => w.slice(0, doc.sentences[j]!.length)),
+  };
+}
+
+/**
+ * The model-pass blocks of a run: consecutive documents, at most BLOCK_DOCS of them and BLOCK_TOKENS
+ * tokens (one longer document makes a block alone). They depend on the documents only.
+ */
+export function passBlocks(docs: readonly TestDocument[]): [number, number][] {
+  const out: [number, number][] = [];
+  let from = 0;
+  let tokens = 0;
+  docs.forEach((d, i) => {
+    const n = docLength(d.doc);
+    if (i > from && (i - from >= BLOCK_DOCS || tokens + n > BLOCK_TOKENS)) {
+      out.push([from, i]);
+      from = i;
+      tokens = 0;
+    }
+    tokens += n;
+  });
+  if (from < docs.length) out.push([from, docs.length]);
+  return out;
+}
+
+/**
+ * Final-layer states by block: read from states/<from>-<to>.bin when the file is there and holds exactly the
+ * block's documents, else computed and stored. Keeps the blocks of the current chunk in memory only.
+ */
+class BlockStates {
+  private cache = new Map<number, FinalLayerState[]>();
+  constructor(
+    private readonly dir: string,
+    readonly blocks: [number, number][],
+    private readonly docs: readonly TestDocument[],
+    private readonly compute: (from: number, to: number) => FinalLayerState[],
+    private readonly head: ClassifierHead,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  path(from: number, to: number): string {
+    return chunkPath(this.dir, 'states', from, to, 'bin');
+  }
+
+  /** States of documents [from, to) of the run. */
+  states(from: number, to: number): FinalLayerState[] {
+    for (const k of [...this.cache.keys()]) if (this.blocks[k]![1] <= from) this.cache.delete(k);
+    const out: FinalLayerState[] = [];
+    this.blocks.forEach(([bf, bt], k) => {
+      if (bt <= from || bf >= to) return;
+      const block = this.block(k);
+      for (let i = Math.max(from, bf); i < Math.min(to, bt); i++) out.push(block[i - bf]!);
+    });
+    return out;
+  }
+
+  /** Stored states of a block, or null (never computes). */
+  stored(k: number): FinalLayerState[] | null {
+    const [from, to] = this.blocks[k]!;
+    const path = this.path(from, to);
+    if (!existsSync(path)) return null;
+    try {
+      const { states, d, C } = readStates(path);
+      const ids = this.docs.slice(from, to).map((x) => String(x.docId));
+      if (d !== this.head.d || C !== this.head.C || states.length !== to - from || states.some((s, i) => String(s.docId) !== ids[i])) {
+        throw new UserError(msg.badStatesFile(path, `holds ${states.length} documents of width ${d}, expected the ${to - from} documents ${from}-${to - 1} of the run`));
+      }
+      return states;
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      this.log(`${err.message.replace(/; delete it to recompute it$/, '')}: recomputing it`);
+      rmSync(path, { force: true });
+      return null;
+    }
+  }
+
+  private block(k: number): FinalLayerState[] {
+    const hit = this.cache.get(k);
+    if (hit) return hit;
+    const [from, to] = this.blocks[k]!;
+    let states = this.stored(k);
+    if (!states) {
+      states = this.compute(from, to);
+      writeFileAtomic(this.path(from, to), encodeStates(states, this.head.d, this.head.C));
+    }
+    this.cache.set(k, states);
+    return states;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+const ChunkHeader = z.object({
+  attnlabChunk: z.literal(1),
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+  documents: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** A chunk file: a header line (range, document count, SHA-256 of the lines below it), then one line per document. */
+export function chunkFile(from: number, to: number, results: readonly DocumentResult[]): string {
+  const body = documentsJsonl(results);
+  const header = { attnlabChunk: 1, from, to, documents: results.length, sha256: sha256(body) };
+  return JSON.stringify(header) + '\n' + body;
+}
+
+/** Why a chunk file cannot be used (null: it checks out). */
+function chunkProblem(text: string, path: string, from: number, to: number): string | null {
+  const nl = text.indexOf('\n');
+  if (nl < 0) return 'no header line';
+  let header: z.infer<typeof ChunkHeader>;
+  try {
+    header = checkedAs(ChunkHeader, parseJson(text.slice(0, nl), `${path}:1`), `${path}:1`);
+  } catch (err) {
+    if (err instanceof UserError) return err.message.replace(`${path}:1: `, 'header: ');
+    throw err;
+  }
+  const body = text.slice(nl + 1);
+  const lines = body.split('\n').filter((l) => l !== '').length;
+  if (header.from !== from || header.to !== to || header.documents !== to - from) return `its header says documents ${header.from}-${header.to - 1} (${header.documents}), expected ${from}-${to - 1} (${to - from})`;
+  if (lines !== header.documents) return `it holds ${lines} of its ${header.documents} documents (cut short)`;
+  if (sha256(body) !== header.sha256) return 'its checksum does not match (the file was changed after it was written)';
+  return null;
+}
+
+/** true when the chunk's file exists and checks out; a damaged one is reported, deleted and redone. */
+export function chunkDone(path: string, from: number, to: number, log: (line: string) => void): boolean {
+  if (!existsSync(path)) return false;
+  const problem = chunkProblem(readFileSync(path, 'utf8'), path, from, to);
+  if (problem === null) return true;
+  log(msg.badChunk(path, problem));
+  rmSync(path, { force: true });
+  return false;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function testedModel(source: TestSource, opts: TestRunOptions, sampleAccuracy: number | null, documents: number): TestedModel {
@@ -181,32 +388,38 @@ export function chunkPath(dir: string, sub: string, from: number, to: number, ex
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
 }
 
-export function readResults(path: string): DocumentResult[] {
-  return readFileSync(path, 'utf8')
+/** The DocumentResults of a chunk file (checked by chunkDone just before). */
+export function readResults(path: string, from: number, to: number): DocumentResult[] {
+  const text = readFileSync(path, 'utf8');
+  const problem = chunkProblem(text, path, from, to);
+  if (problem !== null) throw new UserError(msg.badChunk(path, problem));
+  return text
+    .slice(text.indexOf('\n') + 1)
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l, i) => {
       try {
         return JSON.parse(l) as DocumentResult;
       } catch {
-        throw new UserError(msg.badChunkLine(path, i + 1));
+        throw new UserError(msg.badChunkLine(path, i + 2));
       }
     });
 }
 
 function examplesJsonl(
   opts: TestRunOptions,
-  chunks: [number, number][],
+  blocks: BlockStates,
   head: ClassifierHead,
   chosen: readonly ChosenExample[],
   itemsOf: (index: number) => string[][] | undefined,
 ): string {
   const lines: string[] = [];
-  for (const [from, to] of chunks) {
+  for (let k = 0; k < blocks.blocks.length; k++) {
+    const [from, to] = blocks.blocks[k]!;
     const here = chosen.filter((c) => c.index >= from && c.index < to);
-    const path = chunkPath(opts.outDir, 'states', from, to, 'bin');
-    if (here.length === 0 || !existsSync(path)) continue;
-    const { states } = readStates(path);
+    if (here.length === 0) continue;
+    const states = blocks.stored(k);
+    if (!states) continue;
     for (const c of here) {
       const state = states[c.index - from]!;
       const items = state.items ?? itemsOf(c.index);
@@ -217,24 +430,36 @@ function examplesJsonl(
   return lines.map((l) => l + '\n').join('');
 }
 
+const Manifest = z.looseObject({
+  version: z.number().int(),
+  run: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  seed: z.number().int(),
+  maxDocs: z.number().int().nullable(),
+  chunkSize: z.number().int().positive(),
+  documents: z.number().int().nonnegative(),
+  documentIds: z.string(),
+});
+
 /** A resumed run must use the same documents and settings; otherwise its chunks would not fit together. */
-export function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly { docId: string | number }[]): void {
+export function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly { docId: string | number }[], pass: Record<string, string | number> | null = null): void {
   const digest = createHash('sha256');
   for (const d of docs) digest.update(`${String(d.docId)}\u0000`);
   const manifest = {
-    version: 1,
+    version: 2,
     run: opts.run,
     seed: opts.seed,
     maxDocs: opts.maxDocs ?? null,
     chunkSize,
     documents: docs.length,
     documentIds: digest.digest('hex'),
+    pass,
   };
   const path = join(opts.outDir, RUN_MANIFEST);
   if (existsSync(path)) {
-    const old = JSON.parse(readFileSync(path, 'utf8')) as typeof manifest;
+    const wayOut = 'delete it (and the folder) to start this run over, or pass another --out';
+    const old = checkedAs(Manifest, parseJson(readFileSync(path, 'utf8'), path, wayOut), path, wayOut) as Record<string, unknown>;
     const differs = (Object.keys(manifest) as (keyof typeof manifest)[]).filter(
-      (k) => JSON.stringify(old[k]) !== JSON.stringify(manifest[k]),
+      (k) => JSON.stringify(old[k] ?? null) !== JSON.stringify(manifest[k]),
     );
     if (differs.length > 0) {
       throw new UserError(msg.otherSettings(path, differs));

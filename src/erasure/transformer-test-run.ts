@@ -14,10 +14,12 @@ import { UserError } from '../util/errors.ts';
 import { testDocument } from './battery.ts';
 import { exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
-import { documentsJsonl, writeOutputs } from './outputs.ts';
+import { writeOutputs } from './outputs.ts';
 import { summarize } from './summary.ts';
 import {
   checkManifest,
+  chunkDone,
+  chunkFile,
   chunkPath,
   DEFAULT_CHUNK_SIZE,
   DEFAULT_EXAMPLES,
@@ -113,7 +115,7 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   let computed = 0;
   chunks.forEach(([from, to], c) => {
     const resultsPath = chunkPath(opts.outDir, 'chunks', from, to, 'jsonl');
-    if (existsSync(resultsPath) || to <= lo || from >= hi) return;
+    if (to <= lo || from >= hi || chunkDone(resultsPath, from, to, log)) return;
     const t0 = performance.now();
     const states = transformerRowStates(source.model, docs.slice(from, to), opts.batchSize);
     const t1 = performance.now();
@@ -131,18 +133,18 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     });
     // Examples first: the results file marks the chunk done.
     writeFileAtomic(chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'), examples.join(''));
-    writeFileAtomic(resultsPath, documentsJsonl(results));
+    writeFileAtomic(resultsPath, chunkFile(from, to, results));
     computed++;
     log(msg.progress(c + 1, chunks.length, from, to, (t1 - t0) / 1000, (performance.now() - t1) / 1000));
   });
 
-  const done = chunks.filter(([from, to]) => existsSync(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const done = chunks.filter(([from, to]) => chunkDone(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to, () => {}));
   const result: TestRunResult = { documents: docs.length, chunks: chunks.length, chunksDone: done.length, chunksComputed: computed, outputs: null };
   if (done.length < chunks.length) {
     log(msg.partial(done.length, chunks.length));
     return result;
   }
-  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
   const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
   outputs.model = join(opts.outDir, 'model.json');

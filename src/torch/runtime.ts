@@ -1,4 +1,5 @@
 // Process-wide engine settings: seed, threads, devices, live-tensor accounting.
+import { availableParallelism } from 'node:os';
 import { native } from './native.ts';
 
 /** Seeds libtorch's generator (weight init, dropout, rand/randn). */
@@ -6,9 +7,17 @@ export function manualSeed(seed: number): void {
   native.manualSeed(seed);
 }
 
-/** torch's intra-op threads (default: all cores, or ATTNLAB_NUM_THREADS). */
-export function setNumThreads(n: number): void {
-  native.setNumThreads(n);
+/**
+ * torch's intra-op threads (default: all cores, or ATTNLAB_NUM_THREADS). More threads than cores only
+ * make every op wait for the others (1000 threads ran 100x slower), so n is capped at the cores, with
+ * a warning through `warn`. Returns the number set.
+ */
+export function setNumThreads(n: number, warn: (line: string) => void = (line) => console.error(line)): number {
+  const cores = availableParallelism();
+  const used = Math.max(1, Math.min(Math.floor(n), cores));
+  if (n > cores) warn(`attnlab: ${n} threads asked for, but this machine has ${cores} cores: using ${cores}`);
+  native.setNumThreads(used);
+  return used;
 }
 export function getNumThreads(): number {
   return native.getNumThreads();

@@ -10,13 +10,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
 import { loadSafetensors, saveSafetensors } from '../nn/index.ts';
 import { buildModel, type AttentionClassifier, type ModelConfig } from '../models/index.ts';
 import { UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import type { TrainConfig } from './config.ts';
+import { checkedAs, parseJson } from '../util/file-schema.ts';
+import { LATER_SETTINGS, type TrainConfig } from './config.ts';
+import type { LongDocCount, LongDocPolicy } from './long-docs.ts';
 import type { DatasetRecord } from './dataset-record.ts';
 
 export const MODEL_WEIGHTS = 'model.safetensors';
@@ -46,11 +49,58 @@ export interface ModelMeta {
   testAccuracy: number | null;
   /** Share of the test split's most frequent class (the majority-class baseline), or null. */
   testMajority?: number | null;
+  /** What was done to documents longer than maxDocTokens, per split (absent: none were long). */
+  longDocuments?: { policy: LongDocPolicy; maxDocTokens: number; train: LongDocCount; dev: LongDocCount; test: LongDocCount };
   /** Training documents used: all of the train split, or the seeded sample of config.maxTrainDocs. */
   trainDocuments?: number;
   /** Epochs trained in all (epoch is the best one's), filled in when training ends. */
   epochsRun?: number;
 }
+
+// What a file read back must hold. Loose objects: fields other modules add (data set records,
+// provenance) pass through unchecked; the ones read here are checked.
+const Count = z.object({ long: z.number().int(), truncated: z.number().int(), longest: z.number().int() });
+const MetaSchema = z.looseObject({
+  format: z.literal('attnlab-model'),
+  version: z.literal(1),
+  arch: z.string(),
+  model: z.looseObject({
+    arch: z.string(),
+    vocab: z.number().int().positive(),
+    classes: z.number().int().positive(),
+    emb: z.number().int().positive(),
+    encoderSize: z.number().int().positive(),
+    dropout: z.looseObject({ word: z.number(), sentence: z.number(), encoder: z.number(), classifier: z.number() }),
+  }),
+  config: z.looseObject({}),
+  profile: z.string(),
+  dataset: z.looseObject({ name: z.string(), hash: z.string() }),
+  vocabulary: z.array(z.string()),
+  labels: z.array(z.string()),
+  epoch: z.number().int().nonnegative(),
+  devAccuracy: z.number(),
+  testAccuracy: z.number().nullable(),
+  testMajority: z.number().nullable().optional(),
+  longDocuments: z
+    .object({ policy: z.enum(['truncate', 'alone']), maxDocTokens: z.number().int(), train: Count, dev: Count, test: Count })
+    .optional(),
+});
+const StateSchema = z.object({
+  epoch: z.number().int().nonnegative(),
+  step: z.number().int().nonnegative(),
+  lr: z.number().positive(),
+  bestDev: z.number(),
+  bestEpoch: z.number().int().nonnegative(),
+  badEpochs: z.number().int().nonnegative(),
+  stopped: z.enum(['patience', 'max-epochs']).nullable(),
+  history: z.array(z.object({ epoch: z.number().int(), trainLoss: z.number(), devAccuracy: z.number(), lr: z.number(), seconds: z.number() })),
+});
+
+/** The way out printed with a damaged checkpoint. */
+export const CHECKPOINT_WAY_OUT = 'the checkpoint is damaged: run attnlab train with --fresh to start this model over (or delete the file)';
+/** The way out printed with a damaged model file. */
+export const MODEL_WAY_OUT =
+  'the model file is damaged: run the same attnlab train command again to rebuild it from the checkpoint, or with --fresh to retrain';
 
 export interface EpochRecord {
   epoch: number;
@@ -81,14 +131,23 @@ export function vocabHash(vocab: readonly string[]): string {
   return createHash('sha256').update(vocab.join('\n')).digest('hex').slice(0, 16);
 }
 
-function readMeta(path: string, metadata: Record<string, string>): Record<string, unknown> {
+function readMetaJson(path: string, metadata: Record<string, string>, wayOut: string): unknown {
   const raw = metadata[META_KEY];
-  if (!raw) throw new UserError(`${path}: not an attnlab file (its header has no '${META_KEY}' entry)`);
-  try {
-    return JSON.parse(raw) as Record<string, unknown>;
-  } catch {
-    throw new UserError(`${path}: the '${META_KEY}' header entry is not JSON`);
-  }
+  if (!raw) throw new UserError(`${path}: not an attnlab file (its header has no '${META_KEY}' entry); ${wayOut}`);
+  return parseJson(raw, `${path} (header entry '${META_KEY}')`, wayOut);
+}
+
+function checkedMeta(v: unknown, where: string, wayOut: string): ModelMeta {
+  return checkedAs(MetaSchema, v, where, wayOut) as unknown as ModelMeta;
+}
+
+/** The ModelMeta + TrainState in a checkpoint's header, checked. */
+function readCheckpointMeta(path: string, metadata: Record<string, string>): { meta: ModelMeta; state: TrainState } {
+  const v = checkedAs(z.object({ meta: z.unknown(), state: z.unknown() }), readMetaJson(path, metadata, CHECKPOINT_WAY_OUT), path, CHECKPOINT_WAY_OUT);
+  return {
+    meta: checkedMeta(v.meta, `${path} (meta)`, CHECKPOINT_WAY_OUT),
+    state: checkedAs(StateSchema, v.state, `${path} (state)`, CHECKPOINT_WAY_OUT),
+  };
 }
 
 export function saveCheckpoint(dir: string, model: AttentionClassifier, opt: torch.Adam, meta: ModelMeta, state: TrainState): void {
@@ -118,7 +177,7 @@ export interface LoadedCheckpoint {
 export function loadCheckpoint(dir: string, paramNames: string[], want: ModelMeta): LoadedCheckpoint | null {
   const path = join(dir, CHECKPOINT);
   if (!existsSync(path)) return null;
-  const { tensors, metadata } = loadSafetensors(path);
+  const { tensors, metadata } = loadSafetensors(path, { wayOut: CHECKPOINT_WAY_OUT });
   try {
     return splitCheckpoint(path, tensors, metadata, paramNames, want);
   } catch (err) {
@@ -134,7 +193,7 @@ function splitCheckpoint(
   paramNames: string[],
   want: ModelMeta,
 ): LoadedCheckpoint {
-  const { meta, state } = readMeta(path, metadata) as { meta: ModelMeta; state: TrainState };
+  const { meta, state } = readCheckpointMeta(path, metadata);
   checkResumable(path, meta, want);
   const weights = new Map<string, Tensor>();
   const optimizer = new Map<string, Tensor>();
@@ -162,7 +221,7 @@ export function saveBestModel(dir: string, model: AttentionClassifier, meta: Mod
 
 /** Rewrites model.json and the header of model.safetensors with new meta (e.g. the test accuracy). */
 export function updateBestMeta(dir: string, meta: ModelMeta): void {
-  const { tensors } = loadSafetensors(join(dir, MODEL_WEIGHTS));
+  const { tensors } = loadSafetensors(join(dir, MODEL_WEIGHTS), { wayOut: MODEL_WAY_OUT });
   try {
     saveSafetensors(join(dir, MODEL_WEIGHTS), tensors, { [META_KEY]: JSON.stringify(meta) });
     writeJsonAtomic(join(dir, MODEL_JSON), meta);
@@ -175,14 +234,21 @@ export function updateBestMeta(dir: string, meta: ModelMeta): void {
 export function readModelMeta(dir: string): ModelMeta {
   const path = join(dir, MODEL_JSON);
   if (!existsSync(path)) throw new UserError(`${dir}: no ${MODEL_JSON} (is this an attnlab train output folder?)`);
-  let meta: ModelMeta;
+  let text: string;
   try {
-    meta = JSON.parse(readFileSync(path, 'utf8')) as ModelMeta;
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
+    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (meta.format !== 'attnlab-model' || meta.version !== 1) throw new UserError(`${path}: not an attnlab model description (format ${JSON.stringify(meta.format)}, version ${meta.version})`);
-  return meta;
+  return checkedMeta(parseJson(text, path, MODEL_WAY_OUT), path, MODEL_WAY_OUT);
+}
+
+/** The epoch recorded inside model.safetensors (throws a UserError when the file is damaged). */
+export function modelWeightsEpoch(dir: string): number {
+  const path = join(dir, MODEL_WEIGHTS);
+  const { tensors, metadata } = loadSafetensors(path, { wayOut: MODEL_WAY_OUT });
+  for (const t of tensors.values()) t.dispose();
+  return checkedMeta(readMetaJson(path, metadata, MODEL_WAY_OUT), path, MODEL_WAY_OUT).epoch;
 }
 
 /**
@@ -193,9 +259,9 @@ export function loadModel(dir: string): { model: AttentionClassifier; meta: Mode
   const meta = readModelMeta(dir);
   const path = join(dir, MODEL_WEIGHTS);
   if (!existsSync(path)) throw new UserError(`${dir}: ${MODEL_JSON} exists but ${MODEL_WEIGHTS} does not`);
-  const { tensors, metadata } = loadSafetensors(path);
+  const { tensors, metadata } = loadSafetensors(path, { wayOut: MODEL_WAY_OUT });
   try {
-    const inner = readMeta(path, metadata) as unknown as ModelMeta;
+    const inner = checkedMeta(readMetaJson(path, metadata, MODEL_WAY_OUT), path, MODEL_WAY_OUT);
     if (inner.epoch !== meta.epoch || inner.arch !== meta.arch) {
       throw new UserError(
         `${dir}: ${MODEL_WEIGHTS} (${inner.arch}, epoch ${inner.epoch}) and ${MODEL_JSON} (${meta.arch}, epoch ${meta.epoch}) disagree; ` +
@@ -235,6 +301,7 @@ export function checkResumable(path: string, saved: ModelMeta, want: ModelMeta):
   const mutable = new Set(['maxEpochs', 'patience', 'logEvery']);
   for (const k of Object.keys(want.config) as (keyof TrainConfig)[]) {
     if (mutable.has(k)) continue;
-    if (saved.config[k] !== want.config[k]) fail(`was trained with ${k}=${saved.config[k]}, this run asks for ${k}=${want.config[k]}`);
+    const had = saved.config[k] ?? LATER_SETTINGS[k];
+    if (had !== want.config[k]) fail(`was trained with ${k}=${had}, this run asks for ${k}=${want.config[k]}`);
   }
 }

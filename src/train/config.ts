@@ -3,6 +3,7 @@
 // against one schema: unknown keys and wrong types are rejected with a message naming the source.
 import { UserError } from '../util/errors.ts';
 import { ARCHS, isArch, splitArch, type Arch, type Dropouts, type ModelConfig } from '../models/index.ts';
+import { LONG_DOC_POLICIES, type LongDocPolicy } from './long-docs.ts';
 
 export interface TrainConfig {
   arch: Arch;
@@ -35,9 +36,21 @@ export interface TrainConfig {
   maxTrainDocs: number;
   /** Write a step line to the JSONL log every this many steps. */
   logEvery: number;
+  /** Most padded tokens per batch (documents x longest document); a longer document goes alone. */
+  batchTokens: number;
+  /** Documents with more tokens than this are long: see longDocs. */
+  maxDocTokens: number;
+  /** Long documents: cut to maxDocTokens tokens (truncate) or trained whole in a batch of their own (alone). */
+  longDocs: LongDocPolicy;
 }
 
-type Kind = 'arch' | 'positive' | 'probability' | 'int' | 'positiveInt' | 'nonNegativeInt' | 'factor';
+/**
+ * Settings added after checkpoints were first written: a checkpoint without them was made before they
+ * existed and is compared as if it had these values (what those runs did, for data without long documents).
+ */
+export const LATER_SETTINGS: Partial<TrainConfig> = { batchTokens: 64_000, maxDocTokens: 5_000, longDocs: 'truncate' };
+
+type Kind = 'arch' | 'longDocs' | 'positive' | 'probability' | 'int' | 'positiveInt' | 'nonNegativeInt' | 'factor';
 
 interface Field {
   kind: Kind;
@@ -63,12 +76,16 @@ export const FIELDS: Record<keyof TrainConfig, Field> = {
   encoderSize: { kind: 'positiveInt', help: 'GRU units per direction / filters per convolution width' },
   maxTrainDocs: { kind: 'nonNegativeInt', help: 'cap on training documents, a seeded sample (0: all)' },
   logEvery: { kind: 'positiveInt', help: 'steps between step lines in train.jsonl' },
+  batchTokens: { kind: 'positiveInt', help: 'most padded tokens per batch, documents x longest (default 64000)' },
+  maxDocTokens: { kind: 'positiveInt', help: 'documents with more tokens are long, see --long-docs (default 5000)' },
+  longDocs: { kind: 'longDocs', help: 'long documents: truncate (default: cut to --max-doc-tokens, counted in the log and model.json) | alone (whole, a batch of their own)' },
 };
 
 export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
 
 const EXPECTED: Record<Kind, string> = {
   arch: `one of ${ARCHS.join(', ')}`,
+  longDocs: `one of ${LONG_DOC_POLICIES.join(', ')}`,
   positive: 'a positive number',
   probability: 'a number in [0, 1)',
   int: 'an integer',
@@ -79,6 +96,7 @@ const EXPECTED: Record<Kind, string> = {
 
 function accepts(kind: Kind, v: unknown): boolean {
   if (kind === 'arch') return typeof v === 'string' && isArch(v);
+  if (kind === 'longDocs') return typeof v === 'string' && (LONG_DOC_POLICIES as readonly string[]).includes(v);
   if (typeof v !== 'number' || !Number.isFinite(v)) return false;
   switch (kind) {
     case 'positive':
@@ -119,16 +137,21 @@ export function checkPartial(obj: unknown, source: string): Partial<TrainConfig>
       );
     }
     if (!accepts(field.kind, v)) {
-      throw new UserError(`${source}: '${k}' must be ${EXPECTED[field.kind]}, got ${JSON.stringify(v)}`);
+      throw new UserError(`${source}: '${k}' must be ${EXPECTED[field.kind]}, got ${shown(v)}`);
     }
     out[k] = v;
   }
   return out;
 }
 
-/** Parses a flag's string value into the type its key needs (numbers for everything but arch). */
+// JSON.stringify prints Infinity and NaN as null: say what was given.
+function shown(v: unknown): string {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
+/** Parses a flag's string value into the type its key needs (numbers for everything but arch and longDocs). */
 export function parseFlagValue(key: keyof TrainConfig, raw: string): unknown {
-  if (FIELDS[key].kind === 'arch') return raw;
+  if (FIELDS[key].kind === 'arch' || FIELDS[key].kind === 'longDocs') return raw;
   const n = raw.trim() === '' ? NaN : Number(raw);
   if (Number.isNaN(n)) throw new UserError(`--${flagName(key)}: must be ${EXPECTED[FIELDS[key].kind]}, got '${raw}'`);
   return n;

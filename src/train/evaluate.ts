@@ -2,7 +2,7 @@
 // model's train/eval flag is restored afterwards, also when a batch throws.
 import * as torch from '../torch/index.ts';
 import { makeBatch, type AttentionClassifier } from '../models/index.ts';
-import { sortedBatches } from './batching.ts';
+import { sortedBatches, type BatchBudget } from './batching.ts';
 import { batchOn, deviceOf } from './on-device.ts';
 import type { LabeledDoc } from './data.ts';
 
@@ -14,14 +14,14 @@ export interface Predictions {
   accuracy: number;
 }
 
-export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64): Predictions {
+export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64, budget: BatchBudget = {}): Predictions {
   const wasTraining = model.training;
   model.eval();
   const predicted = new Int32Array(docs.length);
   const device = deviceOf(model);
   try {
     torch.noGrad(() => {
-      for (const idx of sortedBatches(docs, model.family, batchSize)) {
+      for (const idx of sortedBatches(docs, model.family, batchSize, budget)) {
         const am = torch.scope(() => model.forward(batchOn(makeBatch(model.family, idx.map((i) => docs[i]!)), device)).logits.argmax(1).toInt32Array());
         idx.forEach((i, j) => (predicted[i] = am[j]!));
       }
@@ -34,6 +34,6 @@ export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[],
   return { predicted, correct, total: docs.length, accuracy: docs.length ? correct / docs.length : NaN };
 }
 
-export function accuracy(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64): number {
-  return predict(model, docs, batchSize).accuracy;
+export function accuracy(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64, budget: BatchBudget = {}): number {
+  return predict(model, docs, batchSize, budget).accuracy;
 }

@@ -8,6 +8,8 @@
 //          4 epochs, patience 2, at most 2000 training documents. Models well above chance, not converged.
 import { splitArch, type Arch } from '../models/index.ts';
 import type { TrainConfig } from './config.ts';
+import { DEFAULT_BATCH_TOKENS } from './batching.ts';
+import { DEFAULT_MAX_DOC_TOKENS } from './long-docs.ts';
 import { presetFromName, type PresetName } from '../data/presets.ts';
 
 export const PROFILES = ['paper', 'quick', 'demo'] as const;
@@ -74,5 +76,8 @@ export function preset(dataset: string, arch: Arch, profile: Profile = 'paper'):
     encoderSize: 50,
     maxTrainDocs: limits.maxTrainDocs,
     logEvery: 20,
+    batchTokens: DEFAULT_BATCH_TOKENS,
+    maxDocTokens: DEFAULT_MAX_DOC_TOKENS,
+    longDocs: 'truncate',
   };
 }

@@ -6,20 +6,28 @@
 // (seed, epoch), and a checkpoint is written after every epoch; so a run killed at any moment and started
 // again continues from its last completed epoch and ends with exactly the weights an uninterrupted run has.
 import { join } from 'node:path';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as torch from '../torch/index.ts';
 import { buildModel, makeBatch, splitArch, type AttentionClassifier, type Batch } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
-import { bucketBatches } from './batching.ts';
+import { UserError } from '../util/errors.ts';
+import { ensureDir, removeStaleTemps } from '../util/atomic.ts';
+import { acquireLock } from '../util/lock.ts';
+import { bucketBatches, type BatchBudget } from './batching.ts';
+import { applyLongDocPolicy } from './long-docs.ts';
 import {
   CHECKPOINT,
+  MODEL_JSON,
+  MODEL_WEIGHTS,
   TRAIN_LOG,
   loadCheckpoint,
   saveBestModel,
   saveCheckpoint,
   updateBestMeta,
   loadModel,
+  modelWeightsEpoch,
+  readModelMeta,
   type ModelMeta,
   type TrainState,
 } from './checkpoint.ts';
@@ -41,6 +49,16 @@ export interface TrainOptions {
   progress?: Progress;
   /** 'cpu' (default), 'cuda', 'cuda:N': parameters, optimizer state and batches live there. */
   device?: string;
+  /** When another run holds outDir: wait this many seconds for it (default 0: refuse at once). */
+  waitSeconds?: number;
+}
+
+/** The lock file of a training output folder (one run at a time). */
+export const TRAIN_LOCK = 'train.lock';
+
+/** The batch budget a training configuration sets. */
+export function budgetOf(cfg: TrainConfig): BatchBudget {
+  return { batchTokens: cfg.batchTokens, aloneOver: cfg.longDocs === 'alone' ? cfg.maxDocTokens : undefined };
 }
 
 export interface TrainResult {
@@ -89,8 +107,33 @@ export function trainStep(model: AttentionClassifier, opt: torch.Adam, batch: Ba
 export function train(opts: TrainOptions): TrainResult {
   const { data, config: cfg, outDir } = opts;
   checkTrainingData(data, cfg.emb);
-  mkdirSync(outDir, { recursive: true });
+  ensureDir(outDir, '--out');
+  // One run per folder: a second one would train into the same checkpoint and model files.
+  const lock = acquireLock(join(outDir, TRAIN_LOCK), {
+    what: `attnlab train ${cfg.arch}`,
+    waitSeconds: opts.waitSeconds,
+    onWait: (h) => console.error(`${outDir}: waiting for pid ${h.pid} (${h.what}) to finish`),
+  });
+  try {
+    removeStaleTemps(outDir);
+    return trainLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+function trainLocked(opts: TrainOptions): TrainResult {
+  const { config: cfg, outDir } = opts;
   const progress = opts.progress ?? makeProgress({ logPath: join(outDir, TRAIN_LOG) });
+  // Documents too long to train on whole are cut (or batched alone), in every split alike.
+  const long = {
+    train: applyLongDocPolicy(opts.data.train, cfg.longDocs, cfg.maxDocTokens),
+    dev: applyLongDocPolicy(opts.data.dev, cfg.longDocs, cfg.maxDocTokens),
+    test: applyLongDocPolicy(opts.data.test, cfg.longDocs, cfg.maxDocTokens),
+  };
+  const data = { ...opts.data, train: long.train.docs, dev: long.dev.docs, test: long.test.docs };
+  const anyLong = long.train.count.long + long.dev.count.long + long.test.count.long > 0;
+  const budget = budgetOf(cfg);
   const { family } = splitArch(cfg.arch);
   const modelConfig = modelConfigOf(cfg, data.vocab.length, data.classes.length);
   const baseMeta: ModelMeta = {
@@ -108,6 +151,9 @@ export function train(opts: TrainOptions): TrainResult {
     testAccuracy: null,
     testMajority: majorityShare(data.test, data.classes.length),
     trainDocuments: trainingSample(data.train, cfg).length,
+    ...(anyLong
+      ? { longDocuments: { policy: cfg.longDocs, maxDocTokens: cfg.maxDocTokens, train: long.train.count, dev: long.dev.count, test: long.test.count } }
+      : {}),
   };
 
   torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
@@ -136,6 +182,7 @@ export function train(opts: TrainOptions): TrainResult {
         if (state.epoch >= cfg.maxEpochs || state.badEpochs >= cfg.patience) {
           state.stopped = state.badEpochs >= cfg.patience ? 'patience' : 'max-epochs';
         }
+        repairBestModel(outDir, model, baseMeta, state, progress);
       }
     }
     const resumedFrom = state.epoch;
@@ -143,20 +190,35 @@ export function train(opts: TrainOptions): TrainResult {
     const label = `${data.name} ${cfg.arch}`;
     progress.log({ event: resumedFrom ? 'resume' : 'start', arch: cfg.arch, data: data.name, dataHash: data.hash, fromEpoch: resumedFrom, trainDocs: train.length, config: cfg });
     if (resumedFrom > 0) progress.line(`${label}: resuming after epoch ${resumedFrom} (best dev ${(100 * state.bestDev).toFixed(1)}% at epoch ${state.bestEpoch})`);
+    if (anyLong) {
+      const c = long.train.count;
+      progress.log({ event: 'long-docs', policy: cfg.longDocs, maxDocTokens: cfg.maxDocTokens, train: c, dev: long.dev.count, test: long.test.count });
+      const n = c.long + long.dev.count.long + long.test.count.long;
+      progress.line(
+        `${label}: ${n} document${n === 1 ? '' : 's'} longer than ${cfg.maxDocTokens} tokens (train ${c.long}, dev ${long.dev.count.long}, test ${long.test.count.long}; longest ${Math.max(c.longest, long.dev.count.longest, long.test.count.longest)}): ` +
+          (cfg.longDocs === 'truncate' ? `truncated to ${cfg.maxDocTokens} tokens (--long-docs alone keeps them whole)` : 'kept whole, each in a batch of its own'),
+      );
+    }
 
     let stepsThisRun = 0;
     while (state.stopped === null) {
       const epoch = state.epoch + 1;
       const started = Date.now();
       torch.manualSeed(epochSeed(cfg.seed, epoch, STREAM.dropout));
-      const batches = bucketBatches(train, family, cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, STREAM.batches)));
+      const batches = bucketBatches(train, family, cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, STREAM.batches)), budget);
       model.train();
       let lossSum = 0;
       let docsSeen = 0;
       batches.forEach((idx, b) => {
         const docs = idx.map((i) => train[i]!);
         const loss = torch.scope(() => trainStep(model, opt, batchOn(makeBatch(family, docs), device), tensorOn(labelTensor(docs), device), cfg.clip));
-        if (!Number.isFinite(loss)) throw new Error(`${label}: the training loss became ${loss} at epoch ${epoch}, step ${b + 1}`);
+        if (!Number.isFinite(loss)) {
+          throw new UserError(
+            `${label}: the training loss became ${loss} at epoch ${epoch}, step ${b + 1}; ` +
+              (epoch > 1 ? `${join(outDir, CHECKPOINT)} still holds epoch ${epoch - 1}. ` : '') +
+              'Lower --lr (or --clip) and start over with --fresh',
+          );
+        }
         state.step++;
         stepsThisRun++;
         lossSum += loss * docs.length;
@@ -177,7 +239,7 @@ export function train(opts: TrainOptions): TrainResult {
         if ((b + 1) % cfg.logEvery === 0) progress.log({ event: 'step', epoch, step: b + 1, steps: batches.length, loss, lr: opt.lr });
       });
 
-      const dev = accuracy(model, data.dev, cfg.batchSize);
+      const dev = accuracy(model, data.dev, cfg.batchSize, budget);
       const seconds = (Date.now() - started) / 1000;
       const record = { epoch, trainLoss: lossSum / docsSeen, devAccuracy: dev, lr: opt.lr, seconds };
       const improved = dev > state.bestDev;
@@ -211,7 +273,7 @@ export function train(opts: TrainOptions): TrainResult {
     try {
       if (testAccuracy === null && data.test.length > 0) {
         if (device !== 'cpu') best.model.to(device);
-        testAccuracy = accuracy(best.model, data.test, cfg.batchSize);
+        testAccuracy = accuracy(best.model, data.test, cfg.batchSize, budget);
       }
       // The report's provenance header shows epochs run against the cap.
       if (testAccuracy !== best.meta.testAccuracy || best.meta.epochsRun !== state.epoch) {
@@ -240,6 +302,44 @@ export function train(opts: TrainOptions): TrainResult {
     opt.dispose();
     model.dispose();
   }
+}
+
+/**
+ * On resume: the best-dev model files must hold the epoch the checkpoint calls best. When they are
+ * missing or damaged and the checkpoint's own weights are that epoch, they are rebuilt from it; when
+ * the best epoch is an earlier one, its weights are gone and only --fresh helps.
+ */
+function repairBestModel(outDir: string, model: AttentionClassifier, baseMeta: ModelMeta, state: TrainState, progress: Progress): void {
+  if (state.epoch === 0) return;
+  // A kill while saving the next epoch's best model leaves files newer than the checkpoint: that epoch
+  // is run again and rewrites them.
+  const newer = (epochOf: () => number): boolean => {
+    try {
+      return epochOf() > state.epoch;
+    } catch {
+      return false;
+    }
+  };
+  if (newer(() => readModelMeta(outDir).epoch) || newer(() => modelWeightsEpoch(outDir))) return;
+  let problem: string;
+  try {
+    const best = loadModel(outDir);
+    best.model.dispose();
+    if (best.meta.epoch === state.bestEpoch) return;
+    problem = `${MODEL_WEIGHTS} holds epoch ${best.meta.epoch}, the checkpoint's best is epoch ${state.bestEpoch}`;
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    problem = err.message;
+  }
+  if (state.bestEpoch !== state.epoch) {
+    throw new UserError(
+      `${outDir}: the best model (epoch ${state.bestEpoch}) cannot be read (${problem}), and the checkpoint holds epoch ${state.epoch}; ` +
+        'run with --fresh to retrain this model',
+    );
+  }
+  const last = state.history[state.history.length - 1];
+  saveBestModel(outDir, model, { ...baseMeta, epoch: state.epoch, devAccuracy: last?.devAccuracy ?? state.bestDev });
+  progress.line(`${outDir}: rebuilt ${MODEL_WEIGHTS} and ${MODEL_JSON} (epoch ${state.epoch}) from ${CHECKPOINT} (${problem})`);
 }
 
 /** Share of the most frequent label (null for no documents). */

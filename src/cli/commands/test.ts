@@ -7,7 +7,8 @@ import { integerOption, parseCommandArgs, requiredInteger } from '../args.ts';
 import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
 import type { PrepareOptions } from '../../data/prepare.ts';
 import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
-import { DEFAULT_CHUNK_SIZE, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_TEST_MAX_DOC_TOKENS, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
+import { DEFAULT_BATCH_TOKENS } from '../../train/batching.ts';
 import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
 import { isHfFolder } from '../../models/transformer-load.ts';
 
@@ -32,12 +33,21 @@ options:
   --chunk N         documents per chunk, the unit of resumption (default: ${DEFAULT_CHUNK_SIZE})
   --range A:B       only process the chunks covering documents A..B-1 of the run this time
   --batch N         documents per forward pass (default: 64)
+  --batch-tokens N  most padded tokens per forward pass, documents x longest (default: ${DEFAULT_BATCH_TOKENS});
+                    a longer document is a batch of its own
+  --long-docs P     documents longer than --max-doc-tokens: alone (default: kept whole) | truncate (cut
+                    to --max-doc-tokens tokens); the count is printed and written to model.json
+  --max-doc-tokens N  (default: ${DEFAULT_TEST_MAX_DOC_TOKENS})
   --resamples N     bootstrap resamples for the intervals (default: 1000)
+  --wait            when another run works in the same --out, wait for it (default: refuse)
+  --threads N       torch threads (default: all cores; more than the cores are capped, with a warning)
   --device D        where the model pass runs: ${DEVICE_HELP}
   --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
   --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
 
-A stopped run resumes: run the same command again; finished chunks are not redone.
+A stopped run resumes: run the same command again; finished chunks are not redone. Results do not depend
+on --chunk (the model pass runs over fixed blocks of the run); --batch and --batch-tokens change the
+model's float32 rounding, so they are part of the run's settings.
 
 ${DATA_OPTIONS_HELP}
 (by default the options the model's data was prepared with, from model.json)`;
@@ -105,7 +115,12 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     chunk: { type: 'string', default: String(DEFAULT_CHUNK_SIZE) },
     range: { type: 'string' },
     batch: { type: 'string', default: '64' },
+    'batch-tokens': { type: 'string', default: String(DEFAULT_BATCH_TOKENS) },
+    'long-docs': { type: 'string', default: 'alone' },
+    'max-doc-tokens': { type: 'string', default: String(DEFAULT_TEST_MAX_DOC_TOKENS) },
     resamples: { type: 'string', default: '1000' },
+    wait: { type: 'boolean', default: false },
+    threads: { type: 'string' },
     device: { type: 'string', default: 'auto' },
     heads: { type: 'string', default: 'all' },
     specials: { type: 'string', default: 'in' },
@@ -119,6 +134,11 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   if (positionals.length !== 1) throw new UserError(`attnlab test: expected one checkpoint, got ${positionals.length}\n\n${HELP}`);
   const checkpoint = positionals[0]!;
   const integer = (name: string, v: string, min: number): number => requiredInteger('test', name, v, min);
+  const longDocs = longDocPolicy(values['long-docs']);
+  if (values.threads !== undefined) {
+    const { setNumThreads } = await import('../../torch/index.ts');
+    setNumThreads(integer('--threads', values.threads, 1));
+  }
   const seed = integer('--seed', values.seed, 0);
   const maxDocs = integerOption('test', '--max-docs', values['max-docs'], 1);
   const dataOptions = dataOptionsFrom('test', values);
@@ -130,6 +150,10 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     chunkSize: integer('--chunk', values.chunk, 1),
     range: values.range === undefined ? undefined : range(values.range),
     batchSize: integer('--batch', values.batch, 1),
+    batchTokens: integer('--batch-tokens', values['batch-tokens'], 1),
+    longDocs,
+    maxDocTokens: integer('--max-doc-tokens', values['max-doc-tokens'], 1),
+    waitSeconds: values.wait ? Infinity : 0,
     bootstrapResamples: integer('--resamples', values.resamples, 1),
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
@@ -181,6 +205,11 @@ async function runHfTest(
 function oneOf<const V extends string>(name: string, v: string, allowed: readonly V[]): V {
   if (!(allowed as readonly string[]).includes(v)) throw new UserError(`attnlab test: ${name} must be ${allowed.join(' or ')}, got '${v}'`);
   return v as V;
+}
+
+function longDocPolicy(v: string): 'alone' | 'truncate' {
+  if (v !== 'alone' && v !== 'truncate') throw new UserError(`attnlab test: --long-docs must be alone or truncate, got '${v}'`);
+  return v;
 }
 
 function range(v: string): [number, number] {

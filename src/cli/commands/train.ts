@@ -42,10 +42,16 @@ options:
   --out DIR          output folder (default: runs/<data>)
   --vectors KIND     word2vec (default, docs/method.md §1) | glove | none (random embeddings)
   --fresh            discard existing checkpoints and start over
-  --threads N        torch threads (default: all cores)
+  --wait             when another run is training into the same folder, wait for it (default: refuse)
+  --threads N        torch threads (default: all cores; more than the cores are capped, with a warning)
   --device D         ${DEVICE_HELP}
 
 ${DATA_OPTIONS_HELP}
+
+Long documents: batches hold at most --batch-tokens padded tokens (default 64000); a document longer
+than --max-doc-tokens (default 5000) is truncated to it (--long-docs truncate, the default; the count
+goes to train.jsonl and model.json) or trained whole in a batch of its own (--long-docs alone: memory
+and time grow faster than its length).
 
 settings (override the preset for the data set and architecture):
 ${SETTING_FLAGS.map((k) => `  --${flagName(k).padEnd(20)} ${FIELDS[k].help}`).join('\n')}`;
@@ -62,6 +68,7 @@ export const command: Command = {
       out: { type: 'string' },
       vectors: { type: 'string', default: 'word2vec' },
       fresh: { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
       threads: { type: 'string' },
       device: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -86,7 +93,9 @@ export const command: Command = {
       try {
         raw = JSON.parse(readFileSync(values.config, 'utf8'));
       } catch (err) {
-        throw new UserError(`config file ${values.config}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : `not valid JSON (${(err as Error).message})`}`);
+        const code = (err as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'a folder, not a JSON file' : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message})`;
+        throw new UserError(`config file ${values.config}: ${why}`);
       }
       fromFile = checkPartial(raw, `config file ${values.config}`);
     }
@@ -116,7 +125,7 @@ export const command: Command = {
     });
     const results = [];
     for (const config of configs) {
-      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, device });
+      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, device, waitSeconds: values.wait ? Infinity : 0 });
       results.push(`${config.arch}\tbest dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch})\ttest ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}\t${r.outDir}`);
     }
     console.log(results.join('\n'));
