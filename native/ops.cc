@@ -54,6 +54,7 @@ at::Reduction::Reduction ReductionOf(const std::string& r) {
   X(abs, at::abs(T(0)))                                                                 \
   X(sign, at::sign(T(0)))                                                               \
   X(clamp, at::clamp(T(0), N(1), N(2)))                                                 \
+  X(gelu, at::gelu(T(0), "none"))                                                       \
   /* reductions: dims null = all */                                                     \
   X(sum, at::sum(T(0), OptDims(OptInts(info, 1)), B(2)))                                \
   X(mean, at::mean(T(0), OptDims(OptInts(info, 1)), B(2)))                              \
@@ -75,6 +76,7 @@ at::Reduction::Reduction ReductionOf(const std::string& r) {
   X(embedding, at::embedding(T(0), T(1), I(2), false, false))                           \
   X(conv1d, at::conv1d(T(0), T(1), OT(2), IS(3), IS(4)))                                \
   X(dropout, at::dropout(T(0), N(1), B(2)))                                             \
+  X(layerNorm, at::layer_norm(T(0), IS(1), OT(2), OT(3), N(4), false))                  \
   X(crossEntropy, at::cross_entropy_loss(T(0), T(1), {}, ReductionOf(S(2)), -100, 0.0)) \
   /* shape and indexing */                                                              \
   X(reshape, at::reshape(T(0), IS(1)))                                                  \

@@ -6,6 +6,7 @@ import type { Command } from './command.ts';
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   data: () => import('./commands/data.ts'),
   eval: () => import('./commands/eval.ts'),
+  import: () => import('./commands/import.ts'),
   reproduce: () => import('./commands/reproduce.ts'),
   report: () => import('./commands/report.ts'),
   test: () => import('./commands/test.ts'),

@@ -3,11 +3,13 @@
 import { buildContext } from './context.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { multiWeightTest } from './multi-weight.ts';
-import { RANKINGS } from './rankings/index.ts';
+import { ALL_RANKINGS } from './rankings/index.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
 import {
+  ALL_RANKING_NAMES,
+  EXTRA_RANKING_NAMES,
   RANKING_NAMES,
   TOP_ITEM_RANKINGS,
   type BatteryOptions,
@@ -16,8 +18,8 @@ import {
   type DocumentContext,
   type DocumentResult,
   type FinalLayerState,
+  type AnyRankingName,
   type MultiWeightRecord,
-  type RankingName,
   type SingleWeightRecord,
   type TopItemRankingName,
 } from './types.ts';
@@ -32,16 +34,31 @@ export function runDocument(
   index: number,
   options: BatteryOptions,
 ): DocumentResult {
-  const doc = buildContext(state, head);
+  return testDocument(buildContext(state, head), state, index, options);
+}
+
+/**
+ * Every test on one document context, whichever backend computes its erasures (backend.ts). `about` gives
+ * the document's id and gold label.
+ */
+export function testDocument(
+  doc: DocumentContext,
+  about: { docId: string | number; label: number },
+  index: number,
+  options: BatteryOptions,
+): DocumentResult {
   const minimal = minimalFlipSetOf(doc);
   const orders = rankDocument(doc, index, options);
-  const multi = {} as Record<RankingName, MultiWeightRecord[]>;
-  const tops = new Map<RankingName, number>();
-  for (const name of RANKING_NAMES) {
+  const multi = {} as DocumentResult['multi'];
+  const tops = new Map<AnyRankingName, number>();
+  const record = (name: AnyRankingName): MultiWeightRecord[] => {
     const these = orders.get(name) ?? [];
     if (these.length > 0) tops.set(name, these[0]![0]!);
-    multi[name] = these.map((order, j) => multiWeightTest(doc, name, j, order, minimal));
-  }
+    return these.map((order, j) => multiWeightTest(doc, name, j, order, minimal));
+  };
+  for (const name of RANKING_NAMES) multi[name] = record(name);
+  // The extra rankings appear only where they ran, so HAN/FLAN results keep their shape.
+  for (const name of EXTRA_RANKING_NAMES) if (orders.has(name)) multi[name] = record(name);
   const single = {} as Record<TopItemRankingName, SingleWeightRecord | null>;
   for (const name of TOP_ITEM_RANKINGS) {
     const top = tops.get(name);
@@ -49,9 +66,9 @@ export function runDocument(
     single[name] = top === undefined ? null : singleWeightTest(doc, name, top, rng);
   }
   return {
-    docId: state.docId,
+    docId: about.docId,
     index,
-    label: state.label,
+    label: about.label,
     predicted: doc.predicted,
     n: doc.n,
     confidence: doc.p[doc.predicted]!,
@@ -63,18 +80,21 @@ export function runDocument(
       fraction: minimal.size === null ? null : minimal.size / doc.n,
       massErased: minimal.massErased,
       flipsTo: minimal.flipsTo,
+      ...(minimal.method ? { method: minimal.method } : {}),
     },
   };
 }
 
 /** The erasure orders of every selected ranking for the document at `index` of the run. */
-export function rankDocument(doc: DocumentContext, index: number, options: BatteryOptions): Map<RankingName, Int32Array[]> {
-  const names = options.rankings ?? RANKING_NAMES;
-  const out = new Map<RankingName, Int32Array[]>();
-  for (const name of RANKING_NAMES) {
-    if (!names.includes(name)) continue;
-    const rng = derivedRng(options.seed, index, STREAM.ranking, RANKING_NAMES.indexOf(name));
-    out.set(name, RANKINGS[name].rank({ doc, rng }));
+export function rankDocument(doc: DocumentContext, index: number, options: BatteryOptions): Map<AnyRankingName, Int32Array[]> {
+  const runs: readonly AnyRankingName[] = doc.backend?.rankings ?? RANKING_NAMES;
+  const names: readonly AnyRankingName[] = options.rankings ?? runs;
+  const out = new Map<AnyRankingName, Int32Array[]>();
+  for (const name of ALL_RANKING_NAMES) {
+    if (!runs.includes(name) || !names.includes(name)) continue;
+    // The stream index is the ranking's place in ALL_RANKING_NAMES, whose head is RANKING_NAMES.
+    const rng = derivedRng(options.seed, index, STREAM.ranking, ALL_RANKING_NAMES.indexOf(name));
+    out.set(name, ALL_RANKINGS[name].rank({ doc, rng }));
   }
   return out;
 }

@@ -102,7 +102,7 @@ export function leaveOneOut(doc: DocumentContext): LeaveOneOut {
 }
 
 /** leaveOneOut, computed once per document: the leave-one-out ranking and the single-weight tests share it. */
-export const leaveOneOutOf = oncePerDocument(leaveOneOut);
+export const leaveOneOutOf = oncePerDocument((doc) => (doc.backend ? doc.backend.leaveOneOut() : leaveOneOut(doc)));
 
 /** Where sequential erasure in `order` first changes the decision (docs/method.md §7). */
 export interface FirstFlip {

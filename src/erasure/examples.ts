@@ -3,7 +3,7 @@
 import { rankDocument } from './battery.ts';
 import { buildContext } from './context.ts';
 import { minimalFlipSetOf } from './minimal.ts';
-import type { BatteryOptions, ClassifierHead, DocumentExample, FinalLayerState, RankingName } from './types.ts';
+import type { AnyRankingName, BatteryOptions, ClassifierHead, DocumentContext, DocumentExample, FinalLayerState } from './types.ts';
 
 /** The example of one document, or null when its state carries no words. */
 export function documentExample(
@@ -13,16 +13,27 @@ export function documentExample(
   options: BatteryOptions,
 ): DocumentExample | null {
   if (!state.items || state.items.length !== state.alpha.length) return null;
-  const doc = buildContext(state, head);
-  const orders: Partial<Record<RankingName, number[]>> = {};
+  return exampleOf(buildContext(state, head), state.docId, state.items, head.classes, index, options);
+}
+
+/** The example of one document context (any backend) whose items have the given words. */
+export function exampleOf(
+  doc: DocumentContext,
+  docId: string | number,
+  items: string[][],
+  classes: string[],
+  index: number,
+  options: BatteryOptions,
+): DocumentExample {
+  const orders: Partial<Record<AnyRankingName, number[]>> = {};
   for (const [name, o] of rankDocument(doc, index, options)) orders[name] = Array.from(o[0]!);
   const minimal = minimalFlipSetOf(doc);
   return {
-    docId: state.docId,
-    items: state.items,
-    alpha: Array.from(state.alpha),
+    docId,
+    items,
+    alpha: Array.from(doc.alpha),
     orders,
     minimalSet: minimal.size === null ? [] : Array.from(minimal.order.subarray(0, minimal.size)),
-    classes: head.classes,
+    classes,
   };
 }

@@ -11,6 +11,8 @@ import type { DocumentContext, FlipStatus } from './types.ts';
 
 export interface MinimalFlipSet {
   status: FlipStatus;
+  /** Absent: exact. 'greedy_upper_bound': the backend's greedy set, an upper bound on the minimal size. */
+  method?: 'greedy_upper_bound';
   /** Size of the minimal flip set (null when status is never_flips or single_item). */
   size: number | null;
   /** The class the decision moves to after erasing that set (null when excluded). */
@@ -114,4 +116,4 @@ function erasureOrder(doc: DocumentContext, k: number): Int32Array {
 }
 
 /** minimalFlipSet, computed once per document: the battery and the "optimal" ranking share it. */
-export const minimalFlipSetOf = oncePerDocument(minimalFlipSet);
+export const minimalFlipSetOf = oncePerDocument((doc) => (doc.backend ? doc.backend.minimalFlipSet() : minimalFlipSet(doc)));

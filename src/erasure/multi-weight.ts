@@ -1,18 +1,18 @@
 // Multi-weight tests (docs/method.md §7): erase in ranking order until the first flip; record what it took.
 import { firstFlip } from './erase.ts';
 import type { MinimalFlipSet } from './minimal.ts';
-import type { DocumentContext, MultiWeightRecord, RankingName } from './types.ts';
+import type { AnyRankingName, DocumentContext, MultiWeightRecord } from './types.ts';
 
 export function multiWeightTest(
   doc: DocumentContext,
-  ranking: RankingName,
+  ranking: AnyRankingName,
   permutation: number,
   order: ArrayLike<number>,
   minimal: MinimalFlipSet,
 ): MultiWeightRecord {
   const excluded = { erased: null, fraction: null, massErased: null, flipsTo: null, extraOverMinimal: null };
   if (doc.n < 2) return { ranking, permutation, status: 'single_item', ...excluded };
-  const flip = firstFlip(doc, order);
+  const flip = doc.backend ? doc.backend.firstFlip(order) : firstFlip(doc, order);
   if (flip.erased === null) return { ranking, permutation, status: 'never_flips', ...excluded };
   return {
     ranking,

@@ -3,8 +3,10 @@
 // empty cells are missing values (excluded documents), booleans are true/false: pandas reads both.
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { RANDOM_PERMUTATIONS } from './rankings/index.ts';
+import { extraRankingsOf } from './summary.ts';
 import {
   RANKING_NAMES,
+  type AnyRankingName,
   TOP_ITEM_RANKINGS,
   type BatterySummary,
   type DocumentResult,
@@ -41,7 +43,7 @@ const MULTI_FIELDS: [string, keyof MultiWeightRecord][] = [
 ];
 
 /** The CSV columns in order. Multi-weight columns of random are random0_..random4_ (one per permutation). */
-export function documentColumns(): Column[] {
+export function documentColumns(extras: readonly AnyRankingName[] = []): Column[] {
   const cols: Column[] = [
     { name: 'doc_id', get: (r) => r.docId },
     { name: 'index', get: (r) => r.index },
@@ -55,12 +57,12 @@ export function documentColumns(): Column[] {
       cols.push({ name: `single_${name}_${suffix}`, get: (r) => (r.single[name]?.[field] as Cell) ?? null });
     }
   }
-  for (const name of RANKING_NAMES) {
+  for (const name of [...RANKING_NAMES, ...extras]) {
     const orders = name === 'random' ? RANDOM_PERMUTATIONS : 1;
     for (let j = 0; j < orders; j++) {
       const label = name === 'random' ? `random${j}` : name;
       for (const [suffix, field] of MULTI_FIELDS) {
-        cols.push({ name: `multi_${label}_${suffix}`, get: (r) => (r.multi[name][j]?.[field] as Cell) ?? null });
+        cols.push({ name: `multi_${label}_${suffix}`, get: (r) => (r.multi[name]?.[j]?.[field] as Cell) ?? null });
       }
     }
   }
@@ -71,6 +73,8 @@ export function documentColumns(): Column[] {
     { name: 'minimal_mass', get: (r) => r.minimal.massErased },
     { name: 'minimal_flips_to', get: (r) => r.minimal.flipsTo },
   );
+  // Only transformer runs have this column: their minimal sets are greedy upper bounds, not exact.
+  if (extras.length > 0) cols.push({ name: 'minimal_method', get: (r) => r.minimal.method ?? 'exact' });
   return cols;
 }
 
@@ -82,7 +86,7 @@ function csvCell(v: Cell): string {
 }
 
 export function documentsCsv(results: readonly DocumentResult[], withHeader = true): string {
-  const cols = documentColumns();
+  const cols = documentColumns(extraRankingsOf(results));
   const lines = withHeader ? [cols.map((c) => c.name).join(',')] : [];
   for (const r of results) lines.push(cols.map((c) => csvCell(c.get(r))).join(','));
   return lines.join('\n') + '\n';

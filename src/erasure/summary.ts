@@ -3,6 +3,7 @@ import { RANDOM_PERMUTATIONS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
 import { bootstrapMedians, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
+  EXTRA_RANKING_NAMES,
   RANKING_NAMES,
   TOP_ITEM_RANKINGS,
   type BatteryOptions,
@@ -11,9 +12,8 @@ import {
   type MedianWithInterval,
   type MinimalSummary,
   type MultiWeightRecord,
-  type MultiWeightSummary,
+  type AnyRankingName,
   type RankingComparison,
-  type RankingName,
   type SingleWeightSummary,
   type TopItemRankingName,
 } from './types.ts';
@@ -21,12 +21,24 @@ import {
 export const DEFAULT_BOOTSTRAP_RESAMPLES = 1000;
 
 /** The comparisons the paper quotes (F3), each against attention. */
-export const COMPARISONS: readonly (readonly [RankingName, RankingName])[] = [
+export const COMPARISONS: readonly (readonly [AnyRankingName, AnyRankingName])[] = [
   ['gradient', 'attention'],
   ['gradient_x_attention', 'attention'],
   ['leave_one_out', 'attention'],
   ['optimal', 'attention'],
 ];
+
+/** Comparisons of the transformer-only rankings, made when the documents carry them. */
+export const EXTRA_COMPARISONS: readonly (readonly [AnyRankingName, AnyRankingName])[] = [
+  ['attention_norm', 'attention'],
+  ['rollout', 'attention'],
+  ['greedy', 'attention'],
+];
+
+/** The extra rankings present in any document's results (none for HAN/FLAN). */
+export function extraRankingsOf(documents: readonly DocumentResult[]): AnyRankingName[] {
+  return EXTRA_RANKING_NAMES.filter((name) => documents.some((d) => d.multi[name] !== undefined));
+}
 
 // The bootstrap's own stream of the run's generator.
 const BOOTSTRAP_KEY = 0x0b00;
@@ -60,9 +72,10 @@ export function summarize(
     };
   }
 
-  const multi = {} as Record<RankingName, MultiWeightSummary>;
-  for (const name of RANKING_NAMES) {
-    const perDoc = documents.map((d) => d.multi[name]);
+  const multi = {} as BatterySummary['multi'];
+  const extras = extraRankingsOf(documents);
+  for (const name of [...RANKING_NAMES, ...extras]) {
+    const perDoc = documents.map((d) => d.multi[name] ?? []);
     const weight = name === 'random' ? 1 / RANDOM_PERMUTATIONS : 1;
     const counted = (status: MultiWeightRecord['status']): number =>
       perDoc.reduce((s, recs) => s + recs.filter((r) => r.status === status).length, 0) * weight;
@@ -93,14 +106,18 @@ export function summarize(
     };
   }
 
-  const comparisons = COMPARISONS.map(([first, second]) => compareRankings(documents, first, second));
+  const comparisons = [...COMPARISONS, ...EXTRA_COMPARISONS.filter(([first]) => extras.includes(first))].map(([first, second]) =>
+    compareRankings(documents, first, second),
+  );
 
   const minimalValues = (field: 'fraction' | 'size', withZero: boolean): number[][] =>
     documents.map((d) =>
       d.minimal.status === 'flipped' || (withZero && d.minimal.status === 'zero_vector') ? [d.minimal[field]!] : [],
     );
+  const greedyBound = documents.some((d) => d.minimal.method === 'greedy_upper_bound');
   const minimal: MinimalSummary = {
     documents: documents.length,
+    ...(greedyBound ? { method: 'greedy_upper_bound' as const } : {}),
     singleItem: documents.filter((d) => d.minimal.status === 'single_item').length,
     neverFlips: documents.filter((d) => d.minimal.status === 'never_flips').length,
     flipped: documents.filter((d) => d.minimal.status === 'flipped').length,
@@ -132,13 +149,13 @@ export function summarize(
 /** F3: over documents where both rankings flip (first order of each), who needed fewer erasures. */
 export function compareRankings(
   documents: readonly DocumentResult[],
-  first: RankingName,
-  second: RankingName,
+  first: AnyRankingName,
+  second: AnyRankingName,
 ): RankingComparison {
   let both = 0, firstFewer = 0, secondFewer = 0;
   for (const d of documents) {
-    const a = d.multi[first][0];
-    const b = d.multi[second][0];
+    const a = d.multi[first]?.[0];
+    const b = d.multi[second]?.[0];
     if (a?.erased == null || b?.erased == null) continue;
     both++;
     if (a.erased < b.erased) firstFewer++;

@@ -134,12 +134,12 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   return result;
 }
 
-function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
+export function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
   const pad = (v: number): string => String(v).padStart(7, '0');
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
 }
 
-function readResults(path: string): DocumentResult[] {
+export function readResults(path: string): DocumentResult[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -168,7 +168,7 @@ function examplesJsonl(opts: TestRunOptions, chunks: [number, number][], head: C
 }
 
 /** A resumed run must use the same documents and settings; otherwise its chunks would not fit together. */
-function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly TestDocument[]): void {
+export function checkManifest(opts: TestRunOptions, chunkSize: number, docs: readonly { docId: string | number }[]): void {
   const digest = createHash('sha256');
   for (const d of docs) digest.update(`${String(d.docId)}\u0000`);
   const manifest = {

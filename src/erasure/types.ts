@@ -7,6 +7,7 @@
 // Index conventions: items are the positions the FINAL attention layer attends over (sentences for
 // HAN, words for FLAN), 0-based, in document order. Classes are 0-based indices into head.classes.
 import type { Rng } from '../util/rng.ts';
+import type { ErasureBackend } from './backend.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Input: what one model pass stores (docs/method.md §3)
@@ -62,6 +63,17 @@ export const RANKING_NAMES = [
 ] as const;
 export type RankingName = (typeof RANKING_NAMES)[number];
 
+/**
+ * Rankings only a non-linear erasure backend runs (the transformer row path, src/erasure/transformer-row.ts):
+ * attention norm (Kobayashi et al. 2020), attention rollout (Abnar & Zuidema 2020), and the greedy best-first
+ * flip set, an UPPER BOUND on the minimal flip set where no exact one is known. HAN/FLAN results never
+ * carry them, so their files are what they were.
+ */
+export const EXTRA_RANKING_NAMES = ['attention_norm', 'rollout', 'greedy'] as const;
+export type ExtraRankingName = (typeof EXTRA_RANKING_NAMES)[number];
+export const ALL_RANKING_NAMES = [...RANKING_NAMES, ...EXTRA_RANKING_NAMES] as const;
+export type AnyRankingName = RankingName | ExtraRankingName;
+
 /** Rankings whose top item is used in the single-weight tests (docs/method.md §6, Figures 3–4, 7–9, 12–13). */
 export const TOP_ITEM_RANKINGS = ['attention', 'gradient', 'gradient_x_attention'] as const;
 export type TopItemRankingName = (typeof TOP_ITEM_RANKINGS)[number];
@@ -87,6 +99,11 @@ export interface DocumentContext {
   p: Float64Array;
   /** argmax p, ties to the lower index: the original decision. */
   predicted: number;
+  /**
+   * How erasures of this document are computed. Absent: the linear fast path above (HAN/FLAN: alpha, z, b).
+   * Present (transformers): z and b are empty and every erasure goes through the backend.
+   */
+  backend?: ErasureBackend;
 }
 
 /** Arguments every ranking receives (shared names, so all rankings are called the same way). */
@@ -101,7 +118,7 @@ export interface RankingArgs {
 
 /** A ranking of items by importance: most important first. */
 export interface Ranking {
-  name: RankingName;
+  name: AnyRankingName;
   /** One sentence for READMEs and report captions. */
   description: string;
   /** How many orders it produces per document (5 for random, docs/method.md §10.2; 1 otherwise). */
@@ -154,7 +171,7 @@ export type FlipStatus = 'flipped' | 'zero_vector' | 'never_flips' | 'single_ite
 
 /** Multi-weight test for one ranking order of one document (docs/method.md §7). */
 export interface MultiWeightRecord {
-  ranking: RankingName;
+  ranking: AnyRankingName;
   /** Which order: 0 for deterministic rankings, 0..4 for the random ranking's permutations. */
   permutation: number;
   status: FlipStatus;
@@ -181,6 +198,11 @@ export interface MinimalFlipRecord {
   massErased: number | null;
   /** Class the decision flips to with that set (null when excluded). */
   flipsTo: number | null;
+  /**
+   * Absent: the exact minimal flip set. 'greedy_upper_bound': a greedy best-first set (transformers), whose
+   * size is an upper bound on the minimal one; extraOverMinimal may then be negative.
+   */
+  method?: 'greedy_upper_bound';
 }
 
 /** Everything the battery measured on one document. One JSONL line; flattened into one CSV row. */
@@ -198,8 +220,11 @@ export interface DocumentResult {
   confidence: number;
   /** Single-weight tests keyed by top-item ranking; null when n < 2. */
   single: Record<TopItemRankingName, SingleWeightRecord | null>;
-  /** Multi-weight tests keyed by ranking; arrays have Ranking.orders entries (5 for random). */
-  multi: Record<RankingName, MultiWeightRecord[]>;
+  /**
+   * Multi-weight tests keyed by ranking; arrays have Ranking.orders entries (5 for random). A ranking the
+   * backend does not run has []; the extra rankings appear only where they ran.
+   */
+  multi: Record<RankingName, MultiWeightRecord[]> & Partial<Record<ExtraRankingName, MultiWeightRecord[]>>;
   minimal: MinimalFlipRecord;
 }
 
@@ -266,7 +291,7 @@ export interface FlipStatusCounts {
 
 /** Per-ranking multi-weight numbers; exclusions are per ranking (docs/method.md §9). */
 export interface MultiWeightSummary extends FlipStatusCounts {
-  ranking: RankingName;
+  ranking: AnyRankingName;
   /** Documents considered (all documents of the run). */
   documents: number;
   /** Median fraction erased, with the zero-vector documents (fraction 1.0) and without them. */
@@ -281,8 +306,8 @@ export interface MultiWeightSummary extends FlipStatusCounts {
 
 /** F3: ranking `first` against `second` (attention), over documents where both flip (docs/method.md §9). */
 export interface RankingComparison {
-  first: RankingName;
-  second: RankingName;
+  first: AnyRankingName;
+  second: AnyRankingName;
   /** Documents where both rankings flip (zero-vector flips included). */
   documents: number;
   /** Documents where `first` needed strictly fewer erasures. */
@@ -303,6 +328,8 @@ export interface RankingComparison {
 
 export interface MinimalSummary extends FlipStatusCounts {
   documents: number;
+  /** As MinimalFlipRecord.method: present when the sets are greedy upper bounds, not exact. */
+  method?: 'greedy_upper_bound';
   fraction: MedianWithAndWithoutZeroVector;
   size: MedianWithAndWithoutZeroVector;
 }
@@ -322,7 +349,7 @@ export interface BatterySummary {
   seed: number;
   bootstrapResamples: number;
   single: Record<TopItemRankingName, SingleWeightSummary>;
-  multi: Record<RankingName, MultiWeightSummary>;
+  multi: Record<RankingName, MultiWeightSummary> & Partial<Record<ExtraRankingName, MultiWeightSummary>>;
   /** gradient vs attention, gradient_x_attention vs attention, leave_one_out vs attention, optimal vs attention. */
   comparisons: RankingComparison[];
   minimal: MinimalSummary;
@@ -334,8 +361,8 @@ export interface BatteryOptions {
   seed: number;
   /** Bootstrap resamples for the intervals (default 1000). */
   bootstrapResamples?: number;
-  /** Rankings to run (default: all of RANKING_NAMES). */
-  rankings?: readonly RankingName[];
+  /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN). */
+  rankings?: readonly AnyRankingName[];
 }
 
 /**
@@ -350,7 +377,7 @@ export interface DocumentExample {
   /** Attention weights over the items (same length as items). */
   alpha: number[];
   /** Erasure order of each ranking (random: its first permutation), most important first. */
-  orders: Partial<Record<RankingName, number[]>>;
+  orders: Partial<Record<AnyRankingName, number[]>>;
   /** Items of the exact minimal flip set (empty when the document never flips). */
   minimalSet: number[];
   /** Class names, index = class id, to name the decision (optional in files; attnlab test writes it). */

@@ -41,3 +41,26 @@ export {
 export function buildModel(config: ModelConfig): AttentionClassifier {
   return splitArch(config.arch).family === 'han' ? new Han(config) : new Flan(config);
 }
+
+// Transformer sequence classifiers loaded from Hugging Face folders (docs/transformers.md).
+export {
+  CLASSIFIER_ARCHITECTURES,
+  parseTransformerConfig,
+  readTransformerConfig,
+  TRANSFORMER_FAMILIES,
+  type TransformerConfig,
+  type TransformerFamily,
+} from './transformer-config.ts';
+export {
+  TransformerClassifier,
+  transformerBatch,
+  type LastLayerInput,
+  type RowInputs,
+  type TransformerBatch,
+  type TransformerForward,
+  type TransformerInput,
+} from './transformer-model.ts';
+export { BertForSequenceClassification } from './bert.ts';
+export { DistilBertForSequenceClassification } from './distilbert.ts';
+export { RobertaForSequenceClassification } from './roberta.ts';
+export { buildTransformer, hfFolderFiles, isHfFolder, loadTransformer, loadWeights, TOKENIZER_FILES, type HfFolder } from './transformer-load.ts';

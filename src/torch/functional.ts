@@ -30,6 +30,14 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
   return new Tensor(native.conv1d(x.handle, weight.handle, bias?.handle ?? null, [stride], [padding]));
 }
 
+/**
+ * Layer normalisation over the trailing dims `normalizedShape`: (x − mean) / sqrt(var + eps) · weight + bias,
+ * the biased variance, as torch.nn.functional.layer_norm.
+ */
+export function layerNorm(x: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  return new Tensor(native.layerNorm(x.handle, normalizedShape, weight?.handle ?? null, bias?.handle ?? null, eps));
+}
+
 /** Inverted dropout (scales kept units by 1/(1-p)); identity when !train. */
 export function dropout(x: Tensor, p: number, train: boolean): Tensor {
   return new Tensor(native.dropout(x.handle, p, train));

@@ -10,6 +10,7 @@ export {
   embedding,
   conv1d,
   dropout,
+  layerNorm,
   crossEntropy,
   maskedSoftmax,
   gru,

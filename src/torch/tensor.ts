@@ -175,6 +175,10 @@ export class Tensor implements Owned {
   sign(): Tensor {
     return new Tensor(native.sign(this.handle));
   }
+  /** GELU with the exact erf form, x Φ(x) (not the tanh approximation): what BERT's "gelu" means. */
+  gelu(): Tensor {
+    return new Tensor(native.gelu(this.handle));
+  }
   clamp(min: number, max: number): Tensor {
     return new Tensor(native.clamp(this.handle, min, max));
   }

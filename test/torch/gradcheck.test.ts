@@ -58,6 +58,9 @@ const cases: Case[] = [
   ['index_select', ([a]) => a!.indexSelect(0, i64([2, 0, 2])), [inp([3, 4])]],
   ['index_copy', ([a, s]) => a!.indexCopy(0, i64([2, 0]), s!), [inp([3, 4]), inp([2, 4])]],
   ['gather', ([a]) => a!.gather(1, i64([0, 2, 1, 1], [2, 2])), [inp([2, 3])]],
+  ['gelu (exact erf)', ([a]) => a!.gelu(), [inp([7], 2)]],
+  ['layer_norm', ([x, w, b]) => torch.layerNorm(x!, [5], w!, b!, 1e-12), [inp([2, 3, 5]), inp([5]), inp([5])]],
+  ['layer_norm no affine', ([x]) => torch.layerNorm(x!, [4], null, null, 1e-5), [inp([3, 4])]],
   ['split', ([a]) => a!.split([1, 3], 1)[1]!, [inp([2, 4])]],
   ['clamp', ([a]) => a!.clamp(-0.5, 0.5), [inp([8], 1)]],
 ];

@@ -4,11 +4,16 @@
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
-import { DEFAULT_CHUNK_SIZE, runTest, type TestSource } from '../../erasure/test-run.ts';
+import { DEFAULT_CHUNK_SIZE, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
+import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
+import { isHfFolder } from '../../models/transformer-load.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
 
-<checkpoint> is an attnlab train output folder (model.json + model.safetensors).
+<checkpoint> is an attnlab train output folder (model.json + model.safetensors), or a Hugging Face
+folder (config.json + model.safetensors + tokenizer.json or vocab.txt) of a BERT, DistilBERT or RoBERTa
+sequence classifier: then --data is required, and the erasure is at the last layer's attention row of
+[CLS] / <s> (docs/transformers.md); its minimal flip set is a greedy upper bound, not exact.
 
 Erasure tests of Serrano & Smith (2019) on a trained model: single-weight and multi-weight tests for
 every ranking, and the exact minimal flip set. Writes into --out: documents.jsonl, documents.csv,
@@ -24,6 +29,8 @@ options:
   --range A:B       only process the chunks covering documents A..B-1 of the run this time
   --batch N         documents per forward pass (default: 64)
   --resamples N     bootstrap resamples for the intervals (default: 1000)
+  --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
+  --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
 
 A stopped run resumes: run the same command again; finished chunks are not redone.`;
 
@@ -74,6 +81,8 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     range: { type: 'string' },
     batch: { type: 'string', default: '64' },
     resamples: { type: 'string', default: '1000' },
+    heads: { type: 'string', default: 'all' },
+    specials: { type: 'string', default: 'in' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -96,7 +105,9 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     run: { checkpoint, split: values.split },
     log: (line: string) => console.error(line),
   };
-  const result = runTest(await load(checkpoint, values.split, values.data), options);
+  const result = isHfFolder(checkpoint)
+    ? await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) })
+    : runTest(await load(checkpoint, values.split, values.data), options);
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);
@@ -106,9 +117,34 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
 
 export const command: Command = {
   name: 'test',
-  summary: 'erasure tests (single-weight, multi-weight, exact minimal flip set) on a trained model',
+  summary: 'erasure tests (single-weight, multi-weight, minimal flip set) on a trained model or a Hugging Face folder',
   run: (args) => runTestCommand(args),
 };
+
+/** A Hugging Face folder: its model and tokenizer, on a prepared data set named by --data. */
+async function runHfTest(
+  folder: string,
+  split: string,
+  data: string | undefined,
+  options: TestRunOptions & TransformerErasureOptions,
+): Promise<TestRunResult> {
+  if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
+  if (data === undefined) throw new UserError(`attnlab test: ${folder} is a Hugging Face folder; name the data to test it on with --data`);
+  const { transformerTestSource, runTransformerTest } = await import('../../erasure/transformer-test-run.ts');
+  const { loadDataset } = await import('../../data/dataset.ts');
+  const ds = await loadDataset(data, { log: (line: string) => console.error(line) });
+  const source = transformerTestSource(folder, ds, split as (typeof SPLITS)[number]);
+  try {
+    return runTransformerTest(source, options);
+  } finally {
+    source.model.dispose();
+  }
+}
+
+function oneOf<const V extends string>(name: string, v: string, allowed: readonly V[]): V {
+  if (!(allowed as readonly string[]).includes(v)) throw new UserError(`attnlab test: ${name} must be ${allowed.join(' or ')}, got '${v}'`);
+  return v as V;
+}
 
 function integer(name: string, v: string, min: number): number {
   const n = Number(v);

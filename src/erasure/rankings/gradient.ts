@@ -21,5 +21,5 @@ export const gradient: Ranking = {
   name: 'gradient',
   description: 'gradient of the decided class probability with respect to alpha_i (signed), largest first',
   orders: 1,
-  rank: ({ doc }) => [orderByScoreDescending(attentionGradient(doc))],
+  rank: ({ doc }) => [orderByScoreDescending(doc.backend ? doc.backend.gradient() : attentionGradient(doc))],
 };

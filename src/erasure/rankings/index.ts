@@ -1,6 +1,9 @@
 // The table of rankings: adding a ranking is one file plus one line here, and the table-driven tests
 // in test/erasure/rankings.test.ts then cover it.
-import type { Ranking, RankingName } from '../types.ts';
+import type { AnyRankingName, ExtraRankingName, Ranking, RankingName } from '../types.ts';
+import { attentionNorm } from './attention-norm.ts';
+import { greedy } from './greedy.ts';
+import { rollout } from './rollout.ts';
 import { attention } from './attention.ts';
 import { gradient } from './gradient.ts';
 import { gradientXAttention } from './gradient-x-attention.ts';
@@ -16,6 +19,15 @@ export const RANKINGS: Record<RankingName, Ranking> = {
   leave_one_out: leaveOneOut,
   optimal,
 };
+
+/** Rankings only a transformer erasure backend runs (types.ts: EXTRA_RANKING_NAMES). */
+export const EXTRA_RANKINGS: Record<ExtraRankingName, Ranking> = {
+  attention_norm: attentionNorm,
+  rollout,
+  greedy,
+};
+
+export const ALL_RANKINGS: Record<AnyRankingName, Ranking> = { ...RANKINGS, ...EXTRA_RANKINGS };
 
 export { attentionGradient } from './gradient.ts';
 export { leaveOneOutDivergence } from './leave-one-out.ts';

@@ -1,0 +1,33 @@
+// An erasure backend: how the battery's quantities are computed for one document. Two exist:
+//   the linear fast path (HAN/FLAN, SPEC §3): the classifier is linear in the attended vector, so every
+//     erasure, the exact minimal flip set and the gradient have closed forms over alpha, z = W h and b
+//     (erase.ts, minimal.ts, rankings/gradient.ts). A DocumentContext WITHOUT a backend field uses it.
+//   the transformer row path (transformer-row.ts): erasures change the last layer's attention row of the
+//     classifier's query position and re-run everything downstream of that row, batched over all the
+//     erasure sets a test needs; the minimal flip set becomes a greedy upper bound.
+// The tests (single-weight, multi-weight, the rankings) call the same functions for both; only these
+// quantities differ.
+import type { FirstFlip, LeaveOneOut } from './erase.ts';
+import type { MinimalFlipSet } from './minimal.ts';
+import type { AnyRankingName } from './types.ts';
+
+export interface ErasureBackend {
+  /** Names the backend in summary.json and the docs. */
+  readonly kind: 'transformer-row';
+  /** The rankings this backend runs, in column order. */
+  readonly rankings: readonly AnyRankingName[];
+  /** Logits (K × C, row-major) after erasing each of K item sets (sets[k][i] = 1: item i erased). */
+  erase(sets: readonly Uint8Array[]): Float64Array;
+  /** Every single-item erasure: logits n × C and the decisions. */
+  leaveOneOut(): LeaveOneOut;
+  /** Sequential erasure in `order` until the decision changes. */
+  firstFlip(order: ArrayLike<number>): FirstFlip;
+  /** The smallest flip set the backend can find, with an order whose prefix is that set (method says how exact). */
+  minimalFlipSet(): MinimalFlipSet;
+  /** d p_m / d alpha_i at the unmodified weights, per item (SPEC §4). */
+  gradient(): Float64Array;
+  /** Gradient times attention per item (a sum over heads when an item spans several heads). */
+  gradientTimesAttention(): Float64Array;
+  /** Scores of the rankings only this backend has (attention norm, rollout), per item. */
+  itemScores(name: 'attention_norm' | 'rollout'): Float64Array;
+}

@@ -1,0 +1,159 @@
+// `attnlab test` on a Hugging Face folder: the same run folder as runTest (test-run.ts) — erasure-run.json,
+// chunks/<from>-<to>.jsonl (a chunk with this file is done and never redone), then documents.jsonl,
+// documents.csv, summary.json, model.json, examples.jsonl — with the transformer row backend. Unlike HAN/FLAN
+// runs, no states/ files are kept: a transformer's row state (H × T weights and values per document) is
+// cheap to recompute and large to store, so a resumed run re-runs the model pass of the chunks it still has.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '../data/dataset.ts';
+import type { SplitName } from '../data/readers.ts';
+import { describeEncodeStats, loadHfTokenizer, maxTokensForConfig } from '../models/hf-tokenizer.ts';
+import { loadTransformer, type TransformerClassifier, type TransformerFamily } from '../models/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { UserError } from '../util/errors.ts';
+import { testDocument } from './battery.ts';
+import { exampleOf } from './examples.ts';
+import { msg } from './messages.ts';
+import { documentsJsonl, writeOutputs } from './outputs.ts';
+import { summarize } from './summary.ts';
+import {
+  checkManifest,
+  chunkPath,
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_EXAMPLES,
+  readResults,
+  selectDocuments,
+  type TestRunOptions,
+  type TestRunResult,
+} from './test-run.ts';
+import {
+  testTransformerDocument,
+  transformerItems,
+  transformerRowStates,
+  withTransformerContext,
+  type TransformerDocument,
+  type TransformerErasureOptions,
+} from './transformer-row.ts';
+import type { DocumentResult } from './types.ts';
+
+export interface TransformerTestSource {
+  /** Written to model.json. */
+  info: { dataset: string; architecture: TransformerFamily; encoder: 'transformer'; folder: string };
+  classes: string[];
+  model: TransformerClassifier;
+  /** Every document of the split, tokenized, in file order. */
+  documents: readonly TransformerDocument[];
+  /** One line on truncation and unknown tokens (also in summary.json's run). */
+  tokenization: string;
+}
+
+/**
+ * A Hugging Face folder and a prepared data set's split: the model, and each document's words (the
+ * data set's own tokens, joined by spaces) encoded by the folder's tokenizer, truncated to the model's
+ * maximum length (counted in `tokenization`). The data set's classes must be the model's (by name, or
+ * by position when config.json names them LABEL_0, LABEL_1, …).
+ */
+export function transformerTestSource(folder: string, ds: Dataset, split: SplitName): TransformerTestSource {
+  const model = loadTransformer(folder);
+  try {
+    const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const tokenizer = loadHfTokenizer(folder, { maxTokens: maxTokensForConfig(config) });
+    const labelOf = labelMap(model.config.labels, ds.labels, folder, ds.name);
+    const sp = ds.split(split);
+    const texts = Array.from({ length: sp.size }, (_, i) => ds.docText(sp, i).flat().join(' '));
+    const { encoded, stats } = tokenizer.encodeAll(texts);
+    const documents = encoded.map((e, i): TransformerDocument => ({
+      docId: i,
+      label: labelOf(sp.labels[i]!),
+      input: { ids: Int32Array.from(e.ids), typeIds: Int32Array.from(e.typeIds) },
+      special: Uint8Array.from(e.ids, (id) => (tokenizer.specialIds.has(id) ? 1 : 0)),
+      tokens: () => e.tokens,
+    }));
+    return {
+      info: { dataset: ds.name, architecture: model.config.family, encoder: 'transformer', folder },
+      classes: model.config.labels,
+      model,
+      documents,
+      tokenization: describeEncodeStats(stats, 'documents'),
+    };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+function labelMap(modelLabels: string[], dataLabels: string[], folder: string, data: string): (dataLabel: number) => number {
+  const generic = modelLabels.every((l, i) => l === `LABEL_${i}`);
+  if (generic && modelLabels.length === dataLabels.length) return (k) => k;
+  const index = dataLabels.map((name) => modelLabels.indexOf(name));
+  if (modelLabels.length !== dataLabels.length || index.some((k) => k < 0)) {
+    throw new UserError(
+      `${join(folder, 'config.json')}: id2label names the classes ${JSON.stringify(modelLabels)}, but data '${data}' has ` +
+        `${JSON.stringify(dataLabels)}; test the model on the data it was trained for (--data), or fix id2label`,
+    );
+  }
+  return (k) => index[k]!;
+}
+
+export function runTransformerTest(source: TransformerTestSource, opts: TestRunOptions & TransformerErasureOptions): TestRunResult {
+  const log = opts.log ?? (() => {});
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const selected = selectDocuments(source.documents.length, opts.seed, opts.maxDocs);
+  const wanted = opts.examples ?? DEFAULT_EXAMPLES;
+  const docs = selected.map((i, j) => (j < wanted ? source.documents[i]! : { ...source.documents[i]!, tokens: undefined }));
+  if (docs.length === 0) throw new UserError(msg.noDocuments(String(opts.run.checkpoint ?? 'the model')));
+  const erasure = { heads: opts.heads ?? 'all', specials: opts.specials ?? 'in' } as const;
+  const run = { ...opts.run, erasureBackend: 'transformer-row', heads: erasure.heads, specials: erasure.specials, tokenization: source.tokenization };
+  checkManifest({ ...opts, run }, chunkSize, docs);
+  log(`attnlab test: ${source.tokenization}`);
+
+  const chunks: [number, number][] = [];
+  for (let from = 0; from < docs.length; from += chunkSize) chunks.push([from, Math.min(docs.length, from + chunkSize)]);
+  const [lo, hi] = opts.range ?? [0, docs.length];
+  let computed = 0;
+  chunks.forEach(([from, to], c) => {
+    const resultsPath = chunkPath(opts.outDir, 'chunks', from, to, 'jsonl');
+    if (existsSync(resultsPath) || to <= lo || from >= hi) return;
+    const t0 = performance.now();
+    const states = transformerRowStates(source.model, docs.slice(from, to), opts.batchSize);
+    const t1 = performance.now();
+    const options = { seed: opts.seed, ...erasure };
+    const examples: string[] = [];
+    const results = states.map((s, i) => {
+      const items = transformerItems(s, erasure);
+      if (!items) return testTransformerDocument(source.model, s, from + i, options);
+      // One context for both: the example reuses the document's greedy set, gradients and erasures.
+      return withTransformerContext(source.model, s, erasure, (doc) => {
+        const result = testDocument(doc, s, from + i, options);
+        examples.push(JSON.stringify(exampleOf(doc, s.docId, items, source.classes, from + i, options)) + '\n');
+        return result;
+      });
+    });
+    // Examples first: the results file marks the chunk done.
+    writeFileAtomic(chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'), examples.join(''));
+    writeFileAtomic(resultsPath, documentsJsonl(results));
+    computed++;
+    log(msg.progress(c + 1, chunks.length, from, to, (t1 - t0) / 1000, (performance.now() - t1) / 1000));
+  });
+
+  const done = chunks.filter(([from, to]) => existsSync(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const result: TestRunResult = { documents: docs.length, chunks: chunks.length, chunksDone: done.length, chunksComputed: computed, outputs: null };
+  if (done.length < chunks.length) {
+    log(msg.partial(done.length, chunks.length));
+    return result;
+  }
+  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl')));
+  const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
+  const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  outputs.model = join(opts.outDir, 'model.json');
+  writeJsonAtomic(outputs.model, { ...source.info, testAccuracy: summary.accuracy, documents: documents.length, ...run });
+  outputs.examples = join(opts.outDir, 'examples.jsonl');
+  const examples = chunks
+    .map(([from, to]) => chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'))
+    .filter((p) => existsSync(p))
+    .map((p) => readFileSync(p, 'utf8'))
+    .join('');
+  writeFileAtomic(outputs.examples, examples);
+  result.outputs = outputs;
+  return result;
+}
