@@ -119,6 +119,8 @@ export interface NativeAddon {
   sign(arg0: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::clamp(T(0), N(1), N(2)) */
   clamp(arg0: Handle, arg1: number, arg2: number): Handle;
+  /** ops.cc TENSOR_OPS: at::gelu(T(0), "none") */
+  gelu(arg0: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::sum(T(0), OptDims(OptInts(info, 1)), B(2)) */
   sum(arg0: Handle, arg1: number[] | null, arg2: boolean): Handle;
   /** ops.cc TENSOR_OPS: at::mean(T(0), OptDims(OptInts(info, 1)), B(2)) */
@@ -155,6 +157,8 @@ export interface NativeAddon {
   conv1d(arg0: Handle, arg1: Handle, arg2: Handle | null, arg3: number[], arg4: number[]): Handle;
   /** ops.cc TENSOR_OPS: at::dropout(T(0), N(1), B(2)) */
   dropout(arg0: Handle, arg1: number, arg2: boolean): Handle;
+  /** ops.cc TENSOR_OPS: at::layer_norm(T(0), IS(1), OT(2), OT(3), N(4), false) */
+  layerNorm(arg0: Handle, arg1: number[], arg2: Handle | null, arg3: Handle | null, arg4: number): Handle;
   /** ops.cc TENSOR_OPS: at::cross_entropy_loss(T(0), T(1), {}, ReductionOf(S(2)), -100, 0.0) */
   crossEntropy(arg0: Handle, arg1: Handle, arg2: string): Handle;
   /** ops.cc TENSOR_OPS: at::reshape(T(0), IS(1)) */
@@ -266,6 +270,7 @@ export const NATIVE_FUNCTIONS = [
   'abs',
   'sign',
   'clamp',
+  'gelu',
   'sum',
   'mean',
   'amax',
@@ -284,6 +289,7 @@ export const NATIVE_FUNCTIONS = [
   'embedding',
   'conv1d',
   'dropout',
+  'layerNorm',
   'crossEntropy',
   'reshape',
   'transpose',
