@@ -2,7 +2,7 @@
 // data set x architecture x profile), a JSON config file, and command-line flags. Every source is checked
 // against one schema: unknown keys and wrong types are rejected with a message naming the source.
 import { UserError } from '../util/errors.ts';
-import { ARCHS, isArch, splitArch, type Arch, type Dropouts, type ModelConfig } from '../models/index.ts';
+import { ARCHS, ATTENTION_KINDS, isArch, isAttentionKind, splitArch, type Arch, type AttentionKind, type Dropouts, type ModelConfig } from '../models/index.ts';
 
 export interface TrainConfig {
   arch: Arch;
@@ -35,9 +35,12 @@ export interface TrainConfig {
   maxTrainDocs: number;
   /** Write a step line to the JSONL log every this many steps. */
   logEvery: number;
+  /** Attention normaliser of every attention layer. Absent means softmax: mergeConfig drops an explicit
+   * 'softmax', so softmax configurations (and checkpoints) are what they were before this setting existed. */
+  attentionKind?: AttentionKind;
 }
 
-type Kind = 'arch' | 'positive' | 'probability' | 'int' | 'positiveInt' | 'nonNegativeInt' | 'factor';
+type Kind = 'arch' | 'attentionKind' | 'positive' | 'probability' | 'int' | 'positiveInt' | 'nonNegativeInt' | 'factor';
 
 interface Field {
   kind: Kind;
@@ -63,12 +66,14 @@ export const FIELDS: Record<keyof TrainConfig, Field> = {
   encoderSize: { kind: 'positiveInt', help: 'GRU units per direction / filters per convolution width' },
   maxTrainDocs: { kind: 'nonNegativeInt', help: 'cap on training documents, a seeded sample (0: all)' },
   logEvery: { kind: 'positiveInt', help: 'steps between step lines in train.jsonl' },
+  attentionKind: { kind: 'attentionKind', help: `attention normaliser: ${ATTENTION_KINDS.join(', ')} (default softmax)` },
 };
 
 export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
 
 const EXPECTED: Record<Kind, string> = {
   arch: `one of ${ARCHS.join(', ')}`,
+  attentionKind: `one of ${ATTENTION_KINDS.join(', ')}`,
   positive: 'a positive number',
   probability: 'a number in [0, 1)',
   int: 'an integer',
@@ -79,6 +84,7 @@ const EXPECTED: Record<Kind, string> = {
 
 function accepts(kind: Kind, v: unknown): boolean {
   if (kind === 'arch') return typeof v === 'string' && isArch(v);
+  if (kind === 'attentionKind') return isAttentionKind(v);
   if (typeof v !== 'number' || !Number.isFinite(v)) return false;
   switch (kind) {
     case 'positive':
@@ -128,7 +134,7 @@ export function checkPartial(obj: unknown, source: string): Partial<TrainConfig>
 
 /** Parses a flag's string value into the type its key needs (numbers for everything but arch). */
 export function parseFlagValue(key: keyof TrainConfig, raw: string): unknown {
-  if (FIELDS[key].kind === 'arch') return raw;
+  if (FIELDS[key].kind === 'arch' || FIELDS[key].kind === 'attentionKind') return raw;
   const n = raw.trim() === '' ? NaN : Number(raw);
   if (Number.isNaN(n)) throw new UserError(`--${flagName(key)}: must be ${EXPECTED[FIELDS[key].kind]}, got '${raw}'`);
   return n;
@@ -152,6 +158,7 @@ export function mergeConfig(base: TrainConfig, ...overrides: { source: string; v
     }
   }
   checkPartial(merged, 'configuration');
+  if (merged.attentionKind === 'softmax') delete merged.attentionKind;
   return merged;
 }
 
@@ -163,5 +170,7 @@ export function modelConfigOf(cfg: TrainConfig, vocab: number, classes: number):
     encoder: cfg.dropoutEncoder,
     classifier: cfg.dropoutClassifier,
   };
-  return { arch: cfg.arch, vocab, classes, emb: cfg.emb, encoderSize: cfg.encoderSize, dropout };
+  const model: ModelConfig = { arch: cfg.arch, vocab, classes, emb: cfg.emb, encoderSize: cfg.encoderSize, dropout };
+  if (cfg.attentionKind !== undefined && cfg.attentionKind !== 'softmax') model.attentionKind = cfg.attentionKind;
+  return model;
 }
