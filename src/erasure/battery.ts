@@ -3,13 +3,14 @@
 import { buildContext } from './context.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { multiWeightTest } from './multi-weight.ts';
-import { ALL_RANKINGS } from './rankings/index.ts';
+import { ALL_RANKINGS, integratedGradientsOf } from './rankings/index.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
 import {
   ALL_RANKING_NAMES,
   EXTRA_RANKING_NAMES,
+  LINEAR_RANKING_NAMES,
   RANKING_NAMES,
   TOP_ITEM_RANKINGS,
   type BatteryOptions,
@@ -82,12 +83,13 @@ export function testDocument(
       flipsTo: minimal.flipsTo,
       ...(minimal.method ? { method: minimal.method } : {}),
     },
+    ...(orders.has('integrated_gradients') ? { igCompletenessError: integratedGradientsOf(doc).completenessError } : {}),
   };
 }
 
 /** The erasure orders of every selected ranking for the document at `index` of the run. */
 export function rankDocument(doc: DocumentContext, index: number, options: BatteryOptions): Map<AnyRankingName, Int32Array[]> {
-  const runs: readonly AnyRankingName[] = doc.backend?.rankings ?? RANKING_NAMES;
+  const runs: readonly AnyRankingName[] = doc.backend?.rankings ?? LINEAR_RANKING_NAMES;
   const names: readonly AnyRankingName[] = options.rankings ?? runs;
   const out = new Map<AnyRankingName, Int32Array[]>();
   for (const name of ALL_RANKING_NAMES) {

@@ -1,5 +1,5 @@
 // summary.json: the paper's statistics computed from the per-document results (docs/method.md §9).
-import { RANDOM_PERMUTATIONS } from './rankings/index.ts';
+import { IG_STEPS, RANDOM_PERMUTATIONS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
 import { bootstrapMedians, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
@@ -10,6 +10,7 @@ import {
   type BatterySummary,
   type DocumentResult,
   type MedianWithInterval,
+  type IntegratedGradientsSummary,
   type MinimalSummary,
   type MultiWeightRecord,
   type AnyRankingName,
@@ -33,6 +34,9 @@ export const EXTRA_COMPARISONS: readonly (readonly [AnyRankingName, AnyRankingNa
   ['attention_norm', 'attention'],
   ['rollout', 'attention'],
   ['greedy', 'attention'],
+  ['signed_leave_one_out', 'attention'],
+  ['signed_leave_one_out', 'leave_one_out'],
+  ['integrated_gradients', 'attention'],
 ];
 
 /** The extra rankings present in any document's results (none for HAN/FLAN). */
@@ -126,6 +130,17 @@ export function summarize(
     size: { withZeroVector: interval(minimalValues('size', true)), withoutZeroVector: interval(minimalValues('size', false)) },
   };
 
+  const igErrors = documents.flatMap((d) => (d.igCompletenessError === undefined ? [] : [d.igCompletenessError]));
+  const integratedGradients: IntegratedGradientsSummary | undefined =
+    igErrors.length === 0
+      ? undefined
+      : {
+          documents: igErrors.length,
+          steps: IG_STEPS,
+          medianCompletenessError: interval(documents.map((d) => (d.igCompletenessError === undefined ? [] : [d.igCompletenessError]))),
+          maxCompletenessError: igErrors.reduce((a, v) => Math.max(a, v), 0),
+        };
+
   const medians = bootstrapMedians(pending.map(([, stat]) => stat), documents.length, derivedRng(options.seed, BOOTSTRAP_KEY), resamples);
   pending.forEach(([placeholder], j) => Object.assign(placeholder, medians[j]));
 
@@ -143,6 +158,7 @@ export function summarize(
     multi,
     comparisons,
     minimal,
+    ...(integratedGradients ? { integratedGradients } : {}),
   };
 }
 

@@ -69,8 +69,13 @@ export type RankingName = (typeof RANKING_NAMES)[number];
  * flip set, an UPPER BOUND on the minimal flip set where no exact one is known. HAN/FLAN results never
  * carry them, so their files are what they were.
  */
-export const EXTRA_RANKING_NAMES = ['attention_norm', 'rollout', 'greedy'] as const;
+export const EXTRA_RANKING_NAMES = ['attention_norm', 'rollout', 'greedy', 'signed_leave_one_out', 'integrated_gradients'] as const;
 export type ExtraRankingName = (typeof EXTRA_RANKING_NAMES)[number];
+/**
+ * What the linear fast path (HAN/FLAN, no backend) runs: the paper's six, then signed leave-one-out,
+ * attention norm (alpha_i ||z_i||) and integrated gradients w.r.t. alpha (docs/faithfulness.md §3).
+ */
+export const LINEAR_RANKING_NAMES = [...RANKING_NAMES, 'attention_norm', 'signed_leave_one_out', 'integrated_gradients'] as const;
 export const ALL_RANKING_NAMES = [...RANKING_NAMES, ...EXTRA_RANKING_NAMES] as const;
 export type AnyRankingName = RankingName | ExtraRankingName;
 
@@ -226,6 +231,8 @@ export interface DocumentResult {
    */
   multi: Record<RankingName, MultiWeightRecord[]> & Partial<Record<ExtraRankingName, MultiWeightRecord[]>>;
   minimal: MinimalFlipRecord;
+  /** Where integrated_gradients ran: |sum_i IG_i − (p_m(alpha) − p_m(0))|, its quadrature error. */
+  igCompletenessError?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,6 +360,17 @@ export interface BatterySummary {
   /** gradient vs attention, gradient_x_attention vs attention, leave_one_out vs attention, optimal vs attention. */
   comparisons: RankingComparison[];
   minimal: MinimalSummary;
+  /** Integrated gradients' completeness check, where that ranking ran (docs/faithfulness.md §3.3). */
+  integratedGradients?: IntegratedGradientsSummary;
+}
+
+/** |sum_i IG_i − (p_m(alpha) − p_m(0))| over the documents where integrated_gradients ran. */
+export interface IntegratedGradientsSummary {
+  documents: number;
+  /** Midpoint-rule steps of the path integral. */
+  steps: number;
+  medianCompletenessError: MedianWithInterval;
+  maxCompletenessError: number;
 }
 
 /** Options of runBattery. */

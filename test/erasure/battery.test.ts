@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBattery, runDocument } from '../../src/erasure/battery.ts';
 import { documentColumns, documentsCsv, writeOutputs } from '../../src/erasure/outputs.ts';
-import { compareRankings } from '../../src/erasure/summary.ts';
+import { compareRankings, extraRankingsOf } from '../../src/erasure/summary.ts';
 import { RANKING_NAMES, type ClassifierHead, type DocumentResult, type FinalLayerState } from '../../src/erasure/types.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { logitsOf, randomHead, randomState } from './fixtures.ts';
@@ -142,8 +142,10 @@ test('outputs: CSV columns round-trip, JSONL lines are the records, summary is J
   try {
     const paths = writeOutputs(dir, documents, summary);
     const rows = parseCsv(readFileSync(paths.csv, 'utf8'));
-    const cols = documentColumns();
+    // HAN/FLAN runs carry the linear path's extra rankings (signed leave-one-out, attention norm, IG).
+    const cols = documentColumns(extraRankingsOf(documents));
     assert.deepEqual(rows[0], cols.map((c) => c.name));
+    assert.ok(cols.some((c) => c.name === 'multi_integrated_gradients_erased'));
     assert.equal(rows.length, 16);
     for (const row of rows) assert.equal(row.length, cols.length);
     assert.equal(rows[1]![0], 'has, a "comma"');
