@@ -89,8 +89,10 @@ export function testDocument(
 
 /** The erasure orders of every selected ranking for the document at `index` of the run. */
 export function rankDocument(doc: DocumentContext, index: number, options: BatteryOptions): Map<AnyRankingName, Int32Array[]> {
+  // The linear path CAN run LINEAR_RANKING_NAMES but runs the paper's six unless asked (--rankings all),
+  // so default HAN/FLAN results are what they were (and readers that know only those six still read them).
   const runs: readonly AnyRankingName[] = doc.backend?.rankings ?? LINEAR_RANKING_NAMES;
-  const names: readonly AnyRankingName[] = options.rankings ?? runs;
+  const names: readonly AnyRankingName[] = options.rankings ?? (doc.backend ? runs : RANKING_NAMES);
   const out = new Map<AnyRankingName, Int32Array[]>();
   for (const name of ALL_RANKING_NAMES) {
     if (!runs.includes(name) || !names.includes(name)) continue;

@@ -20,7 +20,7 @@ import { documentsJsonl, writeOutputs } from './outputs.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { summarize } from './summary.ts';
-import type { ClassifierHead, DocumentResult, FinalLayerState } from './types.ts';
+import type { AnyRankingName, ClassifierHead, DocumentResult, FinalLayerState } from './types.ts';
 
 /** What the erasure run needs from a loaded checkpoint (the models/train side provides it). */
 export interface TestSource {
@@ -43,6 +43,8 @@ export interface TestRunOptions {
   range?: [number, number];
   batchSize?: number;
   bootstrapResamples?: number;
+  /** Rankings to run (BatteryOptions.rankings; default the paper's six for HAN/FLAN). */
+  rankings?: readonly AnyRankingName[];
   /** Documents with words to write to examples.jsonl (default 20). */
   examples?: number;
   /** Shown in summary.json and erasure-run.json: checkpoint, split, ... */
@@ -109,7 +111,7 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
       writeFileAtomic(statesPath, encodeStates(states, head.d, head.C));
     }
     const t1 = performance.now();
-    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed }));
+    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}) }));
     writeFileAtomic(resultsPath, documentsJsonl(results));
     const t2 = performance.now();
     computed++;

@@ -379,7 +379,7 @@ export interface BatteryOptions {
   seed: number;
   /** Bootstrap resamples for the intervals (default 1000). */
   bootstrapResamples?: number;
-  /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN). */
+  /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN, LINEAR_RANKING_NAMES adds the extras). */
   rankings?: readonly AnyRankingName[];
 }
 

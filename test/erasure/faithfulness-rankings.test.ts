@@ -9,7 +9,7 @@ import { buildContext } from '../../src/erasure/context.ts';
 import { softmax } from '../../src/erasure/math.ts';
 import { IG_STEPS, integratedGradients, linearAttentionNorm, signedLeaveOneOutDrop } from '../../src/erasure/rankings/index.ts';
 import { slowLogitsAfterErasing } from '../../src/erasure/slow-path.ts';
-import type { ClassifierHead, FinalLayerState } from '../../src/erasure/types.ts';
+import { LINEAR_RANKING_NAMES, RANKING_NAMES, type ClassifierHead, type FinalLayerState } from '../../src/erasure/types.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { randomHead, randomState } from './fixtures.ts';
 
@@ -101,7 +101,7 @@ test('the battery records IG completeness per document and summarises it in summ
   const rng = new Rng(35);
   const head = randomHead(rng, 3, 8);
   const states = Array.from({ length: 12 }, (_, c) => randomState(rng, head, 2 + rng.int(10), c));
-  const { documents, summary } = runBattery(states, head, { seed: 1, bootstrapResamples: 20 });
+  const { documents, summary } = runBattery(states, head, { seed: 1, bootstrapResamples: 20, rankings: LINEAR_RANKING_NAMES });
   for (const d of documents) assert.ok(d.igCompletenessError !== undefined && d.igCompletenessError >= 0);
   const ig = summary.integratedGradients!;
   assert.equal(ig.documents, 12);
@@ -113,4 +113,18 @@ test('the battery records IG completeness per document and summarises it in summ
     assert.equal(documents[0]!.multi[name]?.length, 1, name);
   }
   assert.ok(summary.comparisons.some((c) => c.first === 'signed_leave_one_out' && c.second === 'leave_one_out'));
+});
+
+test('by default a HAN/FLAN battery runs the paper\'s six rankings only: results keep their shape', () => {
+  const rng = new Rng(36);
+  const head = randomHead(rng, 3, 8);
+  const states = Array.from({ length: 5 }, (_, c) => randomState(rng, head, 2 + rng.int(10), c));
+  const { documents, summary } = runBattery(states, head, { seed: 1, bootstrapResamples: 20 });
+  assert.deepEqual(Object.keys(documents[0]!.multi), [...RANKING_NAMES]);
+  assert.deepEqual(Object.keys(summary.multi), [...RANKING_NAMES]);
+  assert.equal(summary.integratedGradients, undefined);
+  assert.equal(documents[0]!.igCompletenessError, undefined);
+  // Asking for the extras changes nothing about the paper's six.
+  const all = runBattery(states, head, { seed: 1, bootstrapResamples: 20, rankings: LINEAR_RANKING_NAMES });
+  for (const name of RANKING_NAMES) assert.deepEqual(all.documents.map((d) => d.multi[name]), documents.map((d) => d.multi[name]), name);
 });

@@ -7,6 +7,7 @@ import { parseCommandArgs } from '../args.ts';
 import { DEFAULT_CHUNK_SIZE, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
 import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
 import { isHfFolder } from '../../models/transformer-load.ts';
+import { LINEAR_RANKING_NAMES } from '../../erasure/types.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
 
@@ -29,6 +30,8 @@ options:
   --range A:B       only process the chunks covering documents A..B-1 of the run this time
   --batch N         documents per forward pass (default: 64)
   --resamples N     bootstrap resamples for the intervals (default: 1000)
+  --rankings SET    HAN/FLAN: paper (the paper's six, default) or all (adds signed leave-one-out,
+                    attention norm and integrated gradients, docs/faithfulness.md)
   --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
   --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
 
@@ -81,6 +84,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     range: { type: 'string' },
     batch: { type: 'string', default: '64' },
     resamples: { type: 'string', default: '1000' },
+    rankings: { type: 'string', default: 'paper' },
     heads: { type: 'string', default: 'all' },
     specials: { type: 'string', default: 'in' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -94,6 +98,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   const seed = integer('--seed', values.seed, 0);
   const maxDocs = values['max-docs'] === undefined ? undefined : integer('--max-docs', values['max-docs'], 1);
   const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
+  const rankingSet = oneOf('--rankings', values.rankings, ['paper', 'all'] as const);
   const options = {
     outDir,
     seed,
@@ -102,7 +107,9 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     range: values.range === undefined ? undefined : range(values.range),
     batchSize: integer('--batch', values.batch, 1),
     bootstrapResamples: integer('--resamples', values.resamples, 1),
-    run: { checkpoint, split: values.split },
+    // In run (so in the resume manifest): a rerun with another ranking set is refused, not mixed.
+    run: { checkpoint, split: values.split, ...(rankingSet === 'all' ? { rankings: 'all' } : {}) },
+    ...(rankingSet === 'all' ? { rankings: LINEAR_RANKING_NAMES } : {}),
     log: (line: string) => console.error(line),
   };
   const result = isHfFolder(checkpoint)
