@@ -5,6 +5,7 @@
 // for each and the ratio. attnlab then trains a fresh model for 500 steps and prints RSS along the way,
 // which must stay flat.
 //   BENCH_STEPS (default 60) timed steps per side and round, BENCH_ROUNDS (3), BENCH_RSS_STEPS (500).
+//   BENCH_DEVICE (cpu; cuda on a GPU machine: both sides on that device), BENCH_PYTHON (/usr/bin/python3).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../src/torch/index.ts';
@@ -16,6 +17,8 @@ const WARMUP = 5;
 const RSS_STEPS = Number(process.env.BENCH_RSS_STEPS ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const THREADS = torch.getNumThreads();
+const DEVICE = process.env.BENCH_DEVICE ?? 'cpu';
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const B = 64;
 const L = 100;
 const V = 20000;
@@ -28,7 +31,7 @@ const SAME_MALLOC = { MALLOC_MMAP_THRESHOLD_: String(64 << 20), MALLOC_TRIM_THRE
 
 function reference(arch: Arch, malloc: Record<string, string>): number {
   const script = fileURLToPath(new URL('engine_reference.py', import.meta.url));
-  const r = spawnSync('/usr/bin/python3', [script, arch, String(STEPS), String(WARMUP), String(THREADS)], {
+  const r = spawnSync(PYTHON, [script, arch, String(STEPS), String(WARMUP), String(THREADS), DEVICE], {
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', ...malloc },
     encoding: 'utf8',
   });
@@ -40,12 +43,14 @@ function ours(arch: Arch, rssSteps: number): { stepsPerS: number; rss: [number, 
   torch.manualSeed(0);
   const model = buildModel({ arch, vocab: V, classes: C, emb: 200, encoderSize: 50, dropout: { word: 0, sentence: 0, encoder: 0.2, classifier: 0.3 } });
   model.train();
+  if (DEVICE !== 'cpu') model.to(DEVICE);
   const params = model.parameters();
   const opt = new torch.Adam(params, { lr: 1e-3 });
   const rng = new Rng(0);
   const docs = Array.from({ length: B }, () => ({ sentences: [Int32Array.from({ length: L }, () => 1 + rng.int(V - 1))] }));
-  const batch = torch.scope(() => flanBatch(docs));
-  const target = torch.keep(torch.tensor(Int32Array.from({ length: B }, () => rng.int(C))));
+  const cpuBatch = torch.scope(() => flanBatch(docs));
+  const batch = DEVICE === 'cpu' ? cpuBatch : { family: 'flan' as const, tokens: torch.keep(cpuBatch.tokens.to(DEVICE)), lengths: torch.keep(cpuBatch.lengths.to(DEVICE)) };
+  const target = torch.keep(torch.tensor(Int32Array.from({ length: B }, () => rng.int(C)), undefined, { device: DEVICE }));
   const step = (): void =>
     torch.scope(() => {
       opt.zeroGrad();
@@ -66,11 +71,11 @@ function ours(arch: Arch, rssSteps: number): { stepsPerS: number; rss: [number, 
   opt.dispose();
   model.dispose();
   target.dispose();
-  for (const t of Object.values(batch)) if (t instanceof torch.Tensor) t.dispose();
+  for (const b of DEVICE === 'cpu' ? [batch] : [batch, cpuBatch]) for (const t of Object.values(b)) if (t instanceof torch.Tensor) t.dispose();
   return { stepsPerS, rss };
 }
 
-console.log(`bench:engine — best of ${ROUNDS} rounds of ${STEPS} timed steps after ${WARMUP} warm-up, batch ${B}x${L}, vocab ${V}, ${THREADS} torch threads, 1 BLAS thread`);
+console.log(`bench:engine — best of ${ROUNDS} rounds of ${STEPS} timed steps after ${WARMUP} warm-up, batch ${B}x${L}, vocab ${V}, ${THREADS} torch threads, 1 BLAS thread, device ${DEVICE}`);
 for (const arch of ['flan-rnn', 'flan-conv'] as Arch[]) {
   // Rounds alternate the three so that a load spike on this shared machine hits each alike; best of each.
   let plain = 0;

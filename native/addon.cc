@@ -338,6 +338,16 @@ Napi::Value SetBlasThreads(const Napi::CallbackInfo& info) {
 Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::hasCUDA() ? static_cast<double>(at::detail::getCUDAHooks().getNumGPUs()) : 0.0);
 }
+// setDeterministic(on): deterministic kernels where libtorch has them (cuDNN deterministic, no cuDNN
+// autotuning, deterministic algorithms with a warning for ops that have none), so a CUDA run repeats.
+Napi::Value SetDeterministic(const Napi::CallbackInfo& info) {
+  bool on = info[0].As<Napi::Boolean>().Value();
+  auto& ctx = at::globalContext();
+  ctx.setDeterministicCuDNN(on);
+  if (on) ctx.setBenchmarkCuDNN(false);
+  ctx.setDeterministicAlgorithms(on, /*warn_only=*/true);
+  return info.Env().Undefined();
+}
 Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   auto o = Napi::Object::New(info.Env());
   o.Set("torchVersion", TORCH_VERSION);
@@ -386,7 +396,8 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   X(getNumThreads, GetNumThreads, "(): number")                                                              \
   X(setBlasThreads, SetBlasThreads, "(n: number): boolean")                                                  \
   X(cudaDeviceCount, CudaDeviceCount, "(): number")                                                          \
-  X(buildInfo, BuildInfo, "(): NativeBuildInfo")
+  X(buildInfo, BuildInfo, "(): NativeBuildInfo")                                                            \
+  X(setDeterministic, SetDeterministic, "(on: boolean): void")
 // clang-format on
 
 }  // namespace

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages only the tests need.
 TEST_APT="chromium fonts-dejavu-core"  # the report's browser test (test/report/browser.test.ts)
+TEST_APT="$TEST_APT slurm-wlm munge"   # the one-node Slurm of test/cli/slurm.test.ts (scripts/slurm/local-cluster.sh)
 extra="${ATTNLAB_APT_EXTRA:-}"
 [ "${1:-}" = "--test" ] && extra="$extra $TEST_APT"
 

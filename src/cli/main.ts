@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   import: () => import('./commands/import.ts'),
   reproduce: () => import('./commands/reproduce.ts'),
   report: () => import('./commands/report.ts'),
+  status: () => import('./commands/status.ts'),
   test: () => import('./commands/test.ts'),
   train: () => import('./commands/train.ts'),
 };

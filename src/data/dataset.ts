@@ -2,9 +2,10 @@
 // compact int32 arrays (documents -> sentences -> token ids). See docs/data.md.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
 import { readSplitFile, type SplitArrays } from './binary.ts';
-import { prepareDataset, SPLITS, PREP_VERSION, type PrepareOptions, type PreparedMeta } from './prepare.ts';
+import { prepareDataset, SPLITS, PREP_VERSION, type DataOrigin, type PrepareOptions, type PreparedMeta } from './prepare.ts';
 import type { SplitName } from './readers.ts';
 
 export interface Split extends SplitArrays {
@@ -26,9 +27,16 @@ export class Dataset {
   constructor(
     readonly dir: string,
     readonly meta: PreparedMeta,
+    /** Where the data came from (known when it was prepared or looked up by source, not when opened by folder). */
+    readonly origin?: DataOrigin,
   ) {
-    const lines = readFileSync(join(dir, 'vocab.tsv'), 'utf8').split('\n');
+    const vocabPath = join(dir, 'vocab.tsv');
+    for (const f of ['vocab.tsv', 'train.bin', 'dev.bin', 'test.bin']) {
+      if (!existsSync(join(dir, f))) throw new UserError(`${dir}: damaged cache entry (no ${f}); prepare again with --force, or delete the folder`);
+    }
+    const lines = readFileSync(vocabPath, 'utf8').split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
+    if (lines.length !== meta.vocabSize) throw new UserError(`${vocabPath}: damaged cache entry (${lines.length} words, meta.json says ${meta.vocabSize}); prepare again with --force, or delete ${dir}`);
     this.vocab = lines.map((l) => l.slice(0, l.lastIndexOf('\t')));
     this.counts = Int32Array.from(lines, (l) => Number(l.slice(l.lastIndexOf('\t') + 1)));
     this.labels = meta.labels;
@@ -87,12 +95,65 @@ export class Dataset {
   }
 }
 
+const count = z.number().int().nonnegative();
+const splitCounts = z.object({ docs: count, sentences: count, tokens: count, unk: count });
+const filter = z.object({ maxSentences: z.number().int().positive(), maxSentenceTokens: z.number().int().positive() }).nullable();
+const nullableString = z.string().nullable().optional();
+
+/** The options that shaped a prepared data set (meta.json's options; a trained model records them too). */
+export const PreparedOptionsSchema = z.object({
+  format: nullableString,
+  labelField: nullableString,
+  textField: nullableString,
+  splitField: nullableString,
+  preset: nullableString,
+  skipBad: z.boolean(),
+  minCount: z.number().int().positive(),
+  filter,
+  seed: z.number().int(),
+});
+
+/** meta.json of a prepared cache entry, checked field by field when read back. */
+export const PreparedMetaSchema = z.object({
+  prepVersion: z.number().int(),
+  name: z.string(),
+  key: z.string().regex(/^[0-9a-f]{16}$/),
+  source: z.unknown(),
+  tokenizer: z.string(),
+  options: PreparedOptionsSchema,
+  labels: z.array(z.string()).min(1),
+  vocabSize: z.number().int().min(2),
+  counts: z.object({ train: splitCounts, dev: splitCounts, test: splitCounts }),
+  skipped: z.record(z.string(), z.object({ count, examples: z.array(z.string()) })),
+  filteredOutliers: count,
+  devCarved: z.boolean(),
+});
+
+/** The first problem zod found, as "field.path: message". */
+export function firstIssue(err: z.ZodError): string {
+  const i = err.issues[0];
+  if (!i) return 'invalid';
+  return `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`;
+}
+
+/**
+ * meta.json of a cache folder, validated. A damaged file is a UserError naming the file and the field;
+ * an entry of an older format says to prepare again.
+ */
 export function readMeta(dir: string): PreparedMeta {
   const path = join(dir, 'meta.json');
   if (!existsSync(path)) throw new UserError(`${dir}: not a prepared data set (no meta.json)`);
-  const meta = JSON.parse(readFileSync(path, 'utf8')) as PreparedMeta;
-  if (meta.prepVersion !== PREP_VERSION) throw new UserError(`${dir}: prepared by an older attnlab (format ${meta.prepVersion}, now ${PREP_VERSION}); prepare it again`);
-  return meta;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UserError(`${path}: damaged cache entry, not valid JSON (${(err as Error).message}); prepare again with --force, or delete ${dir}`);
+  }
+  const version = (raw as { prepVersion?: unknown } | null)?.prepVersion;
+  if (typeof version === 'number' && version !== PREP_VERSION) throw new UserError(`${dir}: prepared by an older attnlab (format ${version}, now ${PREP_VERSION}); prepare it again`);
+  const parsed = PreparedMetaSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(`${path}: damaged cache entry (${firstIssue(parsed.error)}); prepare again with --force, or delete ${dir}`);
+  return parsed.data;
 }
 
 /** Opens an already prepared cache folder. */
@@ -105,8 +166,16 @@ export function openPrepared(dir: string): Dataset {
  * The same options give the same cache entry (see prepareDataset).
  */
 export async function loadDataset(source: string, opts: PrepareOptions = {}): Promise<Dataset> {
-  const { dir, meta } = await prepareDataset(source, opts);
-  return new Dataset(dir, meta);
+  const r = await prepareDataset(source, opts);
+  try {
+    return new Dataset(r.dir, r.meta, r.origin);
+  } catch (err) {
+    // A damaged cache entry is rebuilt from the source once; a fresh one that fails is a real error.
+    if (!(err instanceof UserError) || !r.cached) throw err;
+    opts.log?.(`${err.message.replace(/; prepare again.*$/, '')}: preparing it again`);
+    const again = await prepareDataset(source, { ...opts, force: true });
+    return new Dataset(again.dir, again.meta, again.origin);
+  }
 }
 
 export { SPLITS };

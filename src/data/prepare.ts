@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Rng } from '../util/rng.ts';
 import { UserError } from '../util/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
-import { BadRows, type SkipCount } from './bad-rows.ts';
+import { BadRows, describeSkips, type SkipCount } from './bad-rows.ts';
 import { Int32FileWriter, IntList, readInt32Chunks, splitHeader } from './binary.ts';
 import { PRESETS, presetFromName, type OutlierFilter, type PresetName } from './presets.ts';
 import { resolveSource, type SourceOptions, type SourcePlan } from './source.ts';
@@ -55,7 +55,8 @@ export interface PreparedMeta {
   key: string;
   source: unknown;
   tokenizer: string;
-  options: Record<string, unknown>;
+  /** The options that shaped the data (the cache key's), so a model trained on it can prepare it again. */
+  options: PreparedOptions;
   /** Class names in class-id order. */
   labels: string[];
   vocabSize: number;
@@ -68,6 +69,36 @@ export interface PreparedMeta {
   devCarved: boolean;
 }
 
+export interface PreparedOptions {
+  format?: string | null;
+  labelField?: string | null;
+  textField?: string | null;
+  splitField?: string | null;
+  preset?: string | null;
+  skipBad: boolean;
+  minCount: number;
+  filter: OutlierFilter | null;
+  seed: number;
+}
+
+/** One input file as it was read: its role, absolute path at prepare time, and content hash. */
+export interface InputFile {
+  role: SplitName | 'mixed';
+  path: string;
+  sha256: string;
+}
+
+/** Where a prepared data set came from: a built-in name, or the path given (absolute) and its files. */
+export interface DataOrigin {
+  /** The source as given: a built-in corpus name, or the absolute path of the file or folder. */
+  source: string;
+  builtin: boolean;
+  /** Separate test / dev files (--test, --dev), absolute. */
+  test?: string;
+  dev?: string;
+  files: InputFile[];
+}
+
 export function defaultCacheDir(): string {
   return resolve(process.env.ATTNLAB_CACHE || join(process.cwd(), '.cache', 'attnlab'));
 }
@@ -76,6 +107,7 @@ export interface PrepareResult {
   dir: string;
   meta: PreparedMeta;
   cached: boolean;
+  origin: DataOrigin;
 }
 
 export async function prepareDataset(source: string, opts: PrepareOptions = {}): Promise<PrepareResult> {
@@ -102,7 +134,7 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
   if (!(Number.isInteger(minCount) && minCount >= 1)) throw new UserError(`min count must be a positive integer, got ${minCount}`);
   const filter = opts.filter === undefined ? (preset?.filter ?? null) : opts.filter;
   const seed = opts.seed ?? 1;
-  const options = {
+  const options: PreparedOptions = {
     format: readerOpts.format ?? null,
     labelField: readerOpts.labelField ?? null,
     textField: readerOpts.textField ?? null,
@@ -114,6 +146,14 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
     seed,
   };
   const identity = await plan.identity();
+  const hashes = Array.isArray(identity) ? (identity as { sha256: string }[]) : [];
+  const origin: DataOrigin = {
+    source: plan.builtin ? source : resolve(source),
+    builtin: !!plan.builtin,
+    ...(opts.test ? { test: resolve(opts.test) } : {}),
+    ...(opts.dev ? { dev: resolve(opts.dev) } : {}),
+    files: plan.inputs.flatMap((input, k) => (input.path ? [{ role: input.role, path: resolve(input.path), sha256: hashes[k]?.sha256 ?? '' }] : [])),
+  };
   const key = createHash('sha256')
     .update(JSON.stringify({ PREP_VERSION, tokenizer: TOKENIZER_DESCRIPTION, identity, options }))
     .digest('hex')
@@ -121,15 +161,22 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
   const root = opts.cacheDir ? resolve(opts.cacheDir) : defaultCacheDir();
   const dir = join(root, `${plan.name}-${key}`);
   if (!opts.force && existsSync(join(dir, 'meta.json'))) {
-    log(`prepared data found in cache: ${dir}`);
     const { readMeta } = await import('./dataset.ts');
-    return { dir, meta: readMeta(dir), cached: true };
+    try {
+      const meta = readMeta(dir);
+      log(`prepared data found in cache: ${dir}`);
+      return { dir, meta, cached: true, origin };
+    } catch (err) {
+      // A damaged entry is only a cache: say so, and build it again from the source.
+      if (!(err instanceof UserError)) throw err;
+      log(`${err.message.replace(/; prepare again.*$/, '')}: preparing it again`);
+    }
   }
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    const meta = await build(plan, tmp, { ...options, filter, key, identity, skipBad: !!opts.skipBad, log });
+    const meta = await build(plan, tmp, { options, filter, key, identity, skipBad: !!opts.skipBad, log });
     writeJsonAtomic(join(tmp, 'meta.json'), meta);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     try {
@@ -139,7 +186,7 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
       if (!existsSync(join(dir, 'meta.json'))) throw err;
       rmSync(tmp, { recursive: true, force: true });
     }
-    return { dir, meta, cached: false };
+    return { dir, meta, cached: false, origin };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
@@ -147,14 +194,12 @@ export async function prepareDataset(source: string, opts: PrepareOptions = {}):
 }
 
 interface BuildOptions {
-  minCount: number;
   filter: OutlierFilter | null;
-  seed: number;
   key: string;
   identity: unknown;
   skipBad: boolean;
   log: (line: string) => void;
-  [k: string]: unknown;
+  options: PreparedOptions;
 }
 
 /** One split being written during the streaming pass (tokens go to disk, offsets stay in memory). */
@@ -233,6 +278,10 @@ const SPLIT_ALIASES = new Map<string, SplitName>([
   ['train', 'train'], ['training', 'train'], ['dev', 'dev'], ['valid', 'dev'], ['validation', 'dev'], ['val', 'dev'], ['test', 'test'],
 ]);
 
+function describeUnit(path: string): string {
+  return /\.json$/i.test(path) ? 'array element' : 'line';
+}
+
 async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<PreparedMeta> {
   const bad = new BadRows(o.skipBad);
   const hasDevInput = plan.inputs.some((i) => i.role === 'dev');
@@ -273,15 +322,34 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
     return id;
   };
 
-  const carveRng = new Rng(o.seed);
+  const carveRng = new Rng(o.options.seed);
   let trainSeen = 0;
   let devPick = 0;
   let filteredOutliers = 0;
   let records = 0;
   const order: Record<string, number> = { train: 0, dev: 1, test: 2, mixed: 3 };
   const inputs = [...plan.inputs].sort((a, b) => order[a.role]! - order[b.role]!);
+  let trainRecords = 0;
+  const why = (): string => {
+    const parts = describeSkips(bad.toJSON());
+    if (filteredOutliers > 0) parts.push(`${filteredOutliers} training outliers dropped by the filter`);
+    return parts.length ? `; ${parts.join('; ')}` : '';
+  };
+  const noTrainingLeft = (read: number): never => {
+    throw new UserError(`no training documents left to prepare (${read} well-formed training records read${why()})`);
+  };
+  const trainFiles = inputs.filter((i) => i.role === 'train').map((i) => i.path ?? plan.name);
   for (const input of inputs) {
+    // Train is read first: with no training record at all, every test label would look unknown
+    // ("test.csv:1: label ... does not occur"), which points at the wrong file.
+    if (input.role !== 'train' && trainFiles.length > 0) {
+      if (trainRecords === 0) {
+        throw new UserError(`${trainFiles.join(', ')}: no training records (the file is empty or holds only a header row); expected one labelled document per ${describeUnit(trainFiles[0]!)}`);
+      }
+      if (builders.train.docs + builders.dev.docs === 0) noTrainingLeft(trainRecords);
+    }
     for await (const r of input.open(bad)) {
+      if (input.role === 'train') trainRecords++;
       if (++records % 100000 === 0) o.log(`  ${records} records`);
       let split: SplitName | undefined = input.role === 'mixed' ? undefined : input.role;
       if (input.role === 'mixed') {
@@ -333,13 +401,21 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
       builders[split!].add(label, r.index, sentences, split === 'train' ? trainWordId : otherWordId);
     }
   }
-  if (builders.train.docs === 0) throw new UserError('no training documents left to prepare (all rows were skipped or filtered; see above)');
-  if (builders.test.docs === 0) throw new UserError('no test documents (the test file or split is empty, or all its rows were skipped)');
+  if (builders.train.docs === 0) noTrainingLeft(trainFiles.length ? trainRecords : records);
+  if (builders.test.docs === 0) throw new UserError(`no test documents (the test file or split is empty, or all its rows were skipped${why()})`);
+  // One class cannot train a classifier: refuse here, before word vectors and training spend minutes.
+  const trainClasses = new Set(builders.train.labels.toArray());
+  if (trainClasses.size < 2) {
+    const only = [...trainClasses].map((id) => (fixedLabels ? plan.labelValues![id]! : [...labelIds].find(([, v]) => v === id)![0]));
+    throw new UserError(
+      `${trainFiles.join(', ') || plan.name}: the training documents all have one class (${JSON.stringify(only[0])}); a classifier needs at least 2 — check the label column or field (--label-field)`,
+    );
+  }
 
   // Vocabulary: training words with count >= minCount, most frequent first, ties in code-point order.
   const counts = trainCounts.toArray();
   const kept: number[] = [];
-  for (let id = 0; id < counts.length; id++) if (counts[id]! >= o.minCount) kept.push(id);
+  for (let id = 0; id < counts.length; id++) if (counts[id]! >= o.options.minCount) kept.push(id);
   kept.sort((a, b) => counts[b]! - counts[a]! || (words[a]! < words[b]! ? -1 : 1));
   const wordMap = new Int32Array(words.length).fill(UNK_ID);
   kept.forEach((id, rank) => (wordMap[id] = rank + 2));
@@ -365,7 +441,7 @@ async function build(plan: SourcePlan, dir: string, o: BuildOptions): Promise<Pr
     key: o.key,
     source: o.identity,
     tokenizer: TOKENIZER_DESCRIPTION,
-    options: { minCount: o.minCount, filter: o.filter, seed: o.seed, skipBad: o.skipBad, format: o.format, preset: o.preset },
+    options: o.options,
     labels,
     vocabSize: vocabLines.length,
     counts: splitCounts,

@@ -2,9 +2,10 @@
 // and JSONL. Each yields raw records (label string, text, where it came from); a malformed row goes to
 // BadRows, which stops the run or counts the skip. Text is decoded leniently (invalid UTF-8 becomes
 // U+FFFD) so that prepare can report the exact row instead of failing on a byte offset.
-import { createReadStream, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseCsv, type CsvError } from 'csv-parse';
+import { parseCsv } from './csv.ts';
+import { checkRegularFile, checkTextEncoding, contentHead, decompressIfGzip, openContent, openContentAt } from './input-file.ts';
 import { UserError } from '../util/errors.ts';
 import type { BadRows } from './bad-rows.ts';
 
@@ -42,11 +43,13 @@ const TEXT_FIELDS = ['text', 'review', 'content'];
 
 /** Format from the extension, else from the first bytes. */
 export function detectFormat(path: string): Format {
-  const ext = extname(path).toLowerCase();
+  checkRegularFile(path);
+  const ext = extname(path.replace(/\.gz$/i, '')).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  const head = readHead(path, 4096).replace(/^\uFEFF/, '').trimStart();
+  checkTextEncoding(path);
+  const head = contentHead(path).toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (ext === '.json') return head.startsWith('{') ? 'jsonl' : 'json';
   if (head.startsWith('[')) return 'json';
   if (head.startsWith('{')) return 'jsonl';
@@ -55,17 +58,6 @@ export function detectFormat(path: string): Format {
   if (firstLine.includes('\t')) return 'tsv';
   if (firstLine.includes(',')) return 'csv';
   throw new UserError(`${path}: cannot tell the format (not .csv/.tsv/.json/.jsonl, and the first line is neither CSV, TSV nor JSON); pass --format ${FORMATS.join('|')}`);
-}
-
-function readHead(path: string, n: number): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const got = readSync(fd, buf, 0, n, 0);
-    return buf.subarray(0, got).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function readRecords(path: string, opts: ReaderOptions, bad: BadRows): AsyncIterable<RawRecord> {
@@ -84,79 +76,70 @@ export function readRecords(path: string, opts: ReaderOptions, bad: BadRows): As
 
 // Zhang's CSVs: no header; column 1 is the 1-based class, the rest are text fields (title, content,
 // answer...) joined here by a newline so a title without a final period stays its own sentence. The
-// files escape newlines inside fields as a literal backslash-n.
+// files escape newlines inside fields as a literal backslash-n. Parsing is csv.ts's: a bad record is
+// reported at the line where it starts and counted once.
 async function* readZhangCsv(path: string, bad: BadRows): AsyncIterable<RawRecord> {
-  const skipped: { err: CsvError | undefined }[] = [];
-  const parser = createReadStream(path).pipe(
-    parseCsv({
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: bad.skipBad,
-      on_skip: (err) => {
-        skipped.push({ err });
-        return undefined;
-      },
-    }),
-  );
+  checkRegularFile(path);
+  checkTextEncoding(path);
   let columns = 0;
   let firstLine = 0;
-  let prevEnd = 0;
-  let prevEmpty = 0;
   let index = 0;
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      for (const s of skipped.splice(0)) bad.bad(`${path}:${(s.err?.lines as number | undefined) ?? '?'}`, 'malformed CSV row', s.err?.message);
-      const { record, info } = item;
-      const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
-      prevEnd = info.lines;
-      prevEmpty = info.empty_lines;
-      const where = `${path}:${line}`;
-      // A header row ("label,text", "class,title,content,...") is not a record; Zhang's files have none.
-      if (line === 1 && HEADER_LABELS.test(record[0]!.trim())) continue;
-      const i = index++;
-      if (columns === 0) {
-        if (record.length < 2) {
-          bad.bad(where, 'expected a CSV row class,text[,...] (Zhang et al. 2015 layout, no header)', `found ${record.length} column`);
-          continue;
-        }
-        columns = record.length;
-        firstLine = line;
-      } else if (record.length !== columns) {
-        bad.bad(where, `expected ${columns} columns like line ${firstLine}, found ${record.length}`);
+  for await (const item of parseCsv((offset) => openContentAt(path, offset))) {
+    const where = `${path}:${item.line}`;
+    if (item.kind === 'bad') {
+      bad.bad(where, 'malformed CSV row', item.reason);
+      continue;
+    }
+    const record = item.fields;
+    // A header row ("label,text", "class,title,content,...") is not a record; Zhang's files have none.
+    if (item.line === 1 && HEADER_LABELS.test(record[0]!.trim())) continue;
+    const i = index++;
+    if (columns === 0) {
+      if (record.length < 2) {
+        bad.bad(where, 'expected a CSV row class,text[,...] (Zhang et al. 2015 layout, no header)', `found ${record.length} column`);
         continue;
       }
-      const text = record.slice(1).join('\n').replace(/\\n/g, '\n');
-      yield { label: record[0]!.trim() || undefined, text, where, index: i };
+      columns = record.length;
+      firstLine = item.line;
+    } else if (record.length !== columns) {
+      bad.bad(where, `expected ${columns} columns like line ${firstLine}, found ${record.length}`);
+      continue;
     }
-  } catch (err) {
-    const e = err as CsvError;
-    if (e.code?.startsWith('CSV_')) throw new UserError(`${path}:${(e.lines as number | undefined) ?? '?'}: malformed CSV (${e.message}); fix the file or rerun with --skip-bad`);
-    throw err;
+    const text = record.slice(1).join('\n').replace(/\\n/g, '\n');
+    yield { label: record[0]!.trim() || undefined, text, where, index: i };
   }
-  for (const s of skipped.splice(0)) bad.bad(`${path}:${(s.err?.lines as number | undefined) ?? '?'}`, 'malformed CSV row', s.err?.message);
 }
 
-/** Lines of a text file, streamed: BOM stripped, CRLF and LF both end a line, invalid UTF-8 -> U+FFFD. */
+/**
+ * Lines of a text file, streamed: BOM stripped, CRLF and LF both end a line, invalid UTF-8 -> U+FFFD.
+ * A line longer than a chunk is gathered piece by piece and joined once, so a 50 MB line costs linear time.
+ */
 export async function* readLines(path: string): AsyncIterable<{ line: string; no: number }> {
   const decoder = new TextDecoder('utf-8');
-  let rest = '';
+  let parts: string[] = [];
   let no = 0;
   let first = true;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    let text = rest + decoder.decode(chunk as Buffer, { stream: true });
-    if (first) {
+  const finish = (piece: string): string => {
+    parts.push(piece);
+    const l = parts.length === 1 ? parts[0]! : parts.join('');
+    parts = [];
+    return l.endsWith('\r') ? l.slice(0, -1) : l;
+  };
+  for await (const chunk of openContent(path)) {
+    let text = decoder.decode(chunk, { stream: true });
+    if (first && text.length > 0) {
       text = text.replace(/^\uFEFF/, '');
       first = false;
     }
     const lines = text.split('\n');
-    rest = lines.pop()!;
-    for (const l of lines) yield { line: l.endsWith('\r') ? l.slice(0, -1) : l, no: ++no };
+    const last = lines.pop()!;
+    for (const l of lines) yield { line: finish(l), no: ++no };
+    if (last) parts.push(last);
   }
-  rest += decoder.decode();
+  let rest = decoder.decode();
   if (first) rest = rest.replace(/^\uFEFF/, '');
-  if (rest.length > 0) yield { line: rest.endsWith('\r') ? rest.slice(0, -1) : rest, no: no + 1 };
+  if (rest) parts.push(rest);
+  if (parts.length > 0) yield { line: finish(''), no: no + 1 };
 }
 
 // label<TAB>text; the text is everything after the first tab. Blank lines are not records. A first line
@@ -226,10 +209,12 @@ function fromObject(value: unknown, fields: FieldChoice | undefined, opts: Reade
 // A JSON array is parsed whole (the paper's IMDB file is ~100 MB; use JSONL for bigger data).
 // eslint-disable-next-line @typescript-eslint/require-await -- async to match the other readers' AsyncIterable
 async function* readJsonArray(path: string, opts: ReaderOptions, bad: BadRows): AsyncIterable<RawRecord> {
+  checkRegularFile(path);
+  checkTextEncoding(path);
   if (statSync(path).size > MAX_JSON_ARRAY_BYTES) {
     throw new UserError(`${path}: a JSON array this big cannot be read whole; write one record per line (JSONL) and use --format jsonl`);
   }
-  const text = readFileSync(path).toString('utf8').replace(/^\uFEFF/, '');
+  const text = decompressIfGzip(path, readFileSync(path)).toString('utf8').replace(/^\uFEFF/, '');
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -248,6 +233,7 @@ async function* readJsonArray(path: string, opts: ReaderOptions, bad: BadRows): 
 }
 
 async function* readJsonl(path: string, opts: ReaderOptions, bad: BadRows): AsyncIterable<RawRecord> {
+  let triedWhole = false;
   let fields: FieldChoice | undefined;
   let index = 0;
   for await (const { line, no } of readLines(path)) {
@@ -257,11 +243,37 @@ async function* readJsonl(path: string, opts: ReaderOptions, bad: BadRows): Asyn
     try {
       value = JSON.parse(line);
     } catch (err) {
+      if (index === 0 && !triedWhole) {
+        triedWhole = true;
+        notOnePerLine(path);
+      }
       bad.bad(where, 'invalid JSON line', (err as Error).message);
       continue;
     }
     const r = fromObject(value, fields, opts, where, index++, bad);
     fields = r.fields;
     if (r.rec) yield r.rec;
+  }
+}
+
+/**
+ * Throws when the file is one JSON value spread over lines (a pretty-printed object or array), which a
+ * JSONL reader would otherwise report line by line as "invalid JSON line". Returns if it is not.
+ */
+function notOnePerLine(path: string): void {
+  if (statSync(path).size > MAX_JSON_ARRAY_BYTES) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(decompressIfGzip(path, readFileSync(path)).toString('utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    return;
+  }
+  if (Array.isArray(value)) throw new UserError(`${path}: holds one JSON array over several lines, not one record per line; read it with --format json`);
+  if (value !== null && typeof value === 'object') {
+    const arrays = Object.entries(value).filter(([, v]) => Array.isArray(v));
+    const hint = arrays.length
+      ? `; its field "${arrays[0]![0]}" holds an array of ${(arrays[0]![1] as unknown[]).length} items — save that array as the file (e.g. jq '.${arrays[0]![0]}' ${path} > records.json) and read it with --format json`
+      : '; write one record per line (JSONL), or a JSON array of records';
+    throw new UserError(`${path}: holds one pretty-printed JSON object, not one JSON object per line (JSONL)${hint}`);
   }
 }

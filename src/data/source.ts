@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { UserError } from '../util/errors.ts';
 import type { BadRows } from './bad-rows.ts';
+import { checkRegularFile } from './input-file.ts';
 import { BUILTINS, builtinVersion } from './builtin/index.ts';
+import { PASSAGE } from './builtin/groups.ts';
 import { detectFormat, readRecords, type RawRecord, type ReaderOptions, type SplitName } from './readers.ts';
 
 export interface Input {
@@ -18,6 +20,8 @@ export interface Input {
 export interface SourcePlan {
   /** Short name for the cache folder and reports. */
   name: string;
+  /** True for a built-in corpus. */
+  builtin?: boolean;
   inputs: Input[];
   /** Known class values in class order (built-ins, presets); otherwise classes come from the train labels. */
   labelValues?: string[];
@@ -39,27 +43,31 @@ export function resolveSource(source: string, opts: SourceOptions): SourcePlan {
     let records: RawRecord[] | undefined; // read once: prepare looks at a mixed source twice
     return {
       name: builtin.name,
+      builtin: true,
       inputs: [{ role: 'mixed', open: () => arrayIterable((records ??= builtin.records())) }],
       labelValues: builtin.classNames,
+      // The passage cutting is part of what the records are: another cut is another cache entry.
       // eslint-disable-next-line @typescript-eslint/require-await -- Source.identity is async for file sources
-      identity: async () => ({ builtin: builtin.name, package: builtinVersion(builtin) }),
+      identity: async () => ({ builtin: builtin.name, package: builtinVersion(builtin), passages: PASSAGE }),
     };
   }
   if (!existsSync(source)) {
     throw new UserError(`${source}: no such file, folder or built-in data set (built-ins: ${Object.keys(BUILTINS).join(', ')})`);
   }
   const files: { role: SplitName | 'mixed'; path: string }[] = [];
-  if (statSync(source).isDirectory()) {
+  const isDir = statSync(source).isDirectory();
+  if (!isDir) checkRegularFile(source);
+  if (isDir) {
     const names = readdirSync(source);
     const find = (stem: string): string | undefined => {
-      const hit = names.filter((n) => EXTS.some((e) => n.toLowerCase() === stem + e)).sort()[0];
+      const hit = names.filter((n) => EXTS.some((e) => n.toLowerCase() === stem + e || n.toLowerCase() === `${stem}${e}.gz`)).sort()[0];
       return hit ? join(source, hit) : undefined;
     };
     const train = find('train');
     const test = opts.test ?? find('test');
     const dev = opts.dev ?? find('dev');
     if (!train || !test) {
-      throw new UserError(`${source}: expected train.<csv|tsv|json|jsonl> and test.<...> in this folder (found ${names.join(', ') || 'nothing'})`);
+      throw new UserError(`${source}: expected train.<csv|tsv|json|jsonl>[.gz] and test.<...> in this folder (found ${names.join(', ') || 'nothing'})`);
     }
     files.push({ role: 'train', path: train }, { role: 'test', path: test });
     if (dev) files.push({ role: 'dev', path: dev });
@@ -73,7 +81,8 @@ export function resolveSource(source: string, opts: SourceOptions): SourcePlan {
     }
     files.push({ role: 'mixed', path: source });
   }
-  for (const f of files) if (!existsSync(f.path)) throw new UserError(`${f.path}: no such file (${f.role} data)`);
+  // Before anything opens them: a FIFO would block the hash below forever.
+  for (const f of files) checkRegularFile(f.path, `${f.role} data`);
   return {
     name: basename(source).replace(/\.[^.]+$/, '') || 'data',
     inputs: files.map((f) => ({ role: f.role, path: f.path, open: (bad: BadRows) => readRecords(f.path, opts, bad) })),

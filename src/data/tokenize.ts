@@ -21,7 +21,10 @@ const ABBREVIATIONS = new Set([
   'rev', 'hon', 'gov', 'sen', 'rep', 'mt', 'ft', 'no', 'fig', 'approx', 'dept', 'inc', 'co', 'corp',
   'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
 ]);
-const LAST_WORD_RE = /([\p{L}.]+)\.\s*$/u;
+const LAST_WORD_RE = /([\p{L}.]+)\.$/u;
+// Abbreviations are under 10 letters: a tail of 80 characters finds every one (a longer word cut to its
+// last 80 letters is no abbreviation either).
+const TAIL = 80;
 
 /** Splits a text into sentences (raw strings, original case), repairing breaks after abbreviations. */
 export function splitSentences(text: string): string[] {
@@ -30,9 +33,12 @@ export function splitSentences(text: string): string[] {
   for (const block of blocks(text)) {
     for (const { segment } of sentenceSegmenter.segment(block)) {
       pending += segment;
-      const m = LAST_WORD_RE.exec(segment);
+      // Only the segment's tail can hold the abbreviation (a few letters): looking at the tail keeps a long
+      // segment from costing quadratic time in an end-anchored expression.
+      const body = segment.trimEnd();
+      const m = LAST_WORD_RE.exec(body.length > TAIL ? body.slice(-TAIL) : body);
       // A segment ending in a newline is a real paragraph break even after an abbreviation.
-      if (m && !/\n\s*$/.test(segment) && isAbbreviation(m[1]!)) continue;
+      if (m && !segment.slice(body.length).includes('\n') && isAbbreviation(m[1]!)) continue;
       out.push(pending);
       pending = '';
     }
@@ -45,25 +51,44 @@ export function splitSentences(text: string): string[] {
 // a 72 kB one), so long texts are cut first into blocks of about BLOCK characters at places where ICU
 // breaks anyway: a newline, or sentence punctuation followed by space and a capital or digit. A text
 // with no such place for 4 blocks (a 100,000-token run-on) is cut at a space, which makes a sentence
-// break there: bounded sentences are what HAN needs from such a document anyway.
+// break there: bounded sentences are what HAN needs from such a document anyway; a run of 3 blocks
+// without a space is cut where it stands (not inside a surrogate pair).
+// Every search looks only at a window of at most 4 blocks past the cut, so the whole pass is linear in
+// the text's length (searching on to the end of the text for every block made a 50 MB line quadratic).
 const BLOCK = 1000;
+// Longest run of opening quotes/brackets CUT_RE's look-ahead may need past the window.
+const LOOKAHEAD = 64;
 const CUT_RE = /\n|[.!?]["'”’)\]]*\s+(?=["'“‘([]*[\p{Lu}\p{N}])/gu;
 
-function* blocks(text: string): Generator<string> {
+/** Characters examined by the block search since the process started (a test checks it grows linearly). */
+export const blockScan = { chars: 0 };
+
+/** The text cut into pieces of about BLOCK to 4 BLOCK characters (see above); exported for tests. */
+export function* blocks(text: string): Generator<string> {
   let start = 0;
   while (text.length - start > 2 * BLOCK) {
-    CUT_RE.lastIndex = start + BLOCK;
-    const m = CUT_RE.exec(text);
+    const from = start + BLOCK;
+    const to = Math.min(text.length, start + 4 * BLOCK);
+    const window = text.slice(from, Math.min(text.length, to + LOOKAHEAD));
+    blockScan.chars += window.length;
+    CUT_RE.lastIndex = 0;
+    const m = CUT_RE.exec(window);
     let end: number;
-    if (m && m.index < start + 4 * BLOCK) end = m.index + m[0].length;
+    if (m && from + m.index < to) end = from + m.index + m[0].length;
     else {
-      const space = text.indexOf(' ', start + BLOCK);
-      end = space < 0 ? text.length : space + 1;
+      const space = window.indexOf(' ');
+      if (space >= 0 && from + space < to) end = from + space + 1;
+      else if (to === text.length) end = to;
+      else end = isLowSurrogate(text.charCodeAt(to)) ? to + 1 : to;
     }
     yield text.slice(start, end);
     start = end;
   }
   if (start < text.length) yield text.slice(start);
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 function isAbbreviation(word: string): boolean {

@@ -1,5 +1,5 @@
 // An erasure backend: how the battery's quantities are computed for one document. Two exist:
-//   the linear fast path (HAN/FLAN, SPEC §3): the classifier is linear in the attended vector, so every
+//   the linear fast path (HAN/FLAN, docs/method.md §4): the classifier is linear in the attended vector, so every
 //     erasure, the exact minimal flip set and the gradient have closed forms over alpha, z = W h and b
 //     (erase.ts, minimal.ts, rankings/gradient.ts). A DocumentContext WITHOUT a backend field uses it.
 //   the transformer row path (transformer-row.ts): erasures change the last layer's attention row of the
@@ -24,7 +24,7 @@ export interface ErasureBackend {
   firstFlip(order: ArrayLike<number>): FirstFlip;
   /** The smallest flip set the backend can find, with an order whose prefix is that set (method says how exact). */
   minimalFlipSet(): MinimalFlipSet;
-  /** d p_m / d alpha_i at the unmodified weights, per item (SPEC §4). */
+  /** d p_m / d alpha_i at the unmodified weights, per item (docs/method.md §5). */
   gradient(): Float64Array;
   /** Gradient times attention per item (a sum over heads when an item spans several heads). */
   gradientTimesAttention(): Float64Array;

@@ -3,6 +3,7 @@
 import { makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { keep, noGrad, scope, type Tensor } from '../torch/index.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
+import { batchOn, deviceOf } from '../train/on-device.ts';
 
 /** A test document as the erasure pass reads it. */
 export interface TestDocument {
@@ -65,7 +66,8 @@ function size(doc: TokenDoc): number {
 }
 
 function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument[]): FinalLayerState[] {
-  const { logits, alpha, h, mask } = model.forward(makeBatch(model.family, docs.map((d) => d.doc)));
+  // On the model's device; only the final layer's states come back (the typed-array copies below).
+  const { logits, alpha, h, mask } = model.forward(batchOn(makeBatch(model.family, docs.map((d) => d.doc)), deviceOf(model)));
   const zAll = h.to('float64').matmul(W.transpose(0, 1)).toFloat64Array(); // (B, T, D) @ (D, C) -> (B, T, C)
   const [B, T] = alpha.shape as [number, number];
   const D = h.size(2);

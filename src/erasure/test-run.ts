@@ -136,6 +136,7 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   return result;
 }
 
+/** The file of chunk [from, to) in a run folder's sub-folder ('chunks' results, 'states'). */
 export function chunkPath(dir: string, sub: string, from: number, to: number, ext: string): string {
   const pad = (v: number): string => String(v).padStart(7, '0');
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);

@@ -51,7 +51,7 @@ export class Han extends AttentionClassifier {
     // work shrinks). Groups: sentences sorted by length, cut into WORD_GROUPS runs of equal size.
     const groups = sentenceGroups(sentLengths.reshape([B * S]).toInt32Array(), T);
     const Dw = this.wordAttention.dim;
-    let sents = torch.zeros([B * S, Dw]); // (B*S, Dw), zero for padding sentences
+    let sents = torch.zeros([B * S, Dw], { device: tokens.device }); // (B*S, Dw), zero for padding sentences
     for (const g of groups) {
       const rows = torch.tensor(g.rows, [g.rows.length], { device: tokens.device }); // (R)
       const words = flatTokens.indexSelect(0, rows).narrow(1, 0, g.width); // (R, Tg)

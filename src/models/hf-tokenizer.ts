@@ -16,7 +16,7 @@
 // is saved with a real Hugging Face tokenizer.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
+import * as hfTokenizers from '@huggingface/tokenizers';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 
@@ -44,6 +44,20 @@ export type TextInput = string | readonly [string, string];
 
 type Json = Record<string, unknown>;
 
+// The part of the library's Tokenizer we use. Its shipped .d.ts re-exports without file extensions, which
+// NodeNext resolution cannot follow (the class would be untyped), so the shape is declared here.
+interface LibEncoding {
+  ids: (number | undefined)[];
+  tokens: string[];
+  token_type_ids?: number[];
+}
+interface LibTokenizer {
+  encode(text: string, options: { text_pair: string | null; add_special_tokens: boolean; return_token_type_ids: boolean }): LibEncoding;
+  token_to_id(token: string): number | undefined;
+  get_vocab(withAddedTokens?: boolean): Map<string, number>;
+}
+const Tokenizer = (hfTokenizers as unknown as { Tokenizer: new (tokenizerJson: Json, tokenizerConfig: Json) => LibTokenizer }).Tokenizer;
+
 interface RawEncoding {
   ids: (number | undefined)[];
   tokens: string[];
@@ -51,7 +65,7 @@ interface RawEncoding {
 }
 
 export class HfTokenizer {
-  readonly #tok: Tokenizer;
+  readonly #tok: LibTokenizer;
   /** The file the tokenizer came from (tokenizer.json or vocab.txt). */
   readonly source: string;
   /** The tokenizer model's type in tokenizer.json ("WordPiece", "BPE", "WordLevel", "Unigram"). */
@@ -148,7 +162,7 @@ export class HfTokenizer {
 
   #raw(a: string, b: string | undefined, specials: boolean): RawEncoding {
     const e = this.#tok.encode(a, { text_pair: b ?? null, add_special_tokens: specials, return_token_type_ids: true });
-    return { ids: e.ids as (number | undefined)[], tokens: e.tokens, typeIds: e.token_type_ids ?? e.ids.map(() => 0) };
+    return { ids: e.ids, tokens: e.tokens, typeIds: e.token_type_ids ?? e.ids.map(() => 0) };
   }
 
   // The post-processor applied to given tokens: each token is looked up (the model already produced

@@ -26,5 +26,6 @@ export {
   liveTensors,
   cudaDeviceCount,
   defaultDevice,
+  setDeterministic,
   buildInfo,
 } from './runtime.ts';

@@ -77,6 +77,8 @@ export interface NativeAddon {
   cudaDeviceCount(): number;
   /** addon.cc CORE_FUNCTIONS: BuildInfo */
   buildInfo(): NativeBuildInfo;
+  /** addon.cc CORE_FUNCTIONS: SetDeterministic */
+  setDeterministic(on: boolean): void;
   /** ops.cc TENSOR_OPS: at::add(T(0), T(1)) */
   add(arg0: Handle, arg1: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::sub(T(0), T(1)) */
@@ -251,6 +253,7 @@ export const NATIVE_FUNCTIONS = [
   'setBlasThreads',
   'cudaDeviceCount',
   'buildInfo',
+  'setDeterministic',
   'add',
   'sub',
   'mul',

@@ -33,6 +33,11 @@ export function defaultDevice(): string {
   return cudaDeviceCount() > 0 ? 'cuda' : 'cpu';
 }
 
+/** Deterministic kernels (cuDNN and the rest, where libtorch has them): a CUDA run then repeats exactly. */
+export function setDeterministic(on: boolean): void {
+  native.setDeterministic(on);
+}
+
 export function buildInfo(): { torchVersion: string; cuda: boolean; parallel: string } {
   return native.buildInfo();
 }

@@ -17,6 +17,7 @@ import { buildModel, type AttentionClassifier, type ModelConfig } from '../model
 import { UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import type { TrainConfig } from './config.ts';
+import type { DatasetRecord } from './dataset-record.ts';
 
 export const MODEL_WEIGHTS = 'model.safetensors';
 export const MODEL_JSON = 'model.json';
@@ -32,7 +33,8 @@ export interface ModelMeta {
   model: ModelConfig;
   config: TrainConfig;
   profile: string;
-  dataset: { name: string; hash: string };
+  /** The data it was trained on, and where to find it again (dataset-record.ts). */
+  dataset: DatasetRecord;
   /** id -> word (0 is padding). */
   vocabulary: string[];
   /** class index -> label. */

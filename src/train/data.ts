@@ -2,6 +2,7 @@
 // tests build it by hand.
 import { UserError } from '../util/errors.ts';
 import type { TokenDoc } from '../models/index.ts';
+import type { DatasetRecord } from './dataset-record.ts';
 
 export interface LabeledDoc extends TokenDoc {
   /** Class index into TrainingData.classes. */
@@ -13,6 +14,8 @@ export interface TrainingData {
   name: string;
   /** Identifies the prepared data (tokens, labels, vocabulary); stored in checkpoints. */
   hash: string;
+  /** Where the data came from, for model.json (absent for data built in memory, e.g. tests). */
+  record?: DatasetRecord;
   /** id -> word; id 0 is padding. */
   vocab: readonly string[];
   /** class index -> label name. */

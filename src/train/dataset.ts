@@ -3,6 +3,7 @@ import { loadDataset, type Dataset, type Split } from '../data/dataset.ts';
 import type { PrepareOptions } from '../data/prepare.ts';
 import { loadVectors } from '../data/vectors.ts';
 import type { LabeledDoc, TrainingData } from './data.ts';
+import { datasetRecordOf } from './dataset-record.ts';
 
 export const VECTOR_KINDS = ['word2vec', 'glove', 'none'] as const;
 export type VectorKind = (typeof VECTOR_KINDS)[number];
@@ -18,6 +19,7 @@ export function trainingDataOf(ds: Dataset, vectors: { values: Float32Array; dim
   return {
     name: ds.name,
     hash: ds.meta.key,
+    record: datasetRecordOf(ds),
     vocab: ds.vocab,
     classes: ds.labels,
     vectors: vectors?.values ?? null,

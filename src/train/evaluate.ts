@@ -3,6 +3,7 @@
 import * as torch from '../torch/index.ts';
 import { makeBatch, type AttentionClassifier } from '../models/index.ts';
 import { sortedBatches } from './batching.ts';
+import { batchOn, deviceOf } from './on-device.ts';
 import type { LabeledDoc } from './data.ts';
 
 export interface Predictions {
@@ -17,10 +18,11 @@ export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[],
   const wasTraining = model.training;
   model.eval();
   const predicted = new Int32Array(docs.length);
+  const device = deviceOf(model);
   try {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize)) {
-        const am = torch.scope(() => model.forward(makeBatch(model.family, idx.map((i) => docs[i]!))).logits.argmax(1).toInt32Array());
+        const am = torch.scope(() => model.forward(batchOn(makeBatch(model.family, idx.map((i) => docs[i]!)), device)).logits.argmax(1).toInt32Array());
         idx.forEach((i, j) => (predicted[i] = am[j]!));
       }
     });

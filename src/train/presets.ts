@@ -8,6 +8,7 @@
 //          4 epochs, patience 2, at most 2000 training documents. Models well above chance, not converged.
 import { splitArch, type Arch } from '../models/index.ts';
 import type { TrainConfig } from './config.ts';
+import { presetFromName, type PresetName } from '../data/presets.ts';
 
 export const PROFILES = ['paper', 'quick', 'demo'] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -24,7 +25,7 @@ interface Row {
  * Appendix A.1, transcribed. The appendix lists each data set's rnn and conv models together and its
  * noenc models separately with the same numbers plus "Patience: 10", for every data set.
  */
-export const PAPER: Record<'yahoo' | 'imdb' | 'amazon' | 'yelp', Row> = {
+export const PAPER: Record<PresetName, Row> = {
   yahoo: { lr: 0.0004, han: [0.4445, 0.2202, 0.3749], flan: [0.4445, 0.4457] },
   imdb: { lr: 0.0004, han: [0.4445, 0.2202, 0.2457], flan: [0.4445, 0.3457] },
   amazon: { lr: 0.0002, han: [0.6, 0.2, 0.4], flan: [0.6, 0.4] },
@@ -39,9 +40,8 @@ export const DEFAULT_ROW: Row = { lr: 0.001, han: [0.3, 0.2, 0.3], flan: [0.3, 0
 
 /** The appendix's data set a name refers to ('yahoo_answers_csv' -> yahoo), or null for other data. */
 export function paperDataset(name: string): keyof typeof PAPER | null {
-  const n = name.toLowerCase().replace(/[^a-z]/g, '');
-  for (const k of Object.keys(PAPER) as (keyof typeof PAPER)[]) if (n.startsWith(k)) return k;
-  return null;
+  // One lookup by name for data and training (src/data/presets.ts).
+  return presetFromName(name) ?? null;
 }
 
 /** What each profile changes; maxTrainDocs 0 = every training document. */

@@ -27,6 +27,7 @@ import { modelConfigOf, type TrainConfig } from './config.ts';
 import { checkTrainingData, type LabeledDoc, type TrainingData } from './data.ts';
 import { accuracy } from './evaluate.ts';
 import { makeProgress, type Progress } from './progress.ts';
+import { batchOn, tensorOn } from './on-device.ts';
 
 export interface TrainOptions {
   data: TrainingData;
@@ -38,6 +39,8 @@ export interface TrainOptions {
   /** Discard an existing checkpoint and start from scratch. */
   fresh?: boolean;
   progress?: Progress;
+  /** 'cpu' (default), 'cuda', 'cuda:N': parameters, optimizer state and batches live there. */
+  device?: string;
 }
 
 export interface TrainResult {
@@ -97,7 +100,7 @@ export function train(opts: TrainOptions): TrainResult {
     model: modelConfig,
     config: cfg,
     profile: opts.profile ?? 'custom',
-    dataset: { name: data.name, hash: data.hash },
+    dataset: data.record ?? { name: data.name, hash: data.hash },
     vocabulary: [...data.vocab],
     labels: [...data.classes],
     epoch: 0,
@@ -109,6 +112,9 @@ export function train(opts: TrainOptions): TrainResult {
   torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
   const model = buildModel(modelConfig);
   if (data.vectors) model.embedding.setWeights(data.vectors);
+  const device = opts.device ?? 'cpu';
+  // Before the optimizer: Adam makes its state beside each parameter.
+  if (device !== 'cpu') model.to(device);
   const params = model.parameters();
   const opt = new torch.Adam(params, { lr: cfg.lr });
   let state: TrainState = { epoch: 0, step: 0, lr: cfg.lr, bestDev: -1, bestEpoch: 0, badEpochs: 0, stopped: null, history: [] };
@@ -148,7 +154,7 @@ export function train(opts: TrainOptions): TrainResult {
       let docsSeen = 0;
       batches.forEach((idx, b) => {
         const docs = idx.map((i) => train[i]!);
-        const loss = torch.scope(() => trainStep(model, opt, makeBatch(family, docs), labelTensor(docs), cfg.clip));
+        const loss = torch.scope(() => trainStep(model, opt, batchOn(makeBatch(family, docs), device), tensorOn(labelTensor(docs), device), cfg.clip));
         if (!Number.isFinite(loss)) throw new Error(`${label}: the training loss became ${loss} at epoch ${epoch}, step ${b + 1}`);
         state.step++;
         stepsThisRun++;
@@ -203,6 +209,7 @@ export function train(opts: TrainOptions): TrainResult {
     let testAccuracy: number | null = best.meta.testAccuracy;
     try {
       if (testAccuracy === null && data.test.length > 0) {
+        if (device !== 'cpu') best.model.to(device);
         testAccuracy = accuracy(best.model, data.test, cfg.batchSize);
         updateBestMeta(outDir, { ...best.meta, testAccuracy });
       }

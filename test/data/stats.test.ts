@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../../src/data/dataset.ts';
-import { datasetStats, formatStatsTable, RunningMeanSd } from '../../src/data/stats.ts';
+import { datasetStats, formatLengthTable, formatStatsTable, LengthHistogram, RunningMeanSd } from '../../src/data/stats.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { tempDir } from './helpers.ts';
 
 test('running mean and sample s.d. match the two-pass formulas', () => {
@@ -38,4 +39,23 @@ test('Table 1 columns over all documents of a small data set', async () => {
   const table = formatStatsTable([{ ...s, name: 'tiny' }]).split('\n');
   assert.match(table[0]!, /^Dataset\s+Av\. # Words \(s\.d\.\)\s+Av\. # Sents\. \(s\.d\.\)\s+# Train\. \+ Dev\.\s+# Test\s+# Classes$/);
   assert.match(table[1]!, /^tiny\s+5 \(2\)\s+1\.6 \(0\.6\)\s+20\s+1\s+2$/);
+  // The length distribution beside it (all 21 documents).
+  assert.deepEqual(s.lengths.sentences, { min: 1, p10: 1, p25: 1, median: 2, p75: 2, p90: 2, max: 3, distinct: 3 });
+  assert.deepEqual(s.lengths.words, { min: 3, p10: 3, p25: 3, median: 6, p75: 6, p90: 6, max: 9, distinct: 3 });
+  const lengths = formatLengthTable([{ ...s, name: 'tiny' }]).split('\n');
+  assert.match(lengths[0]!, /^Dataset\s+Length\s+min\s+10%\s+25%\s+median\s+75%\s+90%\s+max\s+distinct$/);
+  assert.match(lengths[2]!, /^tiny\s+sentences\s+1\s+1\s+1\s+2\s+2\s+2\s+3\s+3$/);
+});
+
+test('length quantiles from the histogram equal nearest-rank quantiles of the sorted values', () => {
+  const rng = new Rng(4);
+  for (const n of [1, 2, 7, 100, 1001]) {
+    const xs = Array.from({ length: n }, () => rng.int(60));
+    const h = new LengthHistogram();
+    xs.forEach((x) => h.add(x));
+    const sorted = [...xs].sort((a, b) => a - b);
+    for (const q of [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]) assert.equal(h.quantile(q), sorted[Math.max(1, Math.ceil(q * n)) - 1], `n ${n} q ${q}`);
+    assert.equal(h.distribution().distinct, new Set(xs).size);
+    assert.equal(h.distribution().max, sorted.at(-1));
+  }
 });

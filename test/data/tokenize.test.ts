@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitSentences, tokenizeDocument, tokenizeWords } from '../../src/data/tokenize.ts';
+import { blocks, blockScan, splitSentences, tokenizeDocument, tokenizeWords } from '../../src/data/tokenize.ts';
 import { untag } from '../../src/data/builtin/brown.ts';
 import { packageInfo } from '../../src/data/builtin/groups.ts';
 
@@ -67,4 +67,33 @@ test('sentence boundaries agree with the Brown corpus gold sentences, better tha
   assert.ok(precision(score.ours) >= 0.97, `precision ${precision(score.ours)}`);
   assert.ok(f1(score.ours) >= 0.9, `F1 ${f1(score.ours)}`);
   assert.ok(precision(score.ours) > precision(score.icu) + 0.03, 'the abbreviation repair removes false breaks');
+});
+
+test('cutting a long run-on text into blocks does linear work (characters scanned, not time)', () => {
+  // Issue 10 item 2: every block's search ran on to the end of the text, so a 50 MB line never finished.
+  const work = (text: string): number => {
+    blockScan.chars = 0;
+    let total = 0;
+    for (const b of blocks(text)) total += b.length;
+    assert.equal(total, text.length, 'the blocks cover the text exactly');
+    return blockScan.chars;
+  };
+  const runOn = (n: number): string => Array.from({ length: n }, (_, i) => `w${i % 97}`).join(' ');
+  const oneMb = runOn(250_000); // ~1 MB, no sentence punctuation
+  const fourMb = runOn(1_000_000);
+  const a = work(oneMb);
+  const b = work(fourMb);
+  assert.ok(a <= 4 * oneMb.length, `scanned ${a} characters for ${oneMb.length}`);
+  assert.ok(b / a < 4.5, `4x the text costs ${(b / a).toFixed(2)}x the work`);
+  // No space at all for megabytes (a base64 blob): cut where it stands, still linear, surrogates kept whole.
+  const blob = '\u{1F600}a'.repeat(400_000);
+  const c = work(blob);
+  assert.ok(c <= 4 * blob.length);
+  for (const piece of blocks(blob)) assert.ok(!/^[\uDC00-\uDFFF]/.test(piece), 'no block starts inside a surrogate pair');
+});
+
+test('a 4 MB single-line document tokenizes whole (every token kept)', () => {
+  const doc = Array.from({ length: 800_000 }, (_, i) => (i % 40 === 39 ? 'end.' : `w${i % 50}`)).join(' ');
+  const sents = tokenizeDocument(doc);
+  assert.equal(sents.reduce((n, s) => n + s.length, 0), 800_000 + 20_000); // each "end." is two tokens
 });

@@ -43,8 +43,8 @@ export const command: Command = {
     }
     const [weights, sizesPath] = positionals as [string, string];
     if (!values.data) throw new UserError('attnlab import: --data is required (the data set whose vocabulary and labels the model was trained with)');
-    const { existsSync } = await import('node:fs');
-    if (!existsSync(weights)) throw new UserError(`attnlab import: ${weights}: not found`);
+    const fs = await import('node:fs');
+    if (!fs.existsSync(weights)) throw new UserError(`attnlab import: ${weights}: not found`);
     const { readImportSizes, importStateDict } = await import('../../train/import.ts');
     const sizes = readImportSizes(sizesPath);
     if (values.threads !== undefined) {
@@ -54,9 +54,9 @@ export const command: Command = {
       torch.setNumThreads(n);
     }
     const { loadTrainingData } = await import('../../train/dataset.ts');
-    const { join } = await import('node:path');
+    const path = await import('node:path');
     const data = await loadTrainingData(values.data, { vectors: 'none', log: (line) => console.error(line) });
-    const outDir = values.out ?? join('runs', 'imported', data.name, sizes.arch);
+    const outDir = values.out ?? path.join('runs', 'imported', data.name, sizes.arch);
     const { meta } = importStateDict({ weights, sizes, sizesSource: sizesPath, data, outDir });
     const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
     console.log(`${meta.arch}\tdev ${pct(meta.devAccuracy)}\ttest ${pct(meta.testAccuracy)}\t${outDir}`);

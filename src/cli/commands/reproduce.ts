@@ -1,24 +1,30 @@
 // attnlab reproduce [--data A,B] [--models LIST|all] [--profile quick|paper] [--out DIR] [--max-docs N]
+//                   [--executor local|slurm] [--sbatch "..."] [--device D]
 // The whole experiment: data -> train -> test -> report for every (data set, architecture), into one
-// folder. Each stage is the same code as its own command and resumes the same way: a finished training
-// run is not repeated (attnlab train), finished erasure chunks are not redone (attnlab test), so running
-// the command again after a stop continues where it stopped. The report is rebuilt at the end (seconds).
-import { existsSync } from 'node:fs';
+// folder. This file parses the options into a plan (src/cli/grid/plan.ts) and hands it to an executor:
+// local (every stage in this process, in order) or slurm (the stages as dependent Slurm jobs). Either
+// resumes: finished stages are not redone.
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { ARCHS, isArch } from '../../models/index.ts';
 import { PROFILES } from '../../train/index.ts';
+import { BUILTINS } from '../../data/builtin/index.ts';
+import { DEFAULT_CHUNK_SIZE } from '../../erasure/test-run.ts';
+import { DEVICE_HELP, checkDeviceSpec } from '../../train/device.ts';
+import { checkPlan, dataName, readPlan, stageById, type GridPlan } from '../grid/plan.ts';
 
-const BUILTIN = ['brown-genre5', 'sotu-era5'];
+const BUILTIN = Object.keys(BUILTINS);
 const DEMO_TEST_DOCS = 300;
+const EXECUTORS = ['local', 'slurm'] as const;
 
 const HELP = `usage: attnlab reproduce [options]
 
 Trains every architecture on every data set, runs the erasure tests on each model, and writes the
 report: <out>/<data>/<arch>/ (model, checkpoints, train.jsonl), <out>/<data>/<arch>/erasure/ (run folder),
-<out>/report/report.html. Run it again to resume; finished stages are not redone.
+<out>/report/report.html. Run it again to resume; finished stages are not redone. attnlab status <out>
+shows where each stage stands.
 
 options:
   --data LIST       comma-separated data sets: built-in names or paths (default: ${BUILTIN.join(',')})
@@ -29,20 +35,38 @@ options:
   --out DIR         output folder (default: runs/reproduce)
   --max-docs N      erasure tests on a seeded random sample of N test documents (default: all; demo 300)
   --vectors KIND    word2vec | glove | none (default: word2vec)
-  --seed N          seed of the erasure tests and the report (default: 1)`;
+  --seed N          seed of the erasure tests and the report (default: 1)
+  --chunk N         documents per erasure chunk: the unit of resumption, and of a Slurm array task
+                    (default: ${DEFAULT_CHUNK_SIZE})
+  --device D        ${DEVICE_HELP}
+  --executor NAME   local (default): every stage here, in order; slurm: one job per data set and per
+                    training, a job array over each model's erasure chunks, the report last, chained
+                    with afterok dependencies (docs/scale.md)
+  --sbatch "OPTS"   extra sbatch options for every job, e.g. "--partition=gpu --gres=gpu:1 --time=4:00:00"`;
 
 export const command: Command = {
   name: 'reproduce',
-  summary: 'the whole experiment (data, train, test, report) on built-in or given data, resumable',
-  async run(args) {
+  summary: 'the whole experiment (data, train, test, report) on built-in or given data, resumable; locally or on Slurm',
+  async run(rawArgs) {
+    // --sbatch's value starts with a dash ("--partition=gpu ..."), which parseArgs takes for an option.
+    const args = rawArgs.flatMap((a, i) => (rawArgs[i - 1] === '--sbatch' ? [] : a === '--sbatch' && i + 1 < rawArgs.length ? [`--sbatch=${rawArgs[i + 1]}`] : [a]));
     const { values, positionals } = parseCommandArgs('reproduce', args, {
-      data: { type: 'string', default: BUILTIN.join(',') },
-      models: { type: 'string', default: 'all' },
-      profile: { type: 'string', default: 'demo' },
+      data: { type: 'string' },
+      models: { type: 'string' },
+      profile: { type: 'string' },
       out: { type: 'string', default: join('runs', 'reproduce') },
       'max-docs': { type: 'string' },
-      vectors: { type: 'string', default: 'word2vec' },
-      seed: { type: 'string', default: '1' },
+      vectors: { type: 'string' },
+      seed: { type: 'string' },
+      chunk: { type: 'string' },
+      device: { type: 'string' },
+      executor: { type: 'string', default: 'local' },
+      sbatch: { type: 'string' },
+      // Internal (the Slurm jobs run these): one stage of the grid saved in <out>/grid.json, and the
+      // same submission again from that grid.
+      stage: { type: 'string' },
+      'chunk-index': { type: 'string' },
+      continue: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     });
     if (positionals.length) throw new UserError(`attnlab reproduce: unexpected argument '${positionals[0]}' (data sets go in --data; attnlab reproduce --help)`);
@@ -50,52 +74,77 @@ export const command: Command = {
       console.log(HELP);
       return 0;
     }
-    const datasets = list(values.data);
-    const models = values.models === 'all' ? [...ARCHS] : list(values.models);
-    const bad = models.filter((m) => !isArch(m));
-    if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${ARCHS.join(', ')} or all)`);
-    if (!(PROFILES as readonly string[]).includes(values.profile)) throw new UserError(`attnlab reproduce: --profile must be one of ${PROFILES.join(', ')}, got '${values.profile}'`);
-    // The demo profile tests a sample so that `npm start` stays within minutes; others test everything.
-    const maxDocs = values['max-docs'] ?? (values.profile === 'demo' ? String(DEMO_TEST_DOCS) : undefined);
-    const out = values.out;
+    const executor = values.executor;
+    if (!(EXECUTORS as readonly string[]).includes(executor)) throw new UserError(`attnlab reproduce: --executor must be one of ${EXECUTORS.join(', ')}, got '${executor}'`);
+    if (values.sbatch !== undefined && executor !== 'slurm') throw new UserError(`attnlab reproduce: --sbatch goes with --executor slurm`);
 
-    // The stages' modules load once the arguments are checked; libtorch itself loads on the first tensor op
-    // (src/torch/native.ts), whatever is imported.
-    const train = (await import('./train.ts')).command;
-    const { runTestCommand } = await import('./test.ts');
-    const report = (await import('./report.ts')).command;
-
-    const started = Date.now();
-    const runs: string[] = [];
-    const stages = datasets.length * (models.length + 1) + 1;
-    let stage = 0;
-    const say = (what: string): void => console.error(`\nattnlab reproduce [${++stage}/${stages}, ${minutes(started)}] ${what}`);
-    for (const data of datasets) {
-      const name = data.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
-      const dataOut = join(out, name);
-      say(`train ${models.join(', ')} on ${data}`);
-      const trainArgs = [data, '--arch', models.join(','), '--profile', values.profile, '--out', dataOut, '--vectors', values.vectors];
-      if ((await train.run(trainArgs)) !== 0) return 1;
-      for (const arch of models) {
-        const modelDir = join(dataOut, arch);
-        const runDir = join(modelDir, 'erasure');
-        say(`erasure tests: ${name} ${arch}`);
-        const testArgs = [modelDir, '--data', data, '--out', runDir, '--seed', values.seed];
-        if (maxDocs !== undefined) testArgs.push('--max-docs', maxDocs);
-        if ((await runTestCommand(testArgs)) !== 0) return 1;
-        runs.push(runDir);
-      }
+    if (values.stage !== undefined) {
+      const plan = readPlan(values.out);
+      const stage = stageById(plan, values.stage);
+      const chunk = values['chunk-index'] === undefined ? undefined : integer('--chunk-index', values['chunk-index'], 0);
+      const { resolveDevice } = await import('../../train/device.ts');
+      const { runStage } = await import('../grid/stages.ts');
+      await runStage(plan, stage, { log: (l) => console.error(l), device: await resolveDevice(plan.device, 'attnlab reproduce') }, chunk);
+      return 0;
     }
-    say(`report on ${runs.length} models`);
-    const reportDir = join(out, 'report');
-    if ((await report.run([...runs, '--out', reportDir, '--seed', values.seed])) !== 0) return 1;
-    const html = join(reportDir, 'report.html');
-    if (!existsSync(html)) throw new UserError(`attnlab reproduce: the report stage finished without writing ${html}`);
-    console.error(`\nattnlab reproduce: done in ${minutes(started)}; open ${html}`);
-    console.log(html);
+
+    const plan = values.continue ? readPlan(values.out) : planOf(values);
+    if (executor === 'slurm') {
+      const { readRecords, shellWords, submitSlurm } = await import('../grid/slurm.ts');
+      const sbatch = values.sbatch !== undefined ? shellWords(values.sbatch) : (readRecords(plan.out)?.sbatch ?? []);
+      const { submitted, kept } = submitSlurm(plan, { sbatch });
+      console.error(
+        submitted.size === 0 && kept.length === 0
+          ? `attnlab reproduce: every stage of ${plan.out} is done; nothing submitted`
+          : `attnlab reproduce: ${submitted.size} submitted, ${kept.length} kept from an earlier submission; follow with: attnlab status ${plan.out}`,
+      );
+      console.log(plan.out);
+      return 0;
+    }
+    // Resolved here, before the first stage: a CUDA request on a CPU-only build fails now, not after data.
+    const { resolveDevice } = await import('../../train/device.ts');
+    const device = await resolveDevice(plan.device, 'attnlab reproduce');
+    const { runLocal } = await import('../grid/local.ts');
+    console.log(await runLocal(plan, device));
     return 0;
   },
 };
+
+type Values = Record<string, string | boolean | undefined>;
+
+function planOf(values: Values): GridPlan {
+  const str = (k: string, dflt: string): string => {
+    const v = values[k];
+    return typeof v === 'string' ? v : dflt;
+  };
+  const data = list(str('data', BUILTIN.join(',')));
+  const models = str('models', 'all') === 'all' ? [...ARCHS] : list(str('models', 'all'));
+  const bad = models.filter((m) => !isArch(m));
+  if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${ARCHS.join(', ')} or all)`);
+  const profile = str('profile', 'demo');
+  if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`attnlab reproduce: --profile must be one of ${PROFILES.join(', ')}, got '${profile}'`);
+  const vectors = str('vectors', 'word2vec');
+  if (vectors !== 'word2vec' && vectors !== 'glove' && vectors !== 'none') throw new UserError(`attnlab reproduce: --vectors must be word2vec, glove or none, got '${vectors}'`);
+  // The demo profile tests a sample so that `npm start` stays within minutes; others test everything.
+  const maxDocsRaw = typeof values['max-docs'] === 'string' ? values['max-docs'] : profile === 'demo' ? String(DEMO_TEST_DOCS) : undefined;
+  const device = str('device', 'auto');
+  checkDeviceSpec(device, 'attnlab reproduce');
+  const plan: GridPlan = {
+    format: 'attnlab-grid',
+    version: 1,
+    out: str('out', join('runs', 'reproduce')),
+    data: data.map((source) => ({ source, name: dataName(source) })),
+    archs: models,
+    profile,
+    vectors,
+    seed: integer('--seed', str('seed', '1'), 0),
+    maxDocs: maxDocsRaw === undefined ? null : integer('--max-docs', maxDocsRaw, 1),
+    chunkSize: integer('--chunk', str('chunk', String(DEFAULT_CHUNK_SIZE)), 1),
+    device,
+  };
+  checkPlan(plan);
+  return plan;
+}
 
 function list(s: string): string[] {
   const items = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -103,7 +152,8 @@ function list(s: string): string[] {
   return items;
 }
 
-function minutes(since: number): string {
-  const s = Math.round((Date.now() - since) / 1000);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+function integer(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`attnlab reproduce: ${name} must be an integer >= ${min}, got '${v}'`);
+  return n;
 }

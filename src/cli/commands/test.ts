@@ -1,9 +1,12 @@
-// attnlab test <checkpoint> [--split test] [--data SOURCE] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
+// attnlab test <checkpoint> [--split test] [--data SOURCE] [data options] [--max-docs N] [--seed N] [--out DIR] [--chunk N] [--range A:B]
 // Runs the erasure battery (docs/method.md §3–9) on a trained model: one model pass stores the final-layer states,
 // then every test reads them. Progress on stderr; results in the run folder; resumable by chunk.
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { integerOption, parseCommandArgs, requiredInteger } from '../args.ts';
+import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
+import type { PrepareOptions } from '../../data/prepare.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { DEFAULT_CHUNK_SIZE, runTest, type TestRunOptions, type TestRunResult, type TestSource } from '../../erasure/test-run.ts';
 import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
 import { isHfFolder } from '../../models/transformer-load.ts';
@@ -22,7 +25,8 @@ summary.json, model.json, examples.jsonl (see README "Erasure outputs").
 
 options:
   --split NAME      data split to test on: train, dev or test (default: test)
-  --data SOURCE     the data set the model was trained on (default: the name in the checkpoint's model.json)
+  --data SOURCE     the data set the model was trained on (default: the one recorded in model.json — a
+                    built-in name, or the file's absolute path, checked against its sha256)
   --max-docs N      a seeded random sample of N documents (default: all)
   --seed N          seed of every random choice (default: 1)
   --out DIR         run folder (default: runs/test-<checkpoint name>)
@@ -32,31 +36,24 @@ options:
   --resamples N     bootstrap resamples for the intervals (default: 1000)
   --rankings SET    HAN/FLAN: paper (the paper's six, default) or all (adds signed leave-one-out,
                     attention norm and integrated gradients, docs/faithfulness.md)
+  --device D        where the model pass runs: ${DEVICE_HELP}
   --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
   --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
 
-A stopped run resumes: run the same command again; finished chunks are not redone.`;
+A stopped run resumes: run the same command again; finished chunks are not redone.
 
-export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined) => Promise<TestSource>;
+${DATA_OPTIONS_HELP}
+(by default the options the model's data was prepared with, from model.json)`;
+
+export type LoadTestSource = (checkpoint: string, split: string, data: string | undefined, options: PrepareOptions) => Promise<TestSource>;
 
 const SPLITS = ['train', 'dev', 'test'] as const;
 
-/**
- * A training output folder (attnlab train: model.json + model.safetensors) and the prepared data set it was
- * trained on: by default the data set named in model.json (a built-in name), or --data.
- */
-async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined): Promise<TestSource> {
+/** A training output folder and its data (src/train/trained-model.ts), as the erasure run reads them. */
+export async function loadTrainOutput(checkpoint: string, split: string, data: string | undefined, options: PrepareOptions = {}): Promise<TestSource> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
-  const { loadModel } = await import('../../train/checkpoint.ts');
-  const { loadDataset } = await import('../../data/dataset.ts');
-  const { model, meta } = loadModel(checkpoint);
-  const ds = await loadDataset(data ?? meta.dataset.name, { log: (line: string) => console.error(line) });
-  if (ds.meta.key !== meta.dataset.hash) {
-    throw new UserError(
-      `attnlab test: ${checkpoint} was trained on data '${meta.dataset.name}' (${meta.dataset.hash}), ` +
-        `but ${data ?? meta.dataset.name} prepares to ${ds.meta.key}; pass the data the model was trained on with --data`,
-    );
-  }
+  const { loadTrainedModel } = await import('../../train/trained-model.ts');
+  const { model, meta, dataset: ds } = await loadTrainedModel(checkpoint, { data, options, log: (line) => console.error(line) });
   const sp = ds.split(split as (typeof SPLITS)[number]);
   const [architecture, encoder] = meta.arch.split('-') as [TestSource['info']['architecture'], TestSource['info']['encoder']];
   return {
@@ -85,9 +82,11 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     batch: { type: 'string', default: '64' },
     resamples: { type: 'string', default: '1000' },
     rankings: { type: 'string', default: 'paper' },
+    device: { type: 'string', default: 'auto' },
     heads: { type: 'string', default: 'all' },
     specials: { type: 'string', default: 'in' },
     help: { type: 'boolean', short: 'h', default: false },
+    ...DATA_OPTIONS,
   });
   if (values.help) {
     console.log(HELP);
@@ -95,8 +94,10 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   }
   if (positionals.length !== 1) throw new UserError(`attnlab test: expected one checkpoint, got ${positionals.length}\n\n${HELP}`);
   const checkpoint = positionals[0]!;
+  const integer = (name: string, v: string, min: number): number => requiredInteger('test', name, v, min);
   const seed = integer('--seed', values.seed, 0);
-  const maxDocs = values['max-docs'] === undefined ? undefined : integer('--max-docs', values['max-docs'], 1);
+  const maxDocs = integerOption('test', '--max-docs', values['max-docs'], 1);
+  const dataOptions = dataOptionsFrom('test', values);
   const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
   const rankingSet = oneOf('--rankings', values.rankings, ['paper', 'all'] as const);
   const options = {
@@ -112,9 +113,17 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     ...(rankingSet === 'all' ? { rankings: LINEAR_RANKING_NAMES } : {}),
     log: (line: string) => console.error(line),
   };
-  const result = isHfFolder(checkpoint)
-    ? await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) })
-    : runTest(await load(checkpoint, values.split, values.data), options);
+  const device = await resolveDevice(values.device, 'attnlab test');
+  if (isHfFolder(checkpoint) && device !== 'cpu') throw new UserError(`attnlab test: --device ${values.device}: Hugging Face folders run on the CPU for now`);
+  let result: TestRunResult;
+  if (isHfFolder(checkpoint)) {
+    result = await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) });
+  } else {
+    const source = await load(checkpoint, values.split, values.data, dataOptions);
+    // Only the model pass runs on the device; the tests read the final-layer states back on the CPU.
+    if (device !== 'cpu') source.model.to(device);
+    result = runTest(source, options);
+  }
   if (result.outputs) {
     console.error(`attnlab test: ${result.documents} documents; wrote ${Object.values(result.outputs).join(', ')}`);
     console.log(result.outputs.summary);
@@ -151,12 +160,6 @@ async function runHfTest(
 function oneOf<const V extends string>(name: string, v: string, allowed: readonly V[]): V {
   if (!(allowed as readonly string[]).includes(v)) throw new UserError(`attnlab test: ${name} must be ${allowed.join(' or ')}, got '${v}'`);
   return v as V;
-}
-
-function integer(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`attnlab test: ${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
 }
 
 function range(v: string): [number, number] {

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { integerOption, parseCommandArgs } from '../args.ts';
+import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
+import { DEVICE_HELP, resolveDevice } from '../../train/device.ts';
 import { ARCHS, isArch, type Arch } from '../../models/index.ts';
 import {
   CONFIG_KEYS,
@@ -24,7 +26,8 @@ const SETTING_FLAGS = CONFIG_KEYS.filter((k) => k !== 'arch');
 
 const HELP = `usage: attnlab train <data> [options]
 
-<data> is a built-in corpus (brown-genre5, sotu-era5) or a data path (see attnlab data --help).
+<data> is a built-in corpus (brown-genre5, sotu-era5) or a data path (see attnlab data --help); model.json
+records where it came from (absolute path and sha256), so attnlab test and eval find it again.
 Trains each architecture into <out>/<arch>/: model.safetensors + model.json (best dev accuracy),
 checkpoint.safetensors (every epoch), train.jsonl (log). Run the same command again to resume a run
 that was stopped; a finished run is not repeated.
@@ -40,6 +43,9 @@ options:
   --vectors KIND     word2vec (default, docs/method.md §1) | glove | none (random embeddings)
   --fresh            discard existing checkpoints and start over
   --threads N        torch threads (default: all cores)
+  --device D         ${DEVICE_HELP}
+
+${DATA_OPTIONS_HELP}
 
 settings (override the preset for the data set and architecture):
 ${SETTING_FLAGS.map((k) => `  --${flagName(k).padEnd(20)} ${FIELDS[k].help}`).join('\n')}`;
@@ -57,7 +63,9 @@ export const command: Command = {
       vectors: { type: 'string', default: 'word2vec' },
       fresh: { type: 'boolean', default: false },
       threads: { type: 'string' },
+      device: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...DATA_OPTIONS,
       ...settingOptions,
     });
     const v = values as Record<string, string | boolean | undefined>;
@@ -89,15 +97,16 @@ export const command: Command = {
     }
     const fromFlags = checkPartial(flags, 'flags');
     const archs = parseArchs(typeof values.arch === 'string' ? values.arch : fromFile.arch ?? 'all');
-    if (values.threads !== undefined) {
-      const n = Number(values.threads);
-      if (!Number.isInteger(n) || n < 1) throw new UserError(`attnlab train: --threads must be a positive integer, got '${values.threads}'`);
+    const threads = integerOption('train', '--threads', values.threads, 1);
+    const dataOptions = dataOptionsFrom('train', values);
+    if (threads !== undefined) {
       const torch = await import('../../torch/index.ts');
-      torch.setNumThreads(n);
+      torch.setNumThreads(threads);
     }
 
+    const device = await resolveDevice(values.device, 'attnlab train');
     const { loadTrainingData } = await import('../../train/dataset.ts');
-    const data = await loadTrainingData(source, { vectors, log: (line) => console.error(line) });
+    const data = await loadTrainingData(source, { ...dataOptions, vectors, log: (line) => console.error(line) });
     const out = values.out ?? join('runs', data.name);
     // Check every architecture's configuration before the first epoch of the first one.
     const configs = archs.map((arch) => {
@@ -107,7 +116,7 @@ export const command: Command = {
     });
     const results = [];
     for (const config of configs) {
-      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh });
+      const r = train({ data, config, outDir: join(out, config.arch), profile, fresh: values.fresh, device });
       results.push(`${config.arch}\tbest dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch})\ttest ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}\t${r.outDir}`);
     }
     console.log(results.join('\n'));

@@ -102,7 +102,7 @@ test('attnlab test: --range runs part of the chunks, a rerun finishes without re
     await assert.rejects(() => quietly(() => runTestCommand([...args.slice(0, -1), '6'], load)), /seed differ/);
     // So is another model (say, the checkpoint retrained in place) with the same settings.
     const retrained = fakeLoader(25);
-    (await retrained.load('ckpt', 'test', undefined)).model.classifier.bias!.fill_(0.25);
+    (await retrained.load('ckpt', 'test', undefined, {})).model.classifier.bias!.fill_(0.25);
     await assert.rejects(() => quietly(() => runTestCommand(args, retrained.load)), /the stored states come from another model than ckpt/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

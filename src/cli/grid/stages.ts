@@ -1,0 +1,107 @@
+// One stage of the grid, by library calls: prepare a data set (and its word vectors), train one model,
+// erasure-test one model (all chunks, or one chunk for a Slurm array task), write the report. Each stage
+// resumes the way its library does: a finished training is not repeated, finished chunks are not redone.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../util/errors.ts';
+import type { TrainingData } from '../../train/index.ts';
+import { erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { testChunks, testDone, writeDataMarker } from './progress.ts';
+
+export interface StageContext {
+  log: (line: string) => void;
+  /** The resolved device ('cpu', 'cuda', 'cuda:N') for training and the erasure pass. */
+  device: string;
+  /** Loaded training data by source, so that one process running many stages reads each data set once. */
+  loaded?: Map<string, TrainingData>;
+}
+
+/** Runs `stage`; for a test stage, `chunk` limits it to that one erasure chunk (0-based). */
+export async function runStage(plan: GridPlan, stage: Stage, ctx: StageContext, chunk?: number): Promise<void> {
+  switch (stage.kind) {
+    case 'data': {
+      const data = await trainingData(plan, stage.data, ctx);
+      writeDataMarker(plan, stage.data, { source: stage.data.source, hash: data.hash, testDocs: data.test.length });
+      ctx.log(`${stage.data.name}: ${data.train.length} training, ${data.dev.length} dev, ${data.test.length} test documents`);
+      return;
+    }
+    case 'train':
+      return trainStage(plan, stage.data, stage.arch, ctx);
+    case 'test':
+      return testStage(plan, stage.data, stage.arch, ctx, chunk);
+    case 'report':
+      return reportStage(plan, ctx);
+  }
+}
+
+async function trainingData(plan: GridPlan, d: GridData, ctx: StageContext): Promise<TrainingData> {
+  const cached = ctx.loaded?.get(d.source);
+  if (cached) return cached;
+  const { loadTrainingData } = await import('../../train/dataset.ts');
+  const data = await loadTrainingData(d.source, { vectors: plan.vectors, log: ctx.log });
+  ctx.loaded?.set(d.source, data);
+  return data;
+}
+
+async function trainStage(plan: GridPlan, d: GridData, arch: string, ctx: StageContext): Promise<void> {
+  const { mergeConfig, preset, train } = await import('../../train/index.ts');
+  const { isArch } = await import('../../models/index.ts');
+  if (!isArch(arch)) throw new UserError(`attnlab reproduce: unknown architecture '${arch}' in the grid`);
+  const data = await trainingData(plan, d, ctx);
+  // The embedding width follows the word vectors (GloVe is 100-d), as attnlab train sets it.
+  const base = { ...preset(data.name, arch, plan.profile as Parameters<typeof preset>[2]), ...(data.vectors ? { emb: data.vectorDim } : {}) };
+  const config = mergeConfig(base, { source: 'attnlab reproduce', values: { arch } });
+  const r = train({ data, config, outDir: modelDir(plan, d, arch), profile: plan.profile, device: ctx.device });
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  ctx.log(`${d.name} ${arch}: best dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch}), test ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}`);
+}
+
+async function testStage(plan: GridPlan, d: GridData, arch: string, ctx: StageContext, chunk?: number): Promise<void> {
+  const { loadTrainOutput } = await import('../commands/test.ts');
+  const { runTest } = await import('../../erasure/test-run.ts');
+  let range: [number, number] | undefined;
+  if (chunk !== undefined) {
+    const chunks = testChunks(plan, d);
+    if (!chunks) throw new UserError(`attnlab reproduce: test chunk ${chunk} of ${d.name} ${arch}: the data stage has not finished (no ${join(plan.out, d.name, 'data.json')})`);
+    // An array task past the last chunk (the data has fewer documents than planned) has nothing to do.
+    const c = chunks[chunk];
+    if (!c) return ctx.log(`${d.name} ${arch}: chunk ${chunk} is past the last of ${chunks.length} chunks; nothing to do`);
+    range = c;
+  }
+  const checkpoint = modelDir(plan, d, arch);
+  const source = await loadTrainOutput(checkpoint, 'test', d.source);
+  try {
+    source.model.to(ctx.device);
+    const r = runTest(source, {
+      outDir: erasureDir(plan, d, arch),
+      seed: plan.seed,
+      maxDocs: plan.maxDocs ?? undefined,
+      chunkSize: plan.chunkSize,
+      range,
+      batchSize: 64,
+      bootstrapResamples: 1000,
+      run: { checkpoint, split: 'test' },
+      log: ctx.log,
+    });
+    if (r.outputs) ctx.log(`${d.name} ${arch}: ${r.documents} documents; wrote ${Object.values(r.outputs).join(', ')}`);
+  } finally {
+    source.model.dispose();
+  }
+}
+
+async function reportStage(plan: GridPlan, ctx: StageContext): Promise<void> {
+  const runs: string[] = [];
+  for (const d of plan.data) {
+    for (const arch of plan.archs) {
+      // Array tasks each write their chunk; the one that finishes last writes the run's outputs. Where that
+      // did not happen (a shared file system that showed a task a stale listing), assemble them here.
+      if (!testDone(plan, d, arch)) await testStage(plan, d, arch, ctx);
+      runs.push(erasureDir(plan, d, arch));
+    }
+  }
+  const { writeReport } = await import('../../report/write-report.ts');
+  const { msg } = await import('../../report/messages.ts');
+  const files = await writeReport(runs, reportDir(plan), { resamples: 1000, seed: plan.seed, png: true });
+  if (!existsSync(files.html)) throw new UserError(`attnlab reproduce: the report stage finished without writing ${files.html}`);
+  ctx.log(msg.wrote(files.html));
+}
