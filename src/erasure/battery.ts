@@ -1,6 +1,7 @@
 // The whole battery on a set of documents: per document, every ranking, the single-weight tests,
 // the multi-weight tests and the exact minimal flip set; then the summary statistics.
 import { buildContext } from './context.ts';
+import { kendallTauOf } from './kendall.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { multiWeightTest } from './multi-weight.ts';
 import { ALL_RANKINGS, integratedGradientsOf } from './rankings/index.ts';
@@ -84,6 +85,7 @@ export function testDocument(
       ...(minimal.method ? { method: minimal.method } : {}),
     },
     ...(orders.has('integrated_gradients') ? { igCompletenessError: integratedGradientsOf(doc).completenessError } : {}),
+    ...(options.kendallTau ? { kendallTau: kendallTauOf(doc) } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import {
   type DocumentResult,
   type MedianWithInterval,
   type IntegratedGradientsSummary,
+  type KendallTauRecord,
+  type KendallTauSummary,
   type MinimalSummary,
   type MultiWeightRecord,
   type AnyRankingName,
@@ -141,6 +143,24 @@ export function summarize(
           maxCompletenessError: igErrors.reduce((a, v) => Math.max(a, v), 0),
         };
 
+  const withTau = documents.some((d) => d.kendallTau !== undefined);
+  const tauMedian = (field: keyof KendallTauRecord, predicted?: number): MedianWithInterval =>
+    interval(
+      documents.map((d) => {
+        const t = d.kendallTau?.[field];
+        return t === undefined || t === null || (predicted !== undefined && d.predicted !== predicted) ? [] : [t];
+      }),
+    );
+  const kendallTau: KendallTauSummary | undefined = withTau
+    ? {
+        gradient: tauMedian('gradient'),
+        leaveOneOut: tauMedian('leaveOneOut'),
+        byPredictedClass: Object.fromEntries(
+          classes.map((name, k) => [name, { gradient: tauMedian('gradient', k), leaveOneOut: tauMedian('leaveOneOut', k) }]),
+        ),
+      }
+    : undefined;
+
   const medians = bootstrapMedians(pending.map(([, stat]) => stat), documents.length, derivedRng(options.seed, BOOTSTRAP_KEY), resamples);
   pending.forEach(([placeholder], j) => Object.assign(placeholder, medians[j]));
 
@@ -159,6 +179,7 @@ export function summarize(
     comparisons,
     minimal,
     ...(integratedGradients ? { integratedGradients } : {}),
+    ...(kendallTau ? { kendallTau } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export interface TestRunOptions {
   bootstrapResamples?: number;
   /** Rankings to run (BatteryOptions.rankings; default the paper's six for HAN/FLAN). */
   rankings?: readonly AnyRankingName[];
+  /** Kendall tau-b of attention vs gradient / leave-one-out per document (BatteryOptions.kendallTau). */
+  kendallTau?: boolean;
   /** Documents with words to write to examples.jsonl (default 20). */
   examples?: number;
   /** Shown in summary.json and erasure-run.json: checkpoint, split, ... */
@@ -111,7 +113,7 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
       writeFileAtomic(statesPath, encodeStates(states, head.d, head.C));
     }
     const t1 = performance.now();
-    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}) }));
+    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.kendallTau ? { kendallTau: true } : {}) }));
     writeFileAtomic(resultsPath, documentsJsonl(results));
     const t2 = performance.now();
     computed++;

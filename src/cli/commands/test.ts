@@ -35,7 +35,7 @@ options:
   --batch N         documents per forward pass (default: 64)
   --resamples N     bootstrap resamples for the intervals (default: 1000)
   --rankings SET    HAN/FLAN: paper (the paper's six, default) or all (adds signed leave-one-out,
-                    attention norm and integrated gradients, docs/faithfulness.md)
+                    attention norm, integrated gradients and Kendall tau, docs/faithfulness.md)
   --device D        where the model pass runs: ${DEVICE_HELP}
   --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
   --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
@@ -110,7 +110,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     bootstrapResamples: integer('--resamples', values.resamples, 1),
     // In run (so in the resume manifest): a rerun with another ranking set is refused, not mixed.
     run: { checkpoint, split: values.split, ...(rankingSet === 'all' ? { rankings: 'all' } : {}) },
-    ...(rankingSet === 'all' ? { rankings: LINEAR_RANKING_NAMES } : {}),
+    ...(rankingSet === 'all' ? { rankings: LINEAR_RANKING_NAMES, kendallTau: true } : {}),
     log: (line: string) => console.error(line),
   };
   const device = await resolveDevice(values.device, 'attnlab test');
