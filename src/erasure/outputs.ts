@@ -2,7 +2,7 @@
 // The CSV flattens DocumentResult into fixed columns (documented in the README, "Erasure outputs");
 // empty cells are missing values (excluded documents), booleans are true/false: pandas reads both.
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
-import { RANDOM_PERMUTATIONS } from './rankings/index.ts';
+import { ALL_RANKINGS } from './rankings/index.ts';
 import { extraRankingsOf } from './summary.ts';
 import {
   RANKING_NAMES,
@@ -58,9 +58,10 @@ export function documentColumns(extras: readonly AnyRankingName[] = []): Column[
     }
   }
   for (const name of [...RANKING_NAMES, ...extras]) {
-    const orders = name === 'random' ? RANDOM_PERMUTATIONS : 1;
+    const orders = ALL_RANKINGS[name].orders;
     for (let j = 0; j < orders; j++) {
-      const label = name === 'random' ? `random${j}` : name;
+      // A ranking with several orders numbers them (random0_ .. random4_).
+      const label = orders > 1 ? `${name}${j}` : name;
       for (const [suffix, field] of MULTI_FIELDS) {
         cols.push({ name: `multi_${label}_${suffix}`, get: (r) => (r.multi[name]?.[j]?.[field] as Cell) ?? null });
       }

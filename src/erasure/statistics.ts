@@ -1,7 +1,17 @@
-// The statistics of docs/method.md §9: medians with 95% bootstrap intervals over documents, McNemar's test for
-// paired yes/no outcomes (exact binomial for few discordant pairs, χ² with continuity otherwise).
-import type { Rng } from '../util/rng.ts';
-import type { MedianWithInterval, TwoByTwo } from './types.ts';
+// The one statistics module of attnlab (docs/method.md §9, docs/report.md): the erasure run's summary.json and the report both call these
+// functions, so a number on the report page and the same number in summary.json cannot drift apart.
+//
+//   proportions        Wilson score intervals (closed form; right coverage at 0% and 100%)
+//   ratios of counts   b / c of discordant documents: the Wilson interval of b / (b + c), mapped to b / c
+//   difference of two shares of one sample (F5): MOVER-Wilson (closed form, Zou & Donner 2008)
+//   medians            seeded percentile bootstrap over documents (no closed form for a pooled median)
+//   paired yes/no      McNemar's test (exact binomial for few discordant pairs, χ² with continuity otherwise)
+//   quantiles, box plots
+import { Rng } from '../util/rng.ts';
+import type { MedianWithInterval, Proportion, RatioOfCounts, TwoByTwo } from './types.ts';
+
+/** Two-sided 95%: the normal quantile every interval here uses. */
+export const Z95 = 1.959963984540054;
 
 /** Below this many discordant pairs McNemar's test uses the exact binomial distribution. */
 export const MCNEMAR_EXACT_BELOW = 25;
@@ -48,12 +58,19 @@ function select(a: Float64Array, lo: number, hi: number, k: number): number {
   return a[k]!;
 }
 
-/** Linear-interpolation quantile (type 7) of sorted values. */
-function quantileSorted(sorted: Float64Array, q: number): number {
+/**
+ * Quantile by linear interpolation between order statistics (R type 7, numpy's default) of sorted values,
+ * also for values that include +Infinity. NaN for no values.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  // Equal neighbours (also both infinite) need no interpolation; Infinity - Infinity would be NaN.
+  return a === b ? a : a + (b - a) * (pos - lo);
 }
 
 /** One median to bootstrap: per document (index = document), the values it contributes (often none or one). */
@@ -101,6 +118,7 @@ export function bootstrapMedians(stats: readonly MedianStatistic[], documents: n
     const T = p.values.length;
     if (T === 0) return { documents: 0, median: null, lo: null, hi: null };
     const meds = p.meds.filter((v) => !Number.isNaN(v)).sort();
+    if (meds.length === 0) return { documents: T * p.weight, median: weightedMedian(p.values, p.group, counts, T), lo: null, hi: null };
     return {
       documents: T * p.weight,
       median: weightedMedian(p.values, p.group, counts, T),
@@ -188,4 +206,142 @@ export function erfc(x: number): number {
           t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proportions and ratios: closed forms
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Wilson score interval (95%) for `count` successes out of `n`. Unlike the percentile bootstrap it
+ * does not collapse at 0% or 100%: 300 of 300 gives [98.7%, 100%], not [100%, 100%].
+ */
+export function wilsonInterval(count: number, n: number): { lo: number; hi: number } {
+  if (n === 0) return { lo: 0, hi: 1 };
+  const p = count / n;
+  const z2 = Z95 * Z95;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z95 / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // At the edges the formula gives exactly 0 / 1 up to rounding; clamp the rounding.
+  return { lo: count === 0 ? 0 : Math.max(0, centre - half), hi: count === n ? 1 : Math.min(1, centre + half) };
+}
+
+/** A share with its Wilson interval and the count behind it (null share for no documents). */
+export function proportion(count: number, documents: number): Proportion {
+  const { lo, hi } = wilsonInterval(count, documents);
+  return { count, documents, share: documents === 0 ? null : count / documents, lo: documents === 0 ? null : lo, hi: documents === 0 ? null : hi };
+}
+
+/** Below this many documents behind an estimate, attnlab gives no verdict ("too few documents"). */
+export const MIN_DOCUMENTS = 10;
+
+/**
+ * first / second for counts of discordant documents (documents where one side wins), with a 95%
+ * interval: conditional on b + c, b is binomial with p = b / (b + c), and the ratio is p / (1 − p), so
+ * the Wilson limits of p map to the ratio's limits. One convention for a zero denominator everywhere:
+ * the ratio is null and `unbounded` says whether it is +∞ (second = 0 < first) or undefined (0 / 0);
+ * an upper limit of +∞ is null with `hiUnbounded`. The exact sign test of first against second
+ * comes with it.
+ */
+export function ratioOfCounts(first: number, second: number): RatioOfCounts {
+  const n = first + second;
+  const { lo, hi } = wilsonInterval(first, n);
+  const toRatio = (p: number): number | null => (p >= 1 ? null : p / (1 - p));
+  return {
+    first,
+    second,
+    documents: n,
+    ratio: second === 0 ? null : first / second,
+    unbounded: second === 0 && first > 0,
+    lo: n === 0 ? null : toRatio(lo),
+    hi: n === 0 ? null : toRatio(hi),
+    hiUnbounded: n > 0 && hi >= 1,
+    signTestP: signTestP(first, second),
+  };
+}
+
+/**
+ * 95% interval of p1 − p2 where p1 = a / n and p2 = b / n are shares of two outcomes that exclude each
+ * other in one sample (a document is a gradient win, an attention win, or a tie): MOVER with Wilson
+ * limits and the multinomial correlation −sqrt(p1 p2 / ((1 − p1)(1 − p2))).
+ */
+export function differenceOfShares(a: number, b: number, n: number): { estimate: number; lo: number; hi: number } {
+  if (n === 0) return { estimate: NaN, lo: -1, hi: 1 };
+  const p1 = a / n;
+  const p2 = b / n;
+  const w1 = wilsonInterval(a, n);
+  const w2 = wilsonInterval(b, n);
+  const denom = (1 - p1) * (1 - p2);
+  const r = denom <= 0 ? 0 : -Math.sqrt((p1 * p2) / denom);
+  const d = p1 - p2;
+  const lo = d - Math.sqrt(Math.max(0, (p1 - w1.lo) ** 2 + (w2.hi - p2) ** 2 - 2 * r * (p1 - w1.lo) * (w2.hi - p2)));
+  const hi = d + Math.sqrt(Math.max(0, (w1.hi - p1) ** 2 + (p2 - w2.lo) ** 2 - 2 * r * (w1.hi - p1) * (p2 - w2.lo)));
+  return { estimate: d, lo: Math.max(-1, lo), hi: Math.min(1, hi) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Box plots and the general bootstrap (where no closed form fits: a difference of two medians)
+// ---------------------------------------------------------------------------------------------
+
+/** A box plot's numbers; whiskers reach the most extreme values within 1.5 IQR of the quartiles (paper, Fig. 5). */
+export interface BoxStats {
+  count: number;
+  q1: number;
+  median: number;
+  q3: number;
+  whiskerLo: number;
+  whiskerHi: number;
+}
+
+export function boxStats(values: readonly number[]): BoxStats | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const q1 = quantileSorted(s, 0.25);
+  const q3 = quantileSorted(s, 0.75);
+  const reach = 1.5 * (q3 - q1);
+  const whiskerLo = s.find((v) => v >= q1 - reach)!;
+  const whiskerHi = [...s].reverse().find((v) => v <= q3 + reach)!;
+  return { count: s.length, q1, median: median(s), q3, whiskerLo, whiskerHi };
+}
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * 95% percentile bootstrap interval of `stat` over units (documents): resample units with replacement
+ * `resamples` times from a generator seeded with `seed`, so the same input gives the same interval.
+ */
+export function bootstrapInterval<T>(
+  units: readonly T[],
+  stat: (sample: readonly T[]) => number,
+  resamples: number,
+  seed: number,
+): Interval {
+  return stratifiedBootstrapInterval([units], ([sample]) => stat(sample!), resamples, seed);
+}
+
+/**
+ * The same for independent samples (two models' documents): each group is resampled on its own, so every
+ * resample keeps the groups' sizes.
+ */
+export function stratifiedBootstrapInterval<T>(
+  groups: readonly (readonly T[])[],
+  stat: (samples: readonly (readonly T[])[]) => number,
+  resamples: number,
+  seed: number,
+): Interval {
+  const rng = new Rng(seed);
+  const values: number[] = [];
+  const samples: T[][] = groups.map((g) => new Array<T>(g.length));
+  for (let r = 0; r < resamples; r++) {
+    groups.forEach((g, k) => {
+      for (let i = 0; i < g.length; i++) samples[k]![i] = g[rng.int(g.length)]!;
+    });
+    const v = stat(samples);
+    if (!Number.isNaN(v)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return { lo: quantileSorted(values, 0.025), hi: quantileSorted(values, 0.975) };
 }

@@ -1,7 +1,8 @@
-// summary.json: the paper's statistics computed from the per-document results (docs/method.md §9).
-import { IG_STEPS, RANDOM_PERMUTATIONS } from './rankings/index.ts';
+// summary.json: the paper's statistics computed from the per-document results (docs/method.md §9). The report
+// (src/report) calls these same functions on documents.jsonl, so the page and summary.json agree.
+import { ALL_RANKINGS, IG_STEPS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
-import { bootstrapMedians, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
+import { bootstrapMedians, proportion, ratioOfCounts, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
   EXTRA_RANKING_NAMES,
   RANKING_NAMES,
@@ -9,6 +10,7 @@ import {
   type BatteryOptions,
   type BatterySummary,
   type DocumentResult,
+  type FlipStatusCounts,
   type MedianWithInterval,
   type IntegratedGradientsSummary,
   type KendallTauRecord,
@@ -16,6 +18,7 @@ import {
   type MinimalSummary,
   type MultiWeightRecord,
   type AnyRankingName,
+  type Proportion,
   type RankingComparison,
   type SingleWeightSummary,
   type TopItemRankingName,
@@ -68,13 +71,16 @@ export function summarize(
   for (const name of TOP_ITEM_RANKINGS) {
     const records = documents.map((d) => d.single[name]).filter((r) => r !== null);
     const count = records.length;
+    const positive = records.filter((r) => r.deltaJs > 0).length;
     single[name] = {
       ranking: name,
       documents: count,
-      shareDeltaJsPositive: count === 0 ? 0 : records.filter((r) => r.deltaJs > 0).length / count,
+      shareDeltaJsPositive: count === 0 ? 0 : positive / count,
       shareDeltaJsNegative: count === 0 ? 0 : records.filter((r) => r.deltaJs < 0).length / count,
       flips: twoByTwo(records.map((r) => [r.flipTop, r.flipOther] as const)),
       medianDeltaJs: interval(documents.map((d) => (d.single[name] ? [d.single[name].deltaJs] : []))),
+      deltaJsPositive: proportion(positive, count),
+      flipTop: proportion(records.filter((r) => r.flipTop).length, count),
     };
   }
 
@@ -82,26 +88,15 @@ export function summarize(
   const extras = extraRankingsOf(documents);
   for (const name of [...RANKING_NAMES, ...extras]) {
     const perDoc = documents.map((d) => d.multi[name] ?? []);
-    const weight = name === 'random' ? 1 / RANDOM_PERMUTATIONS : 1;
-    const counted = (status: MultiWeightRecord['status']): number =>
-      perDoc.reduce((s, recs) => s + recs.filter((r) => r.status === status).length, 0) * weight;
-    const values = (field: 'fraction' | 'massErased' | 'erased', withZero: boolean): number[][] =>
-      perDoc.map((recs) =>
-        recs
-          .filter((r) => r.status === 'flipped' || (withZero && r.status === 'zero_vector'))
-          .map((r) => r[field]!),
-      );
-    const both = (field: 'fraction' | 'massErased' | 'erased') => ({
-      withZeroVector: interval(values(field, true), weight),
-      withoutZeroVector: interval(values(field, false), weight),
+    const weight = rankingWeight(name);
+    const both = (field: FlipField) => ({
+      withZeroVector: interval(flipValues(documents, name, field, 'with'), weight),
+      withoutZeroVector: interval(flipValues(documents, name, field, 'without'), weight),
     });
     multi[name] = {
       ranking: name,
       documents: documents.length,
-      singleItem: documents.filter((d) => d.n < 2).length,
-      neverFlips: counted('never_flips'),
-      flipped: counted('flipped'),
-      zeroVector: counted('zero_vector'),
+      ...outcomeCounts(documents, name),
       fraction: both('fraction'),
       massErased: both('massErased'),
       erased: both('erased'),
@@ -109,12 +104,13 @@ export function summarize(
         perDoc.map((recs) => recs.filter((r) => r.extraOverMinimal !== null).map((r) => r.extraOverMinimal!)),
         weight,
       ),
+      moreThanHalf: { withZeroVector: moreThanHalf(documents, name, 'with'), withoutZeroVector: moreThanHalf(documents, name, 'without') },
     };
   }
 
-  const comparisons = [...COMPARISONS, ...EXTRA_COMPARISONS.filter(([first]) => extras.includes(first))].map(([first, second]) =>
-    compareRankings(documents, first, second),
-  );
+  const compared = [...COMPARISONS, ...EXTRA_COMPARISONS.filter(([first]) => extras.includes(first))];
+  const comparisons = compared.map(([first, second]) => compareRankings(documents, first, second, 'with'));
+  const comparisonsWithoutZeroVector = compared.map(([first, second]) => compareRankings(documents, first, second, 'without'));
 
   const minimalValues = (field: 'fraction' | 'size', withZero: boolean): number[][] =>
     documents.map((d) =>
@@ -177,23 +173,75 @@ export function summarize(
     single,
     multi,
     comparisons,
+    comparisonsWithoutZeroVector,
     minimal,
     ...(integratedGradients ? { integratedGradients } : {}),
     ...(kendallTau ? { kendallTau } : {}),
   };
 }
 
-/** F3: over documents where both rankings flip (first order of each), who needed fewer erasures. */
+/** How much one order counts as a document: 1, or 1/5 for random's five permutations (pooled, docs/method.md §9). */
+export function rankingWeight(name: AnyRankingName): number {
+  return 1 / ALL_RANKINGS[name].orders;
+}
+
+type FlipField = 'fraction' | 'massErased' | 'erased';
+export type ZeroVectorView = 'with' | 'without';
+
+/** Does this order count as a flip in this view? (zero-vector flips count only 'with' them, docs/method.md §9) */
+export function countsAsFlip(r: MultiWeightRecord | undefined, view: ZeroVectorView): r is MultiWeightRecord {
+  if (r === undefined) return false;
+  // With zero-vector flips every order that flipped has its erasures recorded (never_flips / single_item: null).
+  return view === 'with' ? r.erased !== null && r.erased !== undefined : r.status === 'flipped';
+}
+
+/** Per document, the values of `field` of the ranking's orders that flip in this view (often none or one). */
+export function flipValues(documents: readonly DocumentResult[], ranking: AnyRankingName, field: FlipField, view: ZeroVectorView): number[][] {
+  return documents.map((d) => (d.multi[ranking] ?? []).filter((r) => countsAsFlip(r, view)).map((r) => r[field]!));
+}
+
+/**
+ * Paper §5.3's outcome of a ranking's erasures: flipped with an item kept, flipped only at the zero
+ * vector, never flipped (excluded), and single-item documents (excluded). Random's orders are pooled:
+ * each of its five permutations counts 1/5 of a document.
+ */
+export function outcomeCounts(documents: readonly DocumentResult[], ranking: AnyRankingName): FlipStatusCounts {
+  const weight = rankingWeight(ranking);
+  const counted = (status: MultiWeightRecord['status']): number =>
+    documents.reduce((s, d) => s + (d.n < 2 ? 0 : (d.multi[ranking] ?? []).filter((r) => r.status === status).length), 0) * weight;
+  return {
+    flipped: counted('flipped'),
+    zeroVector: counted('zero_vector'),
+    neverFlips: counted('never_flips'),
+    singleItem: documents.filter((d) => d.n < 2).length,
+  };
+}
+
+/** Paper §5.5: share of the flipping orders (pooled for random) that erase more than half of the items. */
+export function moreThanHalf(documents: readonly DocumentResult[], ranking: AnyRankingName, view: ZeroVectorView): Proportion {
+  const weight = rankingWeight(ranking);
+  const fractions = flipValues(documents, ranking, 'fraction', view).flat();
+  // Pooled orders: the count and denominator in documents (weight 1/5 each for random), rounded to whole ones for the interval.
+  const over = fractions.filter((f) => f > 0.5).length;
+  const p = proportion(Math.round(over * weight), Math.round(fractions.length * weight));
+  return { ...p, share: fractions.length === 0 ? null : over / fractions.length };
+}
+
+/**
+ * F3 and paper §5.4: over documents where both rankings flip in this view (first order of each), who
+ * needed fewer erasures. The one place ranking comparisons are computed (summary.json and the report).
+ */
 export function compareRankings(
   documents: readonly DocumentResult[],
   first: AnyRankingName,
   second: AnyRankingName,
+  zeroVector: ZeroVectorView = 'with',
 ): RankingComparison {
   let both = 0, firstFewer = 0, secondFewer = 0;
   for (const d of documents) {
     const a = d.multi[first]?.[0];
     const b = d.multi[second]?.[0];
-    if (a?.erased == null || b?.erased == null) continue;
+    if (!countsAsFlip(a, zeroVector) || !countsAsFlip(b, zeroVector) || a.erased === null || b.erased === null) continue;
     both++;
     if (a.erased < b.erased) firstFewer++;
     else if (b.erased < a.erased) secondFewer++;
@@ -210,5 +258,8 @@ export function compareRankings(
     ratio: secondFewer === 0 ? null : firstFewer / secondFewer,
     ratioUnbounded: secondFewer === 0 && firstFewer > 0,
     signTestP: signTestP(firstFewer, secondFewer),
+    zeroVector,
+    firstFewerShare: proportion(firstFewer, both),
+    fewerRatio: ratioOfCounts(firstFewer, secondFewer),
   };
 }

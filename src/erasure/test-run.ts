@@ -4,7 +4,9 @@
 //   states/head.json               the classifier head (W, b, classes)
 //   states/<from>-<to>.bin         final-layer states of documents [from, to) of the run (states-io.ts)
 //   chunks/<from>-<to>.jsonl       their DocumentResults; a chunk with this file is done and never redone
-//   documents.jsonl, documents.csv, summary.json, model.json, examples.jsonl   when every chunk is done
+//   documents.jsonl, documents.csv, summary.json, tested-model.json, examples.jsonl   when every chunk is done
+// tested-model.json is not called model.json: that name is a trained model's description (attnlab eval
+// finds trained models by it), and a run folder often sits inside the trained model's folder.
 // Every file is written atomically, so a crash leaves whole files or none.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,13 +21,25 @@ import { classifierHead, finalLayerStates, type TestDocument } from './final-lay
 import { documentsJsonl, writeOutputs } from './outputs.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
+import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { summarize } from './summary.ts';
-import type { AnyRankingName, ClassifierHead, DocumentResult, FinalLayerState } from './types.ts';
+import { TESTED_MODEL_FILE } from './types.ts';
+import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
 /** What the erasure run needs from a loaded checkpoint (the models/train side provides it). */
 export interface TestSource {
-  /** Written to model.json for `attnlab report`. */
-  info: { dataset: string; architecture: 'han' | 'flan'; encoder: 'rnn' | 'conv' | 'noenc' };
+  /** Written to tested-model.json for `attnlab report`. */
+  info: {
+    dataset: string;
+    architecture: 'han' | 'flan';
+    encoder: 'rnn' | 'conv' | 'noenc';
+    /** The trained model's recorded accuracy and majority share on the full test split (Table 3). */
+    testAccuracy?: number | null;
+    testMajority?: number | null;
+    training?: TrainingProvenance | null;
+    /** Table 1 of the data set; the length distribution of the tested split is added here. */
+    data?: Omit<DataProvenance, 'lengths'> | null;
+  };
   classes: string[];
   model: AttentionClassifier;
   /** Every document of the split, in file order. */
@@ -130,12 +144,33 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
-  outputs.model = join(opts.outDir, 'model.json');
-  writeJsonAtomic(outputs.model, { ...source.info, testAccuracy: summary.accuracy, documents: documents.length, ...opts.run });
+  outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
+  writeJsonAtomic(outputs.model, testedModel(source, opts, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');
   writeFileAtomic(outputs.examples, examplesJsonl(opts, chunks, head, examples));
   result.outputs = outputs;
   return result;
+}
+
+function testedModel(source: TestSource, opts: TestRunOptions, sampleAccuracy: number | null, documents: number): TestedModel {
+  const { data, ...info } = source.info;
+  const sentences = source.documents.map((d) => d.doc.sentences.length);
+  const words = source.documents.map((d) => d.doc.sentences.reduce((s, x) => s + x.length, 0));
+  const [s, w] = [lengthSummary(sentences), lengthSummary(words)];
+  const split = typeof opts.run.split === 'string' ? opts.run.split : 'test';
+  return {
+    ...opts.run,
+    ...info,
+    testAccuracy: info.testAccuracy ?? null,
+    testMajority: info.testMajority ?? null,
+    sampleAccuracy,
+    documents,
+    seed: opts.seed,
+    training: info.training ?? null,
+    data: data ? { ...data, lengths: s && w ? { split, documents: source.documents.length, sentences: s, words: w } : null } : null,
+    attnlab: attnlabProvenance(),
+    date: new Date().toISOString(),
+  };
 }
 
 /** The file of chunk [from, to) in a run folder's sub-folder ('chunks' results, 'states'). */

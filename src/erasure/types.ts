@@ -259,6 +259,37 @@ export interface MedianWithInterval {
   hi: number | null;
 }
 
+/** A share of documents with its 95% Wilson interval (statistics.ts: proportion). */
+export interface Proportion {
+  /** Documents with the outcome. */
+  count: number;
+  /** Documents behind the share (its denominator). */
+  documents: number;
+  /** count / documents (0..1); null when documents = 0. */
+  share: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+/**
+ * first / second of two counts of discordant documents with a 95% interval (statistics.ts: ratioOfCounts).
+ * A zero denominator has one convention: ratio null, unbounded true when first > 0 (+∞), false for 0 / 0.
+ */
+export interface RatioOfCounts {
+  first: number;
+  second: number;
+  /** first + second: the documents the ratio rests on. */
+  documents: number;
+  ratio: number | null;
+  unbounded: boolean;
+  /** Interval limits; hi is null with hiUnbounded when the upper limit is +∞; both null for 0 / 0. */
+  lo: number | null;
+  hi: number | null;
+  hiUnbounded: boolean;
+  /** Exact two-sided sign test of first against second. */
+  signTestP: number;
+}
+
 /** A 2×2 table of paired yes/no outcomes, counts and percent of `total`, with McNemar's test. */
 export interface TwoByTwo {
   /** Row: first outcome; column: second outcome. E.g. row = "erasing i* flips", column = "erasing r flips". */
@@ -286,6 +317,10 @@ export interface SingleWeightSummary {
   /** F2: rows = flip(i*), columns = flip(r). */
   flips: TwoByTwo;
   medianDeltaJs: MedianWithInterval;
+  /** F1 with its Wilson interval: documents with deltaJs > 0 of `documents`. */
+  deltaJsPositive?: Proportion;
+  /** F2 with its Wilson interval: documents where erasing i* alone flips the decision. */
+  flipTop?: Proportion;
 }
 
 /** A median reported twice (docs/method.md §9): counting the documents that flip only at the zero vector, and not. */
@@ -319,6 +354,12 @@ export interface MultiWeightSummary extends FlipStatusCounts {
   erased: MedianWithAndWithoutZeroVector;
   /** Median extra erasures over the exact minimal set (documents where both count). */
   medianExtraOverMinimal: MedianWithInterval;
+  /**
+   * Paper §5.5: documents whose first flip needs more than half of the items erased, of the documents
+   * that flip (with: zero-vector flips count, at fraction 1.0; without: documents that flip only at the
+   * zero vector are left out of numerator and denominator). Random: pooled over its orders.
+   */
+  moreThanHalf?: { withZeroVector: Proportion; withoutZeroVector: Proportion };
 }
 
 /** F3: ranking `first` against `second` (attention), over documents where both flip (docs/method.md §9). */
@@ -341,6 +382,12 @@ export interface RankingComparison {
   ratioUnbounded: boolean;
   /** Exact two-sided sign test (McNemar on the discordant pairs) of firstFewer vs secondFewer. */
   signTestP: number;
+  /** Which flips count as flips: 'with' includes zero-vector flips (erasures = n); 'without' leaves those documents out. */
+  zeroVector?: 'with' | 'without';
+  /** Paper §5.4: shareFirstFewer with its Wilson interval (denominator: documents where both flip). */
+  firstFewerShare?: Proportion;
+  /** Paper §5.4: firstFewer / secondFewer with its interval and sign test (statistics.ts: ratioOfCounts). */
+  fewerRatio?: RatioOfCounts;
 }
 
 export interface MinimalSummary extends FlipStatusCounts {
@@ -369,6 +416,8 @@ export interface BatterySummary {
   multi: Record<RankingName, MultiWeightSummary> & Partial<Record<ExtraRankingName, MultiWeightSummary>>;
   /** gradient vs attention, gradient_x_attention vs attention, leave_one_out vs attention, optimal vs attention. */
   comparisons: RankingComparison[];
+  /** The same comparisons without zero-vector flips: documents where either ranking flips only at the zero vector are left out. */
+  comparisonsWithoutZeroVector?: RankingComparison[];
   minimal: MinimalSummary;
   /** Integrated gradients' completeness check, where that ranking ran (docs/faithfulness.md §3.3). */
   integratedGradients?: IntegratedGradientsSummary;
@@ -422,4 +471,75 @@ export interface DocumentExample {
   minimalSet: number[];
   /** Class names, index = class id, to name the decision (optional in files; attnlab test writes it). */
   classes?: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// tested-model.json: who was tested (written by attnlab test into the run folder, read by attnlab report)
+// ---------------------------------------------------------------------------------------------
+
+/** The file name. Not model.json: that name belongs to a trained model's description (another schema). */
+export const TESTED_MODEL_FILE = 'tested-model.json';
+
+/** How the tested model was trained, copied from its model.json (null fields: not recorded there). */
+export interface TrainingProvenance {
+  /** Training profile: 'paper', 'demo', 'quick' or 'custom'. */
+  profile: string;
+  /** The epoch the tested (best-dev) weights come from. */
+  bestEpoch: number;
+  /** Epochs trained in all, and the cap. */
+  epochsRun: number | null;
+  maxEpochs: number;
+  /** Training documents used (a seeded sample when maxTrainDocs caps them), and the cap (0 = none). */
+  trainDocuments: number | null;
+  maxTrainDocs: number;
+  seed: number;
+  devAccuracy: number;
+}
+
+/** Five numbers of a distribution of document lengths. */
+export interface LengthSummary {
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
+  mean: number;
+  sd: number;
+}
+
+/** The paper's Table 1 for the tested model's data set, and the length distribution of the tested split. */
+export interface DataProvenance {
+  name: string;
+  hash: string;
+  /** Over all documents of all splits (data/stats.ts). */
+  words: { mean: number; sd: number } | null;
+  sentences: { mean: number; sd: number } | null;
+  trainDev: number | null;
+  test: number | null;
+  classes: number;
+  /** Per document of the tested split: sentences and words. */
+  lengths: { split: string; documents: number; sentences: LengthSummary; words: LengthSummary } | null;
+}
+
+export interface TestedModel {
+  dataset: string;
+  architecture: 'han' | 'flan';
+  encoder: 'rnn' | 'conv' | 'noenc';
+  /** Accuracy on the FULL test split, recorded when training ended (the paper's Table 3; what attnlab eval prints). */
+  testAccuracy: number | null;
+  /** Share of the test split's most frequent class (the majority-class baseline). */
+  testMajority?: number | null;
+  /** Accuracy on the documents of this erasure run (a sample with --max-docs): not Table 3. */
+  sampleAccuracy?: number | null;
+  /** Documents in this erasure run. */
+  documents?: number;
+  checkpoint?: string;
+  split?: string;
+  seed?: number;
+  training?: TrainingProvenance | null;
+  data?: DataProvenance | null;
+  /** The attnlab that ran the erasure tests: package version and git commit (null outside a checkout). */
+  attnlab?: { version: string; commit: string | null; dirty: boolean } | null;
+  /** When the erasure run finished (ISO 8601). */
+  date?: string | null;
 }

@@ -1,14 +1,15 @@
 // results -> REPORT MODEL -> figure specs -> HTML. The report model holds every number a figure or
 // table shows, in flat rows, so it can be written to report-model.json and inspected on its own.
 import { RANKING_NAMES, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
-import type { FlipStatus, RankingName, TopItemRankingName } from '../erasure/types.ts';
+import type { DataProvenance, FlipStatus, MedianWithInterval, Proportion, RankingName, RatioOfCounts, TestedModel, TopItemRankingName, TrainingProvenance } from '../erasure/types.ts';
+import { boxStats, MIN_DOCUMENTS, proportion } from '../erasure/statistics.ts';
+import type { BoxStats } from '../erasure/statistics.ts';
+import { rankingWeight, type ZeroVectorView } from '../erasure/summary.ts';
 import { Rng } from '../util/rng.ts';
-import { checkFindings } from './findings.ts';
-import type { Finding, FindingOptions } from './findings.ts';
+import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
+import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
-import { boxStats } from './stats.ts';
-import type { BoxStats } from './stats.ts';
 
 export interface RunRow {
   dataset: string;
@@ -19,7 +20,57 @@ export interface RunRow {
   documents: number;
   /** Documents with n >= 2. */
   documentsMultiItem: number;
+  /** Table 3: accuracy on the full test split, recorded by training (null: not recorded). */
   testAccuracy: number | null;
+  /** Majority-class share of the test split. */
+  testMajority: number | null;
+  /** Accuracy on this run's documents (the erasure sample): not Table 3. */
+  sampleAccuracy: number | null;
+  training: TrainingProvenance | null;
+  attnlab: TestedModel['attnlab'] | null;
+  date: string | null;
+  seed: number | null;
+}
+
+/** Paper §5.3: how one ranking's erasures ended on one model (random: pooled, 1/5 per permutation). */
+export interface OutcomeRow {
+  dataset: string;
+  model: string;
+  ranking: RankingName;
+  /** All documents of the run. */
+  documents: number;
+  flipped: number;
+  zeroVector: number;
+  neverFlips: number;
+  singleItem: number;
+}
+
+/** A median from summarize() (the same numbers as summary.json), with its bootstrap interval. */
+export interface MedianRow extends MedianWithInterval {
+  dataset: string;
+  model: string;
+  ranking: RankingName;
+  measure: 'fraction';
+  zeroVector: ZeroVectorView;
+}
+
+/** Paper §5.4 and §5.5 statistics of one model in one view. */
+export interface PaperStatRow {
+  dataset: string;
+  model: string;
+  zeroVector: ZeroVectorView;
+  /** §5.4: share of documents (both flip) where gradient finds a smaller flipping set than attention. */
+  gradientFewer: Proportion;
+  attentionFewer: Proportion;
+  /** §5.4: gradient wins ÷ attention wins, with interval and sign test; < 10 discordant documents: no ratio. */
+  ratio: RatioOfCounts;
+  /** §5.5: share of flipping documents that need more than half of the items erased, per ranking. */
+  moreThanHalf: Partial<Record<RankingName, Proportion>>;
+}
+
+/** The paper's Table 1 for one data set, from the tested models' records. */
+export interface DatasetRow extends DataProvenance {
+  dataset: string;
 }
 
 export interface ScatterPoint {
@@ -60,6 +111,8 @@ export interface BoxRow extends BoxStats {
   measure: BoxMeasure;
   /** Are documents that flip only at the zero vector (fraction 1.0) included? (docs/method.md §9) */
   zeroVector: 'with' | 'without';
+  /** Documents behind the box (count, or count / 5 for random's pooled permutations). */
+  documents: number;
 }
 
 export interface ExampleView extends DocumentExample {
@@ -87,6 +140,16 @@ export interface ReportModel {
   flips: FlipCell[];
   /** Figures 5/6/10 (fraction), 11 (mass), and erasures beyond the exact minimum (extraFraction). */
   boxes: BoxRow[];
+  /** Paper §5.3 per model × ranking. */
+  outcomes: OutcomeRow[];
+  /** Median fraction erased per model × ranking, both views (summary.json's numbers). */
+  medians: MedianRow[];
+  /** Paper §5.4 / §5.5 per model × view. */
+  paperStatistics: PaperStatRow[];
+  /** The paper's Table 1, one row per data set that has it recorded. */
+  datasetStats: DatasetRow[];
+  /** Fewer documents than this behind a number: no verdict. */
+  minDocuments: number;
   findings: Finding[];
   examples: ExampleView[];
 }
@@ -99,6 +162,8 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
   const sorted = [...runs].sort(compareRuns(runs));
   const datasets = unique(sorted.map((r) => r.model.dataset));
   const models = unique(sorted.map((r) => modelName(r.model)));
+  // The erasure run's own summary function: the same numbers as each run's summary.json.
+  const summarized: SummarizedRun[] = summarizeRuns(sorted, opts);
   const model: ReportModel = {
     version: 1,
     datasets,
@@ -109,21 +174,60 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
     negativeDeltaJs: [],
     flips: [],
     boxes: [],
-    findings: checkFindings(sorted, opts),
+    outcomes: [],
+    medians: [],
+    paperStatistics: [],
+    datasetStats: datasetRows(sorted),
+    minDocuments: MIN_DOCUMENTS,
+    findings: checkFindings(summarized, opts),
     examples: [],
   };
-  for (const run of sorted) {
+  for (const { run, summary } of summarized) {
     const key = { dataset: run.model.dataset, model: modelName(run.model) };
     const docs = run.documents;
+    const info = run.model;
     model.runs.push({
       ...key,
-      architecture: run.model.architecture,
-      encoder: run.model.encoder,
+      architecture: info.architecture,
+      encoder: info.encoder,
       folder: run.folder,
       documents: docs.length,
       documentsMultiItem: docs.filter((d) => d.n >= 2).length,
-      testAccuracy: run.model.testAccuracy,
+      testAccuracy: info.testAccuracy,
+      testMajority: info.testMajority ?? null,
+      sampleAccuracy: info.sampleAccuracy ?? summary.accuracy,
+      training: info.training ?? null,
+      attnlab: info.attnlab ?? null,
+      date: info.date ?? null,
+      seed: info.seed ?? null,
     });
+    const rankings = RANKING_NAMES.filter((r) => docs.some((d) => (d.multi[r]?.length ?? 0) > 0));
+    for (const ranking of rankings) {
+      const s = summary.multi[ranking];
+      model.outcomes.push({ ...key, ranking, documents: docs.length, flipped: s.flipped, zeroVector: s.zeroVector, neverFlips: s.neverFlips, singleItem: s.singleItem });
+      for (const zeroVector of VIEWS) {
+        const m = zeroVector === 'with' ? s.fraction.withZeroVector : s.fraction.withoutZeroVector;
+        model.medians.push({ ...key, ranking, measure: 'fraction', zeroVector, ...roundMedian(m) });
+      }
+    }
+    if (rankings.includes('gradient') && rankings.includes('attention')) {
+      for (const zeroVector of VIEWS) {
+        const c = comparison(summary, 'gradient', zeroVector);
+        const moreThanHalf: PaperStatRow['moreThanHalf'] = {};
+        for (const r of rankings) {
+          const h = summary.multi[r].moreThanHalf;
+          if (h) moreThanHalf[r] = zeroVector === 'with' ? h.withZeroVector : h.withoutZeroVector;
+        }
+        model.paperStatistics.push({
+          ...key,
+          zeroVector,
+          gradientFewer: c.firstFewerShare!,
+          attentionFewer: { ...c.firstFewerShare!, count: c.secondFewer, share: c.documents ? c.shareSecondFewer : null, ...wilsonOf(c.secondFewer, c.documents) },
+          ratio: c.fewerRatio!,
+          moreThanHalf,
+        });
+      }
+    }
     const singles = docs.flatMap((d) => (d.single.attention ? [d.single.attention] : []));
     const points = singles.map((s) => ({ ...key, deltaAlpha: s.deltaAlpha, deltaJs: s.deltaJs }));
     if (points.length > SCATTER_CAP) model.scatterSampled = true;
@@ -193,7 +297,7 @@ function boxRows(key: { dataset: string; model: string }, run: RunInput): BoxRow
       for (const measure of Object.keys(measures) as BoxMeasure[]) {
         if (measure === 'extraFraction' && ranking === 'optimal') continue;
         const stats = boxStats(measures[measure]);
-        if (stats) rows.push({ ...key, ranking, measure, zeroVector, ...roundBox(stats) });
+        if (stats) rows.push({ ...key, ranking, measure, zeroVector, ...roundBox(stats), documents: round(stats.count * rankingWeight(ranking)) });
       }
     }
   }
@@ -212,6 +316,26 @@ function exampleViews(key: { dataset: string; model: string }, run: RunInput): E
     }
     return [{ ...key, ...e, label: d.label, predicted: d.predicted, flips, minimalStatus: d.minimal.status }];
   });
+}
+
+/** One Table 1 row per data set: the first tested model of it that recorded the data's statistics. */
+function datasetRows(runs: readonly RunInput[]): DatasetRow[] {
+  const rows: DatasetRow[] = [];
+  for (const r of runs) {
+    const d = r.model.data;
+    if (d && !rows.some((x) => x.dataset === r.model.dataset)) rows.push({ dataset: r.model.dataset, ...d });
+  }
+  return rows;
+}
+
+function wilsonOf(count: number, documents: number): { lo: number | null; hi: number | null } {
+  const p = proportion(count, documents);
+  return { lo: p.lo, hi: p.hi };
+}
+
+function roundMedian(m: MedianWithInterval): MedianWithInterval {
+  const r = (x: number | null): number | null => (x === null || Number.isNaN(x) ? null : round(x));
+  return { documents: round(m.documents), median: r(m.median), lo: r(m.lo), hi: r(m.hi) };
 }
 
 /** A seeded sample of at most `cap` items, in their original order. */

@@ -1,15 +1,15 @@
 // What `attnlab report` reads from one run folder (one trained model tested on one data set).
 //
-//   model.json       ModelInfo: data set, architecture, encoder, test accuracy (Table 3)
-//   documents.jsonl  one erasure DocumentResult per line (src/erasure/types.ts)
-//   examples.jsonl   optional: DocumentExample per line, for the per-document view of a few documents
+//   tested-model.json  ModelInfo: data set, architecture, encoder, Table 3 accuracy, provenance, Table 1
+//   documents.jsonl    one erasure DocumentResult per line (src/erasure/types.ts)
+//   examples.jsonl     optional: DocumentExample per line, for the per-document view of a few documents
 //
-// The erasure battery's own summary.json may sit beside them; the report does not need it, because its
-// findings carry bootstrap intervals that it computes from documents.jsonl.
-import { existsSync, readFileSync } from 'node:fs';
+// The erasure battery's own summary.json may sit beside them; the report computes the same numbers
+// by calling the same functions (src/erasure/summary.ts) on documents.jsonl.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RANKING_NAMES, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
-import type { DocumentExample, DocumentResult, RankingName } from '../erasure/types.ts';
+import { RANKING_NAMES, TESTED_MODEL_FILE, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
+import type { DocumentExample, DocumentResult, RankingName, TestedModel } from '../erasure/types.ts';
 
 export type { DocumentExample };
 import { UserError } from '../util/errors.ts';
@@ -17,7 +17,7 @@ import { ENCODERS, FAMILIES, type EncoderKind, type Family } from '../models/ind
 import { msg } from './messages.ts';
 
 export const RUN_FILES = {
-  model: 'model.json',
+  model: TESTED_MODEL_FILE,
   documents: 'documents.jsonl',
   examples: 'examples.jsonl',
 } as const;
@@ -29,15 +29,8 @@ export { ENCODERS };
 export type Architecture = Family;
 export type Encoder = EncoderKind;
 
-/** model.json: who the model is. Extra keys are allowed and ignored. */
-export interface ModelInfo {
-  /** Data set name, e.g. "yahoo" (a preset name) or the name the user gave. */
-  dataset: string;
-  architecture: Architecture;
-  encoder: Encoder;
-  /** Share (0..1) of test documents classified correctly; null if the test split has no labels. */
-  testAccuracy: number | null;
-}
+/** tested-model.json: who the model is (src/erasure/types.ts TestedModel). Extra keys are allowed and ignored. */
+export type ModelInfo = TestedModel;
 
 export interface RunInput {
   /** The folder it came from. */
@@ -53,8 +46,12 @@ export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder'>): strin
 }
 
 export function readRun(folder: string): RunInput {
+  if (!existsSync(folder)) throw new UserError(msg.runFolderMissing(folder));
+  if (!statSync(folder).isDirectory()) throw new UserError(msg.runFolderNotFolder(folder));
   const modelPath = join(folder, RUN_FILES.model);
   const documentsPath = join(folder, RUN_FILES.documents);
+  if (!existsSync(modelPath) && existsSync(join(folder, 'model.json')) && existsSync(join(folder, 'erasure', RUN_FILES.model)))
+    throw new UserError(msg.trainedModelFolder(folder, join(folder, 'erasure')));
   for (const p of [modelPath, documentsPath]) if (!existsSync(p)) throw new UserError(msg.runFileMissing(folder, p));
   const model = parseModelInfo(readJson(modelPath), modelPath);
   const documents = readJsonl(documentsPath).map((v, i) => checkDocument(v, `${documentsPath}:${i + 1}`));
@@ -73,9 +70,17 @@ export function parseModelInfo(v: unknown, where: string): ModelInfo {
   if (!ARCHITECTURES.includes(architecture as Architecture))
     throw new UserError(msg.badField(where, 'architecture', ARCHITECTURES.join(' or ')));
   if (!ENCODERS.includes(encoder as Encoder)) throw new UserError(msg.badField(where, 'encoder', ENCODERS.join(', ')));
-  if (!(testAccuracy === null || (typeof testAccuracy === 'number' && testAccuracy >= 0 && testAccuracy <= 1)))
-    throw new UserError(msg.badField(where, 'testAccuracy', 'a number in [0, 1] or null'));
-  return { dataset, architecture: architecture as Architecture, encoder: encoder as Encoder, testAccuracy };
+  const share = (name: string, x: unknown): void => {
+    if (!(x === undefined || x === null || (typeof x === 'number' && x >= 0 && x <= 1)))
+      throw new UserError(msg.badField(where, name, 'a number in [0, 1] or null'));
+  };
+  if (testAccuracy === undefined) throw new UserError(msg.badField(where, 'testAccuracy', 'a number in [0, 1] or null'));
+  const rec = v as Record<string, unknown>;
+  for (const k of ['testAccuracy', 'testMajority', 'sampleAccuracy']) share(k, rec[k]);
+  for (const k of ['training', 'data', 'attnlab'])
+    if (!(rec[k] === undefined || rec[k] === null || isObject(rec[k]))) throw new UserError(msg.badField(where, k, 'an object or null'));
+  // The optional blocks are shown as they are; their absence (an older or hand-made run) shows as "not recorded".
+  return { ...(v as TestedModel), dataset, architecture: architecture as Architecture, encoder: encoder as Encoder, testAccuracy: testAccuracy as number | null };
 }
 
 function checkDocument(v: unknown, where: string): DocumentResult {

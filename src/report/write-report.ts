@@ -3,6 +3,7 @@
 //   report-model.json   every number the figures, tables and findings show
 //   specs/<id>.vl.json  Vega-Lite specs with their data inline
 //   figures/<id>.svg, figures/<id>.png
+//   findings.csv, medians.csv, outcomes.csv, paper-statistics.csv   the tables to take away
 //   report.html         the self-contained page
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
@@ -16,6 +17,10 @@ import type { ReportModel } from './report-model.ts';
 import { modelName, readRun } from './run-input.ts';
 import type { RunInput } from './run-input.ts';
 import { renderSvg, svgToPng } from './render.ts';
+import { CSV_FILES, reportCsvFiles } from './tables-csv.ts';
+
+/** SVGs above this size (bytes) go into the page as their PNG, to keep report.html small. */
+export const INLINE_SVG_LIMIT = 300_000;
 
 export interface ReportOptions {
   /** Bootstrap resamples for the findings' intervals (docs/method.md §9: 1,000). */
@@ -30,6 +35,7 @@ export interface ReportFiles {
   model: string;
   specs: string[];
   figures: string[];
+  csv: string[];
 }
 
 export function readRuns(folders: readonly string[]): RunInput[] {
@@ -51,8 +57,14 @@ export function reportModelOf(runs: readonly RunInput[], opts: ReportOptions = {
 
 export async function writeReport(folders: readonly string[], outDir: string, opts: ReportOptions = {}): Promise<ReportFiles> {
   const model = reportModelOf(readRuns(folders), opts);
-  const files: ReportFiles = { html: join(outDir, 'report.html'), model: join(outDir, 'report-model.json'), specs: [], figures: [] };
+  const files: ReportFiles = { html: join(outDir, 'report.html'), model: join(outDir, 'report-model.json'), specs: [], figures: [], csv: [] };
   writeJsonAtomic(files.model, model);
+  const tables = reportCsvFiles(model);
+  for (const key of Object.keys(CSV_FILES) as (keyof typeof CSV_FILES)[]) {
+    const path = join(outDir, CSV_FILES[key]);
+    writeFileAtomic(path, tables[key]);
+    files.csv.push(path);
+  }
   const rendered: RenderedFigure[] = [];
   for (const fig of buildFigures(model)) {
     const specPath = join(outDir, 'specs', `${fig.id}.vl.json`);
@@ -63,12 +75,16 @@ export async function writeReport(folders: readonly string[], outDir: string, op
     writeFileAtomic(svgPath, svg);
     files.figures.push(svgPath);
     const png = opts.png ?? true;
+    let inlinePng: string | undefined;
     if (png) {
       const pngPath = join(outDir, 'figures', `${fig.id}.png`);
-      writeFileAtomic(pngPath, svgToPng(svg));
+      const bytes = svgToPng(svg);
+      writeFileAtomic(pngPath, bytes);
       files.figures.push(pngPath);
+      // A scatter of thousands of points is megabytes of SVG paths; its PNG is a fraction of that.
+      if (svg.length > INLINE_SVG_LIMIT && bytes.length < svg.length) inlinePng = bytes.toString('base64');
     }
-    rendered.push({ ...fig, svg, png });
+    rendered.push({ ...fig, svg, png, ...(inlinePng ? { inlinePng } : {}) });
   }
   writeFileAtomic(files.html, buildHtml(model, rendered));
   return files;

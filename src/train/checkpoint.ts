@@ -46,6 +46,10 @@ export interface ModelMeta {
   testAccuracy: number | null;
   /** Share of the test split's most frequent class (the majority-class baseline), or null. */
   testMajority?: number | null;
+  /** Training documents used: all of the train split, or the seeded sample of config.maxTrainDocs. */
+  trainDocuments?: number;
+  /** Epochs trained in all (epoch is the best one's), filled in when training ends. */
+  epochsRun?: number;
 }
 
 export interface EpochRecord {

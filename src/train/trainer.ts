@@ -107,6 +107,7 @@ export function train(opts: TrainOptions): TrainResult {
     devAccuracy: 0,
     testAccuracy: null,
     testMajority: majorityShare(data.test, data.classes.length),
+    trainDocuments: trainingSample(data.train, cfg).length,
   };
 
   torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
@@ -211,7 +212,10 @@ export function train(opts: TrainOptions): TrainResult {
       if (testAccuracy === null && data.test.length > 0) {
         if (device !== 'cpu') best.model.to(device);
         testAccuracy = accuracy(best.model, data.test, cfg.batchSize);
-        updateBestMeta(outDir, { ...best.meta, testAccuracy });
+      }
+      // The report's provenance header shows epochs run against the cap.
+      if (testAccuracy !== best.meta.testAccuracy || best.meta.epochsRun !== state.epoch) {
+        updateBestMeta(outDir, { ...best.meta, testAccuracy, epochsRun: state.epoch });
       }
     } finally {
       best.model.dispose();

@@ -49,9 +49,10 @@ test('battery output goes through the report model and every figure renders', as
   for (const r of RANKING_NAMES) assert.ok(m.boxes.some((b) => b.ranking === r && b.measure === 'fraction'), r);
   // The exact minimum is never beaten: no ranking has a negative extra over it.
   for (const b of m.boxes.filter((x) => x.measure === 'extraFraction')) assert.ok(b.whiskerLo >= 0, b.ranking);
+  // F3 twice: with and without zero-vector flips.
   assert.deepEqual(
-    m.findings.map((f) => f.id),
-    ['F1', 'F2', 'F3'],
+    m.findings.map((f) => `${f.id}${f.view ? ` ${f.view}` : ''}`),
+    ['F1', 'F2', 'F3 with', 'F3 without'],
   );
   for (const fig of buildFigures(m)) assert.match(await renderSvg(fig.spec), /^<svg /, fig.id);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkFindings, MIN_DOCUMENTS } from '../../src/report/findings.ts';
+import { F5_MARGIN, findingsOf as checkFindings, MIN_DOCUMENTS } from '../../src/report/findings.ts';
 import type { Finding } from '../../src/report/findings.ts';
 import type { ModelInfo, RunInput } from '../../src/report/run-input.ts';
 import { makeDocument } from './synthetic.ts';
@@ -21,8 +21,9 @@ function repeat(count: number, s: DocSketch): DocSketch[] {
   return Array.from({ length: count }, () => s);
 }
 
-function only(findings: Finding[], id: string): Finding {
-  const hits = findings.filter((f) => f.id === id);
+/** The one finding with this id (F3, F4, F5: in the given view, default with zero-vector flips). */
+function only(findings: Finding[], id: string, view: 'with' | 'without' = 'with'): Finding {
+  const hits = findings.filter((f) => f.id === id && (f.view === null || f.view === view));
   assert.equal(hits.length, 1, `${id}: ${hits.length} findings`);
   return hits[0]!;
 }
@@ -32,8 +33,9 @@ test('F1 holds when almost every ΔJS is positive, and does not when most are ne
   assert.equal(yes.verdict, 'holds');
   assert.equal(yes.estimate, 28 / 30);
   assert.equal(yes.documents, 30);
-  assert.ok(typeof yes.interval!.lo === 'number' && yes.interval!.lo > 0.5 && yes.interval!.hi === 1);
-  assert.equal(yes.detail, 'ΔJS > 0 for 93.3% of 30 documents (95% CI 83.3%–100.0%)');
+  // Wilson, 28 of 30: [78.7%, 98.2%] (a percentile bootstrap said [83.3%, 100%]).
+  assert.ok(typeof yes.interval!.lo === 'number' && Math.abs(yes.interval!.lo - 0.7868) < 1e-3 && Math.abs((yes.interval!.hi as number) - 0.9815) < 1e-3);
+  assert.equal(yes.detail, 'ΔJS > 0 for 28 of 30 documents, 93.3% (95% CI 78.7%–98.2%)');
 
   const no = only(checkFindings([run({}, [...repeat(25, { n: 4, deltaJs: -0.02 }), ...repeat(5, { n: 4, deltaJs: 0.01 })])], OPTS), 'F1');
   assert.equal(no.verdict, 'does not hold');
@@ -58,8 +60,8 @@ test('too few documents gives no verdict, and single-item documents do not count
     assert.equal(f.verdict, 'too few documents', id);
     assert.equal(f.estimate, null);
     assert.equal(f.interval, null);
-    assert.equal(f.detail, `9 documents; a verdict needs at least ${MIN_DOCUMENTS}`);
   }
+  assert.equal(only(findings, 'F1').detail, `9 documents; a verdict needs at least ${MIN_DOCUMENTS}`);
 });
 
 test('F2: erasing i* rarely flips holds at 5% and fails at 60%', () => {
@@ -80,9 +82,14 @@ test('F3: gradient fewer 4× as often as attention holds, with the ratio as the 
   const f = only(checkFindings([run({ encoder: 'conv' }, docs)], OPTS), 'F3');
   assert.equal(f.verdict, 'holds');
   assert.equal(f.estimate, 4);
-  assert.equal(f.documents, 30);
-  assert.match(f.detail, /^gradient fewer in 66\.7%, attention fewer in 16\.7% of 30 documents: 4\.00× as often/);
-  assert.match(f.detail, /gradient × attention fewer in 0\.0%, attention fewer in 16\.7% of 30 documents: 0\.00× as often/);
+  // The ratio rests on the 25 discordant documents (20 : 5), not on the 5 ties.
+  assert.equal(f.documents, 25);
+  assert.equal(f.pTest, 'sign test');
+  assert.ok(f.p! < 0.01);
+  // Wilson of 20/25 = [60.9%, 91.1%], as a ratio p / (1 − p): [1.56, 10.3].
+  assert.ok(Math.abs((f.interval!.lo as number) - 1.557) < 0.01 && Math.abs((f.interval!.hi as number) - 10.27) < 0.05, JSON.stringify(f.interval));
+  assert.match(f.detail, /^gradient fewer in 20 \(66\.7%\), attention fewer in 5 \(16\.7%\), tied in 5 of 30 documents where both flip: 4\.00× \(95% CI 1\.56–10\.\d\d\)/);
+  assert.match(f.detail, /gradient × attention fewer in 0 \(0\.0%\), attention fewer in 5 \(16\.7%\), tied in 25 of 30 documents where both flip: 5 discordant documents, too few for a ratio/);
 });
 
 test('F3: when attention never needs fewer, the ratio is unbounded, not a number', () => {
@@ -90,14 +97,42 @@ test('F3: when attention never needs fewer, the ratio is unbounded, not a number
   const f = only(checkFindings([run({ encoder: 'rnn' }, docs)], OPTS), 'F3');
   assert.equal(f.verdict, 'holds');
   assert.equal(f.estimate, 'unbounded');
-  assert.match(f.detail, /attention fewer in 0\.0% of 20 documents: ratio unbounded/);
+  assert.equal(f.interval!.hi, 'unbounded');
+  assert.match(f.detail, /attention fewer in 0 \(0\.0%\), tied in 5 of 20 documents where both flip: 15 : 0 \(unbounded\) \(95% CI 3\.\d\d–∞\)/);
   assert.ok(JSON.stringify(f).includes('"unbounded"'), 'survives JSON');
 });
 
-test('F3: rankings that always tie with attention do not hold (parity, ratio 1)', () => {
+test('F3: rankings that always tie with attention give no ratio: 0 : 0 is too few documents, not parity', () => {
   const f = only(checkFindings([run({}, repeat(20, { n: 5, erased: { attention: 2, gradient: 2, gradient_x_attention: 2 } }))], OPTS), 'F3');
-  assert.equal(f.verdict, 'does not hold');
-  assert.equal(f.estimate, 1);
+  assert.equal(f.verdict, 'too few documents');
+  assert.equal(f.estimate, null);
+  assert.equal(f.documents, 0);
+});
+
+test('F3: a ratio backed by fewer than 10 discordant documents is no verdict, however large', () => {
+  // 39 : 1 would be "39×"; here 9 : 0 among 300 documents that mostly tie.
+  const docs = [...repeat(9, { n: 6, erased: { attention: 4, gradient: 1, gradient_x_attention: 4 } }), ...repeat(291, { n: 6, erased: { attention: 3, gradient: 3, gradient_x_attention: 3 } })];
+  const f = only(checkFindings([run({}, docs)], OPTS), 'F3');
+  assert.equal(f.verdict, 'too few documents');
+  assert.equal(f.documents, 9);
+});
+
+test('F3 and F4 in both views: zero-vector flips can hide what the other view shows', () => {
+  // HAN, n = 4: attention flips only at the zero vector in 30 documents (erasing all 4), gradient at 2;
+  // in 20 more both flip early, attention at 2, gradient at 1.
+  const docs = [
+    ...repeat(30, { n: 4, erased: { attention: 4, gradient: 2, gradient_x_attention: 4 } }),
+    ...repeat(20, { n: 4, erased: { attention: 2, gradient: 1, gradient_x_attention: 2 } }),
+  ];
+  const findings = checkFindings([run({ encoder: 'rnn' }, docs)], OPTS);
+  const withZero = only(findings, 'F3', 'with');
+  const without = only(findings, 'F3', 'without');
+  assert.equal(withZero.view, 'with');
+  assert.equal(without.view, 'without');
+  assert.equal(withZero.documents, 50);
+  // Without zero-vector flips the 30 documents where attention needs every item drop out.
+  assert.equal(without.documents, 20);
+  assert.equal(findings.filter((f) => f.id === 'F3').length, 2);
 });
 
 test('F3 does not hold when attention wins, and documents that never flip are left out', () => {
@@ -111,11 +146,16 @@ test('F3 does not hold when attention wins, and documents that never flip are le
 });
 
 test('F5 (no encoder): a tie holds, gradient winning everywhere does not; F3 is not checked without an encoder', () => {
-  const tie = checkFindings([run({ encoder: 'noenc' }, repeat(30, { n: 6, erased: { attention: 3, gradient: 3 } }))], OPTS);
+  // 30 ties could still hide an 11-point gap (Wilson 0 of 30: up to 11.4%), which is inconclusive; 60 cannot.
+  const tie30 = checkFindings([run({ encoder: 'noenc' }, repeat(30, { n: 6, erased: { attention: 3, gradient: 3 } }))], OPTS);
+  assert.equal(only(tie30, 'F5').verdict, 'inconclusive');
+  const tie = checkFindings([run({ encoder: 'noenc' }, repeat(60, { n: 6, erased: { attention: 3, gradient: 3 } }))], OPTS);
   assert.equal(tie.filter((f) => f.id === 'F3').length, 0);
   const f = only(tie, 'F5');
   assert.equal(f.verdict, 'holds');
   assert.equal(f.estimate, 0);
+  // A closed-form interval (MOVER-Wilson), not [0, 0]: 60 ties still leave room for a 6-point gap either way.
+  assert.ok((f.interval!.lo as number) < -0.05 && (f.interval!.hi as number) > 0.05 && (f.interval!.hi as number) < F5_MARGIN, JSON.stringify(f.interval));
   const lose = only(checkFindings([run({ encoder: 'noenc' }, repeat(30, { n: 6, erased: { attention: 4, gradient: 2 } }))], OPTS), 'F5');
   assert.equal(lose.verdict, 'does not hold');
   assert.equal(lose.estimate, 1);
@@ -133,6 +173,17 @@ test('F4 compares rnn and conv of the same architecture and data set', () => {
     'F4',
   );
   assert.equal(swapped.verdict, 'does not hold');
+  // F4 without zero-vector flips: when rnn flips only at the zero vector (all 10 of 10), that view has no rnn documents.
+  // Both at the zero vector (medians 1.0 and 1.0, interval [0, 0]): inconclusive, not "does not hold" (issue 9, item 5).
+  const bothStuck = checkFindings([run({ encoder: 'rnn' }, repeat(20, { n: 10, erased: { attention: 10 } })), run({ encoder: 'conv' }, repeat(20, { n: 10, erased: { attention: 10 } }))], OPTS);
+  const stuck = only(bothStuck, 'F4', 'with');
+  assert.equal(stuck.verdict, 'inconclusive');
+  assert.match(stuck.detail, /this view cannot tell rnn from conv/);
+  const zeroOnly = checkFindings([run({ encoder: 'rnn' }, repeat(20, { n: 10, erased: { attention: 10 } })), conv], OPTS);
+  assert.equal(only(zeroOnly, 'F4', 'with').verdict, 'holds');
+  const w = only(zeroOnly, 'F4', 'without');
+  assert.equal(w.verdict, 'too few documents');
+  assert.match(w.detail, /^rnn 0 documents, conv 20/);
   // A FLAN-conv does not pair with a HAN-rnn.
   const unpaired = checkFindings([rnn, run({ encoder: 'conv', architecture: 'flan' }, repeat(20, { n: 10 }))], OPTS);
   assert.equal(unpaired.filter((x) => x.id === 'F4').length, 0);

@@ -34,18 +34,53 @@ test('every figure is embedded once, with its caption', () => {
   }
 });
 
-test('findings, Table 2, Table 3 and the per-document views are all there', () => {
+test('findings (both views, with p-values), Table 2, Table 3 with majority, medians, outcomes and the per-document views are all there', () => {
   const tableBody = (id: string) => html.split(`id="${id}"`)[1]!.split('<tbody>')[1]!.split('</tbody>')[0]!;
   assert.equal(tableBody('table-findings').match(/<tr /g)!.length, model.findings.length);
-  const f3 = model.findings.filter((f) => f.id === 'F3');
-  const tally = [f3.filter((f) => f.verdict === 'holds').length, f3.filter((f) => f.verdict === 'does not hold').length];
-  assert.ok(tableBody('table-verdicts').includes(`<tr><th>F3</th><td class="num">${tally[0]}</td><td class="num">${tally[1]}</td>`));
-  for (const r of model.runs) assert.ok(html.includes(`<td class="num">${(100 * r.testAccuracy!).toFixed(1)}</td>`), `${r.dataset} ${r.model} accuracy`);
+  for (const view of ['with', 'without'] as const) {
+    const f3 = model.findings.filter((f) => f.id === 'F3' && f.view === view);
+    const tally = [f3.filter((f) => f.verdict === 'holds').length, f3.filter((f) => f.verdict === 'does not hold').length];
+    const label = view === 'with' ? 'with zero-vector flips' : 'without zero-vector flips';
+    assert.ok(tableBody('table-verdicts').includes(`<tr><th>F3</th><td>${label}</td><td class="num">${tally[0]}</td><td class="num">${tally[1]}</td>`), view);
+  }
+  // A verdict names its view; a sign-test p-value is on the page.
+  assert.match(tableBody('table-findings'), /<td>holds <span class="small">\(without zero-vector flips\)<\/span><\/td>|<td>inconclusive <span class="small">\(without zero-vector flips\)/);
+  assert.match(tableBody('table-findings'), /\(sign test\)/);
+  // Table 3: the full test split's accuracy, and the majority-class row.
+  const t3 = tableBody('table-3');
+  for (const r of model.runs) assert.ok(t3.includes(`<td class="num">${(100 * r.testAccuracy!).toFixed(1)}</td>`), `${r.dataset} ${r.model} accuracy`);
+  assert.ok(t3.includes('<tr class="majority"><th>majority class</th><td class="num">25.0</td><td class="num">40.0</td></tr>'));
+  assert.ok(!t3.includes((100 * model.runs[0]!.sampleAccuracy!).toFixed(1)), 'not the erasure sample accuracy');
   assert.equal(html.match(/<table class="report-table flip">/g)!.length, model.datasets.length);
-  const hanRnnNews = model.boxes.filter((b) => b.dataset === 'news' && b.model === 'HAN-rnn' && b.ranking === 'attention' && b.measure === 'fraction');
-  const [w, wo] = ['with', 'without'].map((zv) => hanRnnNews.find((b) => b.zeroVector === zv)!.median.toFixed(2));
-  assert.ok(tableBody('table-medians').includes(`<tr><td>news</td><td>HAN-rnn</td><td class="num">${w} / ${wo}</td>`));
+  assert.match(html, /<td class="num blue">/);
+  assert.match(html, /<td class="num orange">/);
+  const med = model.medians.find((b) => b.dataset === 'news' && b.model === 'HAN-rnn' && b.ranking === 'attention' && b.zeroVector === 'with')!;
+  assert.ok(tableBody('table-medians').includes(`<tr><td>news</td><td>HAN-rnn</td><td class="num">${med.median!.toFixed(2)} <span class="small">[`), 'median with interval');
+  assert.ok(tableBody('table-medians').includes(`n ${med.documents}</span>`), 'and its documents');
   assert.equal(html.match(/<article class="doc">/g)!.length, model.examples.length);
+});
+
+test('the outcome table: per model × ranking, flipped / zero vector / never / single item, counts adding up', () => {
+  const body = html.split('id="table-outcomes"')[1]!.split('<tbody>')[1]!.split('</tbody>')[0]!;
+  assert.equal(body.match(/<tr>/g)!.length, model.outcomes.length);
+  for (const o of model.outcomes) assert.ok(Math.abs(o.flipped + o.zeroVector + o.neverFlips + o.singleItem - o.documents) < 1e-9, `${o.model} ${o.ranking}`);
+});
+
+test('provenance: profile, epochs, training documents, seed, version and commit; demo models are flagged', () => {
+  const p = html.split('id="provenance"')[1]!.split('</section>')[0]!;
+  assert.match(p, /Not paper-grade/);
+  assert.match(p, /<em>demo<\/em> profile/);
+  assert.match(p, /attnlab 0\.1\.0 @ 0123456789/);
+  assert.ok(p.includes('<td class="num">4 / 4 (best 3)</td><td class="num">2,000 (cap 2,000)</td>'));
+  assert.match(p, /2026-12-01T10:00/);
+});
+
+test('Table 1, the paper statistics, the cross-data-set summary and the CSV links are on the page', () => {
+  assert.match(html, /id="table-1"[\s\S]*1 · 4 · 6 · 9 · 22/);
+  assert.match(html, /id="table-paper-statistics"/);
+  const summary = html.split('id="table-summary"')[1]!.split('</table>')[0]!;
+  assert.equal(summary.match(/<th class="group" colspan="4">/g)!.length, model.datasets.length);
+  for (const f of ['findings.csv', 'medians.csv', 'outcomes.csv', 'paper-statistics.csv']) assert.ok(html.includes(`href="${f}"`), f);
 });
 
 test('the per-document view marks the minimal set and stops each ranking at its flip', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapInterval, boxStats, quantileSorted, stratifiedBootstrapInterval } from '../../src/report/stats.ts';
+import { bootstrapInterval, boxStats, quantileSorted, stratifiedBootstrapInterval } from '../../src/erasure/statistics.ts';
 
 test('quantiles interpolate between order statistics (type 7, as numpy)', () => {
   const s = [1, 2, 3, 4];

@@ -7,8 +7,9 @@ import { writeReport } from '../../report/write-report.ts';
 
 const HELP = `usage: attnlab report <run-folder...> [--out DIR] [--resamples N] [--seed N] [--no-png]
 
-Reads each run folder (model.json, documents.jsonl, optional examples.jsonl) and writes into --out
-(default: report/): report.html (self-contained), report-model.json, specs/*.vl.json, figures/*.svg|png.`;
+Reads each run folder (tested-model.json, documents.jsonl, optional examples.jsonl) and writes into --out
+(default: report/): report.html, findings/medians/outcomes/paper-statistics CSVs, report-model.json,
+specs/*.vl.json, figures/*.svg|png. What each part means: docs/report.md.`;
 
 export const command: Command = {
   name: 'report',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
-import { ARCHS, isArch } from '../../models/index.ts';
+import { MODEL_NAMES, isModelName } from '../../models/registry.ts';
 import { PROFILES } from '../../train/index.ts';
 import { BUILTINS } from '../../data/builtin/index.ts';
 import { DEFAULT_CHUNK_SIZE } from '../../erasure/test-run.ts';
@@ -28,7 +28,7 @@ shows where each stage stands.
 
 options:
   --data LIST       comma-separated data sets: built-in names or paths (default: ${BUILTIN.join(',')})
-  --models LIST     comma-separated architectures or 'all' (default: all): ${ARCHS.join(', ')}
+  --models LIST     comma-separated architectures or 'all' (default: all): ${MODEL_NAMES.join(', ')}
   --profile NAME    demo | quick | paper (default: demo). demo: 4 epochs, 2000 training documents, 300
                     test documents, minutes on 2 cores; quick: 10 epochs, 3000 documents; paper:
                     Appendix A.1's procedure (60 epochs at most, patience 5, 10 for noenc)
@@ -118,9 +118,9 @@ function planOf(values: Values): GridPlan {
     return typeof v === 'string' ? v : dflt;
   };
   const data = list(str('data', BUILTIN.join(',')));
-  const models = str('models', 'all') === 'all' ? [...ARCHS] : list(str('models', 'all'));
-  const bad = models.filter((m) => !isArch(m));
-  if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${ARCHS.join(', ')} or all)`);
+  const models = str('models', 'all') === 'all' ? [...MODEL_NAMES] : list(str('models', 'all'));
+  const bad = models.filter((m) => !isModelName(m));
+  if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${MODEL_NAMES.join(', ')} or all)`);
   const profile = str('profile', 'demo');
   if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`attnlab reproduce: --profile must be one of ${PROFILES.join(', ')}, got '${profile}'`);
   const vectors = str('vectors', 'word2vec');

@@ -21,7 +21,7 @@ sequence classifier: then --data is required, and the erasure is at the last lay
 
 Erasure tests of Serrano & Smith (2019) on a trained model: single-weight and multi-weight tests for
 every ranking, and the exact minimal flip set. Writes into --out: documents.jsonl, documents.csv,
-summary.json, model.json, examples.jsonl (see README "Erasure outputs").
+summary.json, tested-model.json, examples.jsonl (see README "Erasure outputs").
 
 options:
   --split NAME      data split to test on: train, dev or test (default: test)
@@ -56,8 +56,36 @@ export async function loadTrainOutput(checkpoint: string, split: string, data: s
   const { model, meta, dataset: ds } = await loadTrainedModel(checkpoint, { data, options, log: (line) => console.error(line) });
   const sp = ds.split(split as (typeof SPLITS)[number]);
   const [architecture, encoder] = meta.arch.split('-') as [TestSource['info']['architecture'], TestSource['info']['encoder']];
+  const { datasetStats } = await import('../../data/stats.ts');
+  const table1 = datasetStats(ds);
   return {
-    info: { dataset: meta.dataset.name, architecture, encoder },
+    info: {
+      dataset: meta.dataset.name,
+      architecture,
+      encoder,
+      // What the report needs about the trained model: Table 3 (full test split) and its provenance.
+      testAccuracy: meta.testAccuracy,
+      testMajority: meta.testMajority ?? null,
+      training: {
+        profile: meta.profile,
+        bestEpoch: meta.epoch,
+        epochsRun: meta.epochsRun ?? null,
+        maxEpochs: meta.config.maxEpochs,
+        trainDocuments: meta.trainDocuments ?? null,
+        maxTrainDocs: meta.config.maxTrainDocs,
+        seed: meta.config.seed,
+        devAccuracy: meta.devAccuracy,
+      },
+      data: {
+        name: meta.dataset.name,
+        hash: meta.dataset.hash,
+        words: table1.words,
+        sentences: table1.sentences,
+        trainDev: table1.trainDev,
+        test: table1.test,
+        classes: table1.classes,
+      },
+    },
     classes: meta.labels,
     model,
     documents: Array.from({ length: sp.size }, (_, i) => ({

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { chunkPath } from '../../erasure/test-run.ts';
+import { TESTED_MODEL_FILE } from '../../erasure/types.ts';
 import { dataDir, erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
 
 /** Written by the data stage when the data set is prepared and its word vectors exist. */
@@ -64,7 +65,7 @@ export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
 /** Every chunk done and the run's outputs written (examples.jsonl is the last of them). */
 export function testDone(plan: GridPlan, d: GridData, arch: string): boolean {
   const dir = erasureDir(plan, d, arch);
-  return ['documents.jsonl', 'summary.json', 'model.json', 'examples.jsonl'].every((f) => existsSync(join(dir, f)));
+  return ['documents.jsonl', 'summary.json', TESTED_MODEL_FILE, 'examples.jsonl'].every((f) => existsSync(join(dir, f)));
 }
 
 /** The report exists and is newer than every erasure run it reads. */

@@ -90,7 +90,7 @@ test('the local executor resumes: a lost chunk is redone, the rest skipped, the 
     const run = join(out, 'tiny', 'flan-noenc', 'erasure');
     const before = readFileSync(join(run, 'documents.jsonl'));
     // A run stopped in the middle of its second chunk: that chunk's results and the outputs are missing.
-    for (const f of ['chunks/0000008-0000016.jsonl', 'documents.jsonl', 'summary.json', 'model.json', 'examples.jsonl']) rmSync(join(run, f));
+    for (const f of ['chunks/0000008-0000016.jsonl', 'documents.jsonl', 'summary.json', 'tested-model.json', 'examples.jsonl']) rmSync(join(run, f));
     const rows = gridStatus(p);
     assert.deepEqual(rows.find((r) => r.stage === 'test/tiny/flan-noenc'), { stage: 'test/tiny/flan-noenc', state: 'pending', detail: '2/3 chunks done, 1 pending' });
     assert.equal(rows.find((r) => r.stage === 'train/tiny/flan-noenc')?.state, 'done');

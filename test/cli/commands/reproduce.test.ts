@@ -17,7 +17,7 @@ async function refuses(args: string[], message: string): Promise<void> {
 
 test('reproduce refuses unknown architectures, profiles and options before doing anything', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'attnlab-repro-')), 'out');
-  await refuses(['--models', 'han-rnn,flan-lstm', '--out', out], `attnlab reproduce: --models: unknown architecture 'flan-lstm' (expected han-rnn, han-conv, han-noenc, flan-rnn, flan-conv, flan-noenc or all)`);
+  await refuses(['--models', 'han-rnn,flan-lstm', '--out', out], `attnlab reproduce: --models: unknown architecture 'flan-lstm' (expected han-rnn, han-conv, han-noenc, flan-rnn, flan-conv, flan-noenc, bert-small or all)`);
   await refuses(['--profile', 'fast', '--out', out], `attnlab reproduce: --profile must be one of paper, quick, demo, got 'fast'`);
   await refuses(['--data', ' , ', '--out', out], `attnlab reproduce: empty list ' , '`);
   await assert.rejects(command.run(['--bogus']), /^UserError: attnlab reproduce: Unknown option '--bogus'/);

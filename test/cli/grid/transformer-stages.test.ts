@@ -1,0 +1,39 @@
+// bert-small in the reproduce grid: its train stage writes a Hugging Face folder (trainTransformer), its test
+// stage runs the transformer erasure tests on that folder, and a second run reuses the finished training.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runStage } from '../../../src/cli/grid/stages.ts';
+import type { GridPlan } from '../../../src/cli/grid/plan.ts';
+import { MODEL_NAMES } from '../../../src/models/registry.ts';
+import { writeTinyData } from './tiny-data.ts';
+
+test('grid: bert-small trains into a Hugging Face folder and is erasure-tested there', async () => {
+  assert.ok(MODEL_NAMES.includes('bert-small'));
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-grid-bert-'));
+  try {
+    const source = join(dir, 'tiny.jsonl');
+    writeTinyData(source, { train: 48, test: 12 });
+    const plan: GridPlan = {
+      format: 'attnlab-grid', version: 1, out: join(dir, 'out'), data: [{ source, name: 'tiny' }], archs: ['bert-small'],
+      profile: 'demo', vectors: 'none', seed: 1, maxDocs: null, chunkSize: 500, device: 'cpu',
+    };
+    const lines: string[] = [];
+    const ctx = { log: (l: string) => lines.push(l), device: 'cpu', loaded: new Map() };
+    const d = plan.data[0]!;
+    await runStage(plan, { kind: 'train', data: d, arch: 'bert-small' }, ctx);
+    const folder = join(plan.out, 'tiny', 'bert-small');
+    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'attnlab.json']) assert.ok(existsSync(join(folder, f)), f);
+    await runStage(plan, { kind: 'test', data: d, arch: 'bert-small' }, ctx);
+    const model = JSON.parse(readFileSync(join(folder, 'erasure', 'model.json'), 'utf8')) as { architecture: string; documents: number };
+    assert.equal(model.architecture, 'bert');
+    assert.equal(model.documents, 12);
+    assert.ok(existsSync(join(folder, 'erasure', 'summary.json')));
+    await runStage(plan, { kind: 'train', data: d, arch: 'bert-small' }, ctx);
+    assert.equal(lines.filter((l) => /tiny bert-small: best dev/.test(l)).length, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
