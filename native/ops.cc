@@ -60,6 +60,7 @@ at::Reduction::Reduction ReductionOf(const std::string& r) {
   X(mean, at::mean(T(0), OptDims(OptInts(info, 1)), B(2)))                              \
   X(amax, at::amax(T(0), IS(1), B(2)))                                                  \
   X(argmax, at::argmax(T(0), I(1), B(2)))                                               \
+  X(cumsum, at::cumsum(T(0), I(1)))                                                     \
   X(norm, at::norm(T(0)))                                                               \
   X(softmax, at::softmax(T(0), I(1)))                                                   \
   X(logSoftmax, at::log_softmax(T(0), I(1)))                                            \

@@ -108,7 +108,7 @@ export const leaveOneOutOf = oncePerDocument((doc) => (doc.backend ? doc.backend
 export interface FirstFlip {
   /** Items erased at the first flip; null if even the zero vector keeps the decision. */
   erased: number | null;
-  /** True when the flip came only with every item erased (logits = b). */
+  /** True when the flip came only with every item of positive weight erased (logits = b). */
   zeroVector: boolean;
   /** Attention mass of the erased items at the flip (null when it never flips). */
   massErased: number | null;
@@ -138,7 +138,8 @@ export function firstFlip(doc: DocumentContext, order: ArrayLike<number>): First
   for (let k = 1; k <= n; k++) {
     massErased += alpha[order[k - 1]!]!;
     const decision = keptDecision(suffix, suffixMass[k]!, n - k, b, k * C);
-    if (decision !== predicted) return { erased: k, zeroVector: k === n, massErased, flipsTo: decision };
+    // Zero vector: nothing kept, or only zero-weight items kept (sparse attention), so logits = b.
+    if (decision !== predicted) return { erased: k, zeroVector: k === n || !(suffixMass[k]! > 0), massErased, flipsTo: decision };
   }
   return { erased: null, zeroVector: false, massErased: null, flipsTo: null };
 }

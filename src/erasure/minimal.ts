@@ -26,7 +26,34 @@ export interface MinimalFlipSet {
   order: Int32Array;
 }
 
+/**
+ * Items with alpha_i = 0 (sparse attention, or softmax underflow) carry no mass: erasing them changes nothing,
+ * and a kept set made only of them is the zero vector (logits = b), which the tie rule below would misread.
+ * So the search runs on the support and the zero-weight items go last in the order; erasing the whole
+ * support is the zero-vector flip, of size |support| (docs/faithfulness.md §2).
+ */
 export function minimalFlipSet(doc: DocumentContext): MinimalFlipSet {
+  const { n, C, alpha, z, b, predicted: m } = doc;
+  let support = 0;
+  for (let i = 0; i < n; i++) if (alpha[i]! > 0) support++;
+  if (support === n || support === 0) return minimalFlipSetDense(doc);
+  const index = new Int32Array(support);
+  const zeros: number[] = [];
+  for (let i = 0, j = 0; i < n; i++) if (alpha[i]! > 0) index[j++] = i;
+  else zeros.push(i);
+  const subAlpha = Float64Array.from(index, (i) => alpha[i]!);
+  const subZ = new Float64Array(support * C);
+  index.forEach((i, j) => subZ.set(z.subarray(i * C, i * C + C), j * C));
+  const sub = minimalFlipSetDense({ ...doc, n: support, alpha: subAlpha, z: subZ });
+  const order = Int32Array.from([...Array.from(sub.order, (j) => index[j]!), ...zeros]);
+  if (sub.status !== 'single_item') return { ...sub, order };
+  // One item holds all the mass: erasing it is the zero vector.
+  const zeroDecision = argmax(b);
+  if (zeroDecision !== m) return { status: 'zero_vector', size: 1, flipsTo: zeroDecision, massErased: alpha[index[0]!]!, order };
+  return { status: 'never_flips', size: null, flipsTo: null, massErased: null, order };
+}
+
+function minimalFlipSetDense(doc: DocumentContext): MinimalFlipSet {
   const { n, C, alpha, z, b, predicted: m } = doc;
   if (C < 2) throw new RangeError('minimalFlipSet: a classifier needs at least 2 classes');
   const w = new Float64Array(n);

@@ -75,7 +75,7 @@ export function documentColumns(extras: readonly AnyRankingName[] = []): Column[
     { name: 'minimal_flips_to', get: (r) => r.minimal.flipsTo },
   );
   // Only transformer runs have this column: their minimal sets are greedy upper bounds, not exact.
-  if (extras.length > 0) cols.push({ name: 'minimal_method', get: (r) => r.minimal.method ?? 'exact' });
+  if (extras.includes('greedy')) cols.push({ name: 'minimal_method', get: (r) => r.minimal.method ?? 'exact' });
   return cols;
 }
 

@@ -1,6 +1,6 @@
 // summary.json: the paper's statistics computed from the per-document results (docs/method.md §9). The report
 // (src/report) calls these same functions on documents.jsonl, so the page and summary.json agree.
-import { ALL_RANKINGS } from './rankings/index.ts';
+import { ALL_RANKINGS, IG_STEPS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
 import { bootstrapMedians, proportion, ratioOfCounts, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
@@ -12,6 +12,9 @@ import {
   type DocumentResult,
   type FlipStatusCounts,
   type MedianWithInterval,
+  type IntegratedGradientsSummary,
+  type KendallTauRecord,
+  type KendallTauSummary,
   type MinimalSummary,
   type MultiWeightRecord,
   type AnyRankingName,
@@ -36,6 +39,9 @@ export const EXTRA_COMPARISONS: readonly (readonly [AnyRankingName, AnyRankingNa
   ['attention_norm', 'attention'],
   ['rollout', 'attention'],
   ['greedy', 'attention'],
+  ['signed_leave_one_out', 'attention'],
+  ['signed_leave_one_out', 'leave_one_out'],
+  ['integrated_gradients', 'attention'],
 ];
 
 /** The extra rankings present in any document's results (none for HAN/FLAN). */
@@ -122,6 +128,35 @@ export function summarize(
     size: { withZeroVector: interval(minimalValues('size', true)), withoutZeroVector: interval(minimalValues('size', false)) },
   };
 
+  const igErrors = documents.flatMap((d) => (d.igCompletenessError === undefined ? [] : [d.igCompletenessError]));
+  const integratedGradients: IntegratedGradientsSummary | undefined =
+    igErrors.length === 0
+      ? undefined
+      : {
+          documents: igErrors.length,
+          steps: IG_STEPS,
+          medianCompletenessError: interval(documents.map((d) => (d.igCompletenessError === undefined ? [] : [d.igCompletenessError]))),
+          maxCompletenessError: igErrors.reduce((a, v) => Math.max(a, v), 0),
+        };
+
+  const withTau = documents.some((d) => d.kendallTau !== undefined);
+  const tauMedian = (field: keyof KendallTauRecord, predicted?: number): MedianWithInterval =>
+    interval(
+      documents.map((d) => {
+        const t = d.kendallTau?.[field];
+        return t === undefined || t === null || (predicted !== undefined && d.predicted !== predicted) ? [] : [t];
+      }),
+    );
+  const kendallTau: KendallTauSummary | undefined = withTau
+    ? {
+        gradient: tauMedian('gradient'),
+        leaveOneOut: tauMedian('leaveOneOut'),
+        byPredictedClass: Object.fromEntries(
+          classes.map((name, k) => [name, { gradient: tauMedian('gradient', k), leaveOneOut: tauMedian('leaveOneOut', k) }]),
+        ),
+      }
+    : undefined;
+
   const medians = bootstrapMedians(pending.map(([, stat]) => stat), documents.length, derivedRng(options.seed, BOOTSTRAP_KEY), resamples);
   pending.forEach(([placeholder], j) => Object.assign(placeholder, medians[j]));
 
@@ -140,6 +175,8 @@ export function summarize(
     comparisons,
     comparisonsWithoutZeroVector,
     minimal,
+    ...(integratedGradients ? { integratedGradients } : {}),
+    ...(kendallTau ? { kendallTau } : {}),
   };
 }
 

@@ -37,7 +37,7 @@ import { encodeStates, headFromJson, headToJson, readStates } from './states-io.
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { summarize } from './summary.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
-import type { ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
+import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
 /** What the erasure run needs from a loaded checkpoint (the models/train side provides it). */
 export interface TestSource {
@@ -77,6 +77,10 @@ export interface TestRunOptions {
   /** When another run holds the folder: wait this many seconds (default 0: refuse). */
   waitSeconds?: number;
   bootstrapResamples?: number;
+  /** Rankings to run (BatteryOptions.rankings; default the paper's six for HAN/FLAN). */
+  rankings?: readonly AnyRankingName[];
+  /** Kendall tau-b of attention vs gradient / leave-one-out per document (BatteryOptions.kendallTau). */
+  kendallTau?: boolean;
   /** Documents per (predicted class, outcome) to write to examples.jsonl (default 1; examples.ts). */
   examples?: number;
   /** Shown in summary.json and erasure-run.json: checkpoint, split, ... */
@@ -181,7 +185,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     const t0 = performance.now();
     const states = blocks.states(from, to);
     const t1 = performance.now();
-    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed }));
+    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.kendallTau ? { kendallTau: true } : {}) }));
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
     const t2 = performance.now();
     computed++;

@@ -69,8 +69,13 @@ export type RankingName = (typeof RANKING_NAMES)[number];
  * flip set, an UPPER BOUND on the minimal flip set where no exact one is known. HAN/FLAN results never
  * carry them, so their files are what they were.
  */
-export const EXTRA_RANKING_NAMES = ['attention_norm', 'rollout', 'greedy'] as const;
+export const EXTRA_RANKING_NAMES = ['attention_norm', 'rollout', 'greedy', 'signed_leave_one_out', 'integrated_gradients'] as const;
 export type ExtraRankingName = (typeof EXTRA_RANKING_NAMES)[number];
+/**
+ * What the linear fast path (HAN/FLAN, no backend) runs: the paper's six, then signed leave-one-out,
+ * attention norm (alpha_i ||z_i||) and integrated gradients w.r.t. alpha (docs/faithfulness.md §3).
+ */
+export const LINEAR_RANKING_NAMES = [...RANKING_NAMES, 'attention_norm', 'signed_leave_one_out', 'integrated_gradients'] as const;
 export const ALL_RANKING_NAMES = [...RANKING_NAMES, ...EXTRA_RANKING_NAMES] as const;
 export type AnyRankingName = RankingName | ExtraRankingName;
 
@@ -226,6 +231,18 @@ export interface DocumentResult {
    */
   multi: Record<RankingName, MultiWeightRecord[]> & Partial<Record<ExtraRankingName, MultiWeightRecord[]>>;
   minimal: MinimalFlipRecord;
+  /** Where integrated_gradients ran: |sum_i IG_i − (p_m(alpha) − p_m(0))|, its quadrature error. */
+  igCompletenessError?: number;
+  /** With BatteryOptions.kendallTau: Kendall tau-b of attention against other importance measures. */
+  kendallTau?: KendallTauRecord;
+}
+
+/** Kendall tau-b between alpha and each measure over the document's items (null: undefined, e.g. n < 2). */
+export interface KendallTauRecord {
+  /** Against d p_m / d alpha_i (signed). */
+  gradient: number | null;
+  /** Against the JS divergence of leaving the item out. */
+  leaveOneOut: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,6 +419,27 @@ export interface BatterySummary {
   /** The same comparisons without zero-vector flips: documents where either ranking flips only at the zero vector are left out. */
   comparisonsWithoutZeroVector?: RankingComparison[];
   minimal: MinimalSummary;
+  /** Integrated gradients' completeness check, where that ranking ran (docs/faithfulness.md §3.3). */
+  integratedGradients?: IntegratedGradientsSummary;
+  /** Kendall tau-b of attention vs gradient / leave-one-out (Jain & Wallace 2019), where it was computed. */
+  kendallTau?: KendallTauSummary;
+}
+
+/** Medians (with intervals) of the per-document tau-b, over all documents and by predicted class. */
+export interface KendallTauSummary {
+  gradient: MedianWithInterval;
+  leaveOneOut: MedianWithInterval;
+  /** Keyed by class name: the documents the model assigns to that class. */
+  byPredictedClass: Record<string, { gradient: MedianWithInterval; leaveOneOut: MedianWithInterval }>;
+}
+
+/** |sum_i IG_i − (p_m(alpha) − p_m(0))| over the documents where integrated_gradients ran. */
+export interface IntegratedGradientsSummary {
+  documents: number;
+  /** Midpoint-rule steps of the path integral. */
+  steps: number;
+  medianCompletenessError: MedianWithInterval;
+  maxCompletenessError: number;
 }
 
 /** Options of runBattery. */
@@ -410,7 +448,9 @@ export interface BatteryOptions {
   seed: number;
   /** Bootstrap resamples for the intervals (default 1000). */
   bootstrapResamples?: number;
-  /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN). */
+  /** Compute Kendall tau-b of attention vs gradient / leave-one-out per document (default false). */
+  kendallTau?: boolean;
+  /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN, LINEAR_RANKING_NAMES adds the extras). */
   rankings?: readonly AnyRankingName[];
 }
 

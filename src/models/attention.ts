@@ -1,16 +1,21 @@
 // Additive attention (Bahdanau et al. 2015; Yang et al. 2016), docs/method.md §1:
 //   u_i = tanh(W h_i + b),  score_i = u_i . c,  alpha = softmax over the real (unmasked) positions,
 //   s = sum_i alpha_i h_i.
+// The normaliser may instead be sparsemax or entmax-1.5 (sparse-attention.ts, docs/faithfulness.md §1).
 // c is a learned context vector with no bias. Padding gets alpha exactly 0, so it never reaches s.
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
 import { Linear, Module } from '../nn/index.ts';
+import { normalise, type AttentionKind } from './sparse-attention.ts';
 
 export class Attention extends Module {
   readonly proj: Linear;
   readonly context: Tensor; // (D)
 
-  constructor(readonly dim: number) {
+  constructor(
+    readonly dim: number,
+    readonly kind: AttentionKind = 'softmax',
+  ) {
     super();
     this.proj = this.child('proj', new Linear(dim, dim));
     // uniform(-1/sqrt(D), 1/sqrt(D)), as reference/torch_models.py's init_weights.
@@ -21,7 +26,7 @@ export class Attention extends Module {
   /** h (N, T, D), mask (N, T) bool, every row with at least one true -> alpha (N, T), s (N, D). */
   forward(h: Tensor, mask: Tensor): { alpha: Tensor; s: Tensor } {
     const scores = this.proj.forward(h).tanh().matmul(this.context); // (N, T)
-    const alpha = torch.maskedSoftmax(scores, mask, 1); // (N, T), 0 at padding
+    const alpha = normalise(this.kind, scores, mask); // (N, T), 0 at padding
     const s = alpha.unsqueeze(1).matmul(h).squeeze(1); // (N, 1, T) @ (N, T, D) -> (N, D)
     return { alpha, s };
   }

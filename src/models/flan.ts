@@ -24,7 +24,7 @@ export class Flan extends AttentionClassifier {
     this.dropoutEncoder = this.child('dropout_encoder', new Dropout(config.dropout.encoder));
     this.encoder = this.child('encoder', makeEncoder(encoder, config.emb, config.encoderSize));
     this.hiddenDim = this.encoder.outDim;
-    this.attention = this.child('attention', new Attention(this.hiddenDim));
+    this.attention = this.child('attention', new Attention(this.hiddenDim, config.attentionKind));
     this.dropoutClassifier = this.child('dropout_classifier', new Dropout(config.dropout.classifier));
     this.classifier = this.child('classifier', new Linear(this.hiddenDim, config.classes));
   }

@@ -32,11 +32,11 @@ export class Han extends AttentionClassifier {
     this.embedding = this.child('embedding', new Embedding(config.vocab, config.emb, 0));
     this.dropoutWord = this.child('dropout_word', new Dropout(config.dropout.word));
     this.wordEncoder = this.child('word_encoder', makeEncoder(encoder, config.emb, config.encoderSize));
-    this.wordAttention = this.child('word_attention', new Attention(this.wordEncoder.outDim));
+    this.wordAttention = this.child('word_attention', new Attention(this.wordEncoder.outDim, config.attentionKind));
     this.dropoutSentence = this.child('dropout_sentence', new Dropout(config.dropout.sentence));
     this.sentenceEncoder = this.child('sentence_encoder', makeEncoder(encoder, this.wordEncoder.outDim, config.encoderSize));
     this.hiddenDim = this.sentenceEncoder.outDim;
-    this.sentenceAttention = this.child('sentence_attention', new Attention(this.hiddenDim));
+    this.sentenceAttention = this.child('sentence_attention', new Attention(this.hiddenDim, config.attentionKind));
     this.dropoutClassifier = this.child('dropout_classifier', new Dropout(config.dropout.classifier));
     this.classifier = this.child('classifier', new Linear(this.hiddenDim, config.classes));
   }

@@ -4,6 +4,7 @@ import type { Embedding, Linear } from '../nn/index.ts';
 import { Module } from '../nn/index.ts';
 import type { Batch, Family } from './batch.ts';
 import { ENCODERS, type EncoderKind } from './encoders.ts';
+import type { AttentionKind } from './sparse-attention.ts';
 
 export const FAMILIES = ['han', 'flan'] as const;
 export const ARCHS = ['han-rnn', 'han-conv', 'han-noenc', 'flan-rnn', 'flan-conv', 'flan-noenc'] as const;
@@ -44,6 +45,8 @@ export interface ModelConfig {
   /** GRU units per direction, or filters per convolution width (50 in the paper). */
   encoderSize: number;
   dropout: Dropouts;
+  /** The attention normaliser of every attention layer; absent means softmax (older checkpoints have none). */
+  attentionKind?: AttentionKind;
 }
 
 /** A forward pass: logits plus the FINAL attention layer (sentence attention for HAN, word attention for FLAN). */

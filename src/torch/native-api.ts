@@ -131,6 +131,8 @@ export interface NativeAddon {
   amax(arg0: Handle, arg1: number[], arg2: boolean): Handle;
   /** ops.cc TENSOR_OPS: at::argmax(T(0), I(1), B(2)) */
   argmax(arg0: Handle, arg1: number, arg2: boolean): Handle;
+  /** ops.cc TENSOR_OPS: at::cumsum(T(0), I(1)) */
+  cumsum(arg0: Handle, arg1: number): Handle;
   /** ops.cc TENSOR_OPS: at::norm(T(0)) */
   norm(arg0: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::softmax(T(0), I(1)) */
@@ -278,6 +280,7 @@ export const NATIVE_FUNCTIONS = [
   'mean',
   'amax',
   'argmax',
+  'cumsum',
   'norm',
   'softmax',
   'logSoftmax',

@@ -202,6 +202,10 @@ export class Tensor implements Owned {
     const [v, i] = native.sort(this.handle, dim, descending);
     return { values: new Tensor(v), indices: new Tensor(i) };
   }
+  /** Running sum along dim (sparsemax / entmax support search, src/models/sparse-attention.ts). */
+  cumsum(dim: number): Tensor {
+    return new Tensor(native.cumsum(this.handle, dim));
+  }
   argmax(dim: number, keepdim = false): Tensor {
     return new Tensor(native.argmax(this.handle, dim, keepdim));
   }

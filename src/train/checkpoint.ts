@@ -299,7 +299,8 @@ export function checkResumable(path: string, saved: ModelMeta, want: ModelMeta):
   if (saved.labels.join('\n') !== want.labels.join('\n')) fail(`has labels [${saved.labels.join(', ')}], the data has [${want.labels.join(', ')}]`);
   if (saved.dataset.hash !== want.dataset.hash) fail(`was trained on different data (hash ${saved.dataset.hash}, now ${want.dataset.hash})`);
   const mutable = new Set(['maxEpochs', 'patience', 'logEvery']);
-  for (const k of Object.keys(want.config) as (keyof TrainConfig)[]) {
+  // Both sides' keys: an optional setting (attentionKind) set on one side only is a difference too.
+  for (const k of [...new Set([...Object.keys(saved.config), ...Object.keys(want.config)])] as (keyof TrainConfig)[]) {
     if (mutable.has(k)) continue;
     const had = saved.config[k] ?? LATER_SETTINGS[k];
     if (had !== want.config[k]) fail(`was trained with ${k}=${had}, this run asks for ${k}=${want.config[k]}`);

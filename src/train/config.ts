@@ -2,7 +2,7 @@
 // data set x architecture x profile), a JSON config file, and command-line flags. Every source is checked
 // against one schema: unknown keys and wrong types are rejected with a message naming the source.
 import { UserError } from '../util/errors.ts';
-import { ARCHS, isArch, splitArch, type Arch, type Dropouts, type ModelConfig } from '../models/index.ts';
+import { ARCHS, ATTENTION_KINDS, isArch, isAttentionKind, splitArch, type Arch, type AttentionKind, type Dropouts, type ModelConfig } from '../models/index.ts';
 import { LONG_DOC_POLICIES, type LongDocPolicy } from './long-docs.ts';
 
 export interface TrainConfig {
@@ -42,6 +42,9 @@ export interface TrainConfig {
   maxDocTokens: number;
   /** Long documents: cut to maxDocTokens tokens (truncate) or trained whole in a batch of their own (alone). */
   longDocs: LongDocPolicy;
+  /** Attention normaliser of every attention layer. Absent means softmax: mergeConfig drops an explicit
+   * 'softmax', so softmax configurations (and checkpoints) are what they were before this setting existed. */
+  attentionKind?: AttentionKind;
 }
 
 /**
@@ -50,7 +53,7 @@ export interface TrainConfig {
  */
 export const LATER_SETTINGS: Partial<TrainConfig> = { batchTokens: 64_000, maxDocTokens: 5_000, longDocs: 'truncate' };
 
-type Kind = 'arch' | 'longDocs' | 'positive' | 'probability' | 'int' | 'positiveInt' | 'nonNegativeInt' | 'factor';
+type Kind = 'arch' | 'longDocs' | 'attentionKind' | 'positive' | 'probability' | 'int' | 'positiveInt' | 'nonNegativeInt' | 'factor';
 
 interface Field {
   kind: Kind;
@@ -79,6 +82,7 @@ export const FIELDS: Record<keyof TrainConfig, Field> = {
   batchTokens: { kind: 'positiveInt', help: 'most padded tokens per batch, documents x longest (default 64000)' },
   maxDocTokens: { kind: 'positiveInt', help: 'documents with more tokens are long, see --long-docs (default 5000)' },
   longDocs: { kind: 'longDocs', help: 'long documents: truncate (default: cut to --max-doc-tokens, counted in the log and model.json) | alone (whole, a batch of their own)' },
+  attentionKind: { kind: 'attentionKind', help: `attention normaliser: ${ATTENTION_KINDS.join(', ')} (default softmax)` },
 };
 
 export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
@@ -86,6 +90,7 @@ export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
 const EXPECTED: Record<Kind, string> = {
   arch: `one of ${ARCHS.join(', ')}`,
   longDocs: `one of ${LONG_DOC_POLICIES.join(', ')}`,
+  attentionKind: `one of ${ATTENTION_KINDS.join(', ')}`,
   positive: 'a positive number',
   probability: 'a number in [0, 1)',
   int: 'an integer',
@@ -97,6 +102,7 @@ const EXPECTED: Record<Kind, string> = {
 function accepts(kind: Kind, v: unknown): boolean {
   if (kind === 'arch') return typeof v === 'string' && isArch(v);
   if (kind === 'longDocs') return typeof v === 'string' && (LONG_DOC_POLICIES as readonly string[]).includes(v);
+  if (kind === 'attentionKind') return isAttentionKind(v);
   if (typeof v !== 'number' || !Number.isFinite(v)) return false;
   switch (kind) {
     case 'positive':
@@ -149,9 +155,9 @@ function shown(v: unknown): string {
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
 }
 
-/** Parses a flag's string value into the type its key needs (numbers for everything but arch and longDocs). */
+/** Parses a flag's string value into the type its key needs (numbers for everything but arch, longDocs and attentionKind). */
 export function parseFlagValue(key: keyof TrainConfig, raw: string): unknown {
-  if (FIELDS[key].kind === 'arch' || FIELDS[key].kind === 'longDocs') return raw;
+  if (FIELDS[key].kind === 'arch' || FIELDS[key].kind === 'longDocs' || FIELDS[key].kind === 'attentionKind') return raw;
   const n = raw.trim() === '' ? NaN : Number(raw);
   if (Number.isNaN(n)) throw new UserError(`--${flagName(key)}: must be ${EXPECTED[FIELDS[key].kind]}, got '${raw}'`);
   return n;
@@ -175,6 +181,7 @@ export function mergeConfig(base: TrainConfig, ...overrides: { source: string; v
     }
   }
   checkPartial(merged, 'configuration');
+  if (merged.attentionKind === 'softmax') delete merged.attentionKind;
   return merged;
 }
 
@@ -186,5 +193,7 @@ export function modelConfigOf(cfg: TrainConfig, vocab: number, classes: number):
     encoder: cfg.dropoutEncoder,
     classifier: cfg.dropoutClassifier,
   };
-  return { arch: cfg.arch, vocab, classes, emb: cfg.emb, encoderSize: cfg.encoderSize, dropout };
+  const model: ModelConfig = { arch: cfg.arch, vocab, classes, emb: cfg.emb, encoderSize: cfg.encoderSize, dropout };
+  if (cfg.attentionKind !== undefined && cfg.attentionKind !== 'softmax') model.attentionKind = cfg.attentionKind;
+  return model;
 }

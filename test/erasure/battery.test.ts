@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBattery, runDocument } from '../../src/erasure/battery.ts';
 import { documentColumns, documentsCsv, writeOutputs } from '../../src/erasure/outputs.ts';
-import { compareRankings } from '../../src/erasure/summary.ts';
+import { compareRankings, extraRankingsOf } from '../../src/erasure/summary.ts';
 import { RANKING_NAMES, type ClassifierHead, type DocumentResult, type FinalLayerState } from '../../src/erasure/types.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { logitsOf, randomHead, randomState } from './fixtures.ts';
@@ -142,7 +142,7 @@ test('outputs: CSV columns round-trip, JSONL lines are the records, summary is J
   try {
     const paths = writeOutputs(dir, documents, summary);
     const rows = parseCsv(readFileSync(paths.csv, 'utf8'));
-    const cols = documentColumns();
+    const cols = documentColumns(extraRankingsOf(documents));
     assert.deepEqual(rows[0], cols.map((c) => c.name));
     assert.equal(rows.length, 16);
     for (const row of rows) assert.equal(row.length, cols.length);
@@ -158,7 +158,8 @@ test('outputs: CSV columns round-trip, JSONL lines are the records, summary is J
     const lines = readFileSync(paths.jsonl, 'utf8').trim().split('\n');
     assert.deepEqual(lines.map((l): unknown => JSON.parse(l)), JSON.parse(JSON.stringify(documents)));
     assert.deepEqual(JSON.parse(readFileSync(paths.summary, 'utf8')), JSON.parse(JSON.stringify(summary)));
-    assert.equal(documentsCsv([], true).trim(), cols.map((c) => c.name).join(','));
+    // An empty run carries no extra rankings, so its header is the paper's columns only.
+    assert.equal(documentsCsv([], true).trim(), documentColumns().map((c) => c.name).join(','));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_TEST_MAX_DOC_TOKENS, runTest, type TestRunO
 import { DEFAULT_BATCH_TOKENS } from '../../train/batching.ts';
 import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
 import { isHfFolder } from '../../models/transformer-load.ts';
+import { LINEAR_RANKING_NAMES } from '../../erasure/types.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
 
@@ -41,6 +42,8 @@ options:
   --resamples N     bootstrap resamples for the intervals (default: 1000)
   --wait            when another run works in the same --out, wait for it (default: refuse)
   --threads N       torch threads (default: all cores; more than the cores are capped, with a warning)
+  --rankings SET    HAN/FLAN: paper (the paper's six, default) or all (adds signed leave-one-out,
+                    attention norm, integrated gradients and Kendall tau, docs/faithfulness.md)
   --device D        where the model pass runs: ${DEVICE_HELP}
   --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
   --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
@@ -121,6 +124,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     resamples: { type: 'string', default: '1000' },
     wait: { type: 'boolean', default: false },
     threads: { type: 'string' },
+    rankings: { type: 'string', default: 'paper' },
     device: { type: 'string', default: 'auto' },
     heads: { type: 'string', default: 'all' },
     specials: { type: 'string', default: 'in' },
@@ -143,6 +147,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   const maxDocs = integerOption('test', '--max-docs', values['max-docs'], 1);
   const dataOptions = dataOptionsFrom('test', values);
   const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
+  const rankingSet = oneOf('--rankings', values.rankings, ['paper', 'all'] as const);
   const options = {
     outDir,
     seed,
@@ -155,7 +160,9 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     maxDocTokens: integer('--max-doc-tokens', values['max-doc-tokens'], 1),
     waitSeconds: values.wait ? Infinity : 0,
     bootstrapResamples: integer('--resamples', values.resamples, 1),
-    run: { checkpoint, split: values.split },
+    // In run (so in the resume manifest): a rerun with another ranking set is refused, not mixed.
+    run: { checkpoint, split: values.split, ...(rankingSet === 'all' ? { rankings: 'all' } : {}) },
+    ...(rankingSet === 'all' ? { rankings: LINEAR_RANKING_NAMES, kendallTau: true } : {}),
     log: (line: string) => console.error(line),
   };
   const device = await resolveDevice(values.device, 'attnlab test');
