@@ -29,7 +29,7 @@ export const RANKING_LABELS: Record<AnyRankingName, string> = {
   // Transformer runs only (src/erasure/transformer-row.ts): no exact minimum there, greedy bounds it from above.
   attention_norm: 'attention norm',
   rollout: 'attention rollout',
-  greedy: 'greedy (minimum upper bound)',
+  greedy: 'greedy (upper bound)',
 };
 
 const FONT = 'DejaVu Sans';
