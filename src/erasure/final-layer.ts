@@ -90,7 +90,7 @@ function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument
       z.set(zAll.subarray((b * T + t) * C, (b * T + t + 1) * C), i * C);
     });
     const doc = docs[b]!;
-    const items = doc.words ? itemsOf(model.family, doc.doc, doc.words()) : undefined;
+    const items = documentItems(model, doc);
     states.push({
       docId: doc.docId,
       label: doc.label,
@@ -102,6 +102,11 @@ function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument
     });
   }
   return states;
+}
+
+/** The words of each final-layer item of `doc`, or undefined when it carries no words. */
+export function documentItems(model: AttentionClassifier, doc: TestDocument): string[][] | undefined {
+  return doc.words ? itemsOf(model.family, doc.doc, doc.words()) : undefined;
 }
 
 /** Words per final-layer item: each word for FLAN; each non-empty sentence's words for HAN. */

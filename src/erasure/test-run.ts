@@ -16,8 +16,8 @@ import { UserError } from '../util/errors.ts';
 import { msg } from './messages.ts';
 import type { AttentionClassifier } from '../models/index.ts';
 import { runDocument } from './battery.ts';
-import { documentExample } from './examples.ts';
-import { classifierHead, finalLayerStates, type TestDocument } from './final-layer.ts';
+import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
+import { classifierHead, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
 import { documentsJsonl, writeOutputs } from './outputs.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
@@ -57,7 +57,7 @@ export interface TestRunOptions {
   range?: [number, number];
   batchSize?: number;
   bootstrapResamples?: number;
-  /** Documents with words to write to examples.jsonl (default 20). */
+  /** Documents per (predicted class, outcome) to write to examples.jsonl (default 1; examples.ts). */
   examples?: number;
   /** Shown in summary.json and erasure-run.json: checkpoint, split, ... */
   run: Record<string, string | number | boolean>;
@@ -77,6 +77,10 @@ export interface TestRunResult {
 }
 
 export const DEFAULT_CHUNK_SIZE = 500;
+/**
+ * Example documents of a run that picks its first documents (the transformer run, transformer-test-run.ts).
+ * runTest (HAN/FLAN) chooses by outcome instead: `examples` is then per (predicted class, outcome).
+ */
 export const DEFAULT_EXAMPLES = 20;
 export const RUN_MANIFEST = 'erasure-run.json';
 
@@ -91,9 +95,10 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   const log = opts.log ?? (() => {});
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const selected = selectDocuments(source.documents.length, opts.seed, opts.maxDocs);
-  const examples = opts.examples ?? DEFAULT_EXAMPLES;
-  // Only the documents shown as examples keep their words (the states file stores them).
-  const docs = selected.map((i, j) => (j < examples ? source.documents[i]! : { ...source.documents[i]!, words: undefined }));
+  const examples = opts.examples ?? DEFAULT_EXAMPLES_PER_OUTCOME;
+  // The states files hold no words: examples are chosen once every result is in, and take their words
+  // from the source then.
+  const docs = selected.map((i) => ({ ...source.documents[i]!, words: undefined }));
   if (docs.length === 0) throw new UserError(msg.noDocuments(String(opts.run.checkpoint ?? 'the checkpoint')));
   checkManifest(opts, chunkSize, docs);
 
@@ -143,7 +148,8 @@ export function runTest(source: TestSource, opts: TestRunOptions): TestRunResult
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, testedModel(source, opts, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');
-  writeFileAtomic(outputs.examples, examplesJsonl(opts, chunks, head, examples));
+  const itemsOf = (index: number): string[][] | undefined => documentItems(source.model, source.documents[selected[index]!]!);
+  writeFileAtomic(outputs.examples, examplesJsonl(opts, chunks, head, chooseExamples(documents, examples), itemsOf));
   result.outputs = outputs;
   return result;
 }
@@ -188,15 +194,23 @@ export function readResults(path: string): DocumentResult[] {
     });
 }
 
-function examplesJsonl(opts: TestRunOptions, chunks: [number, number][], head: ClassifierHead, wanted: number): string {
+function examplesJsonl(
+  opts: TestRunOptions,
+  chunks: [number, number][],
+  head: ClassifierHead,
+  chosen: readonly ChosenExample[],
+  itemsOf: (index: number) => string[][] | undefined,
+): string {
   const lines: string[] = [];
   for (const [from, to] of chunks) {
-    if (lines.length >= wanted) break;
+    const here = chosen.filter((c) => c.index >= from && c.index < to);
     const path = chunkPath(opts.outDir, 'states', from, to, 'bin');
-    if (!existsSync(path)) continue;
+    if (here.length === 0 || !existsSync(path)) continue;
     const { states } = readStates(path);
-    for (let i = 0; i < states.length && lines.length < wanted; i++) {
-      const ex = documentExample(states[i]!, head, from + i, { seed: opts.seed });
+    for (const c of here) {
+      const state = states[c.index - from]!;
+      const items = state.items ?? itemsOf(c.index);
+      const ex = documentExample({ ...state, ...(items ? { items } : {}) }, head, c.index, { seed: opts.seed }, c.outcomes);
       if (ex) lines.push(JSON.stringify(ex));
     }
   }

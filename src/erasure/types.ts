@@ -432,7 +432,38 @@ export interface DocumentExample {
   minimalSet: number[];
   /** Class names, index = class id, to name the decision (optional in files; attnlab test writes it). */
   classes?: string[];
+  // The fields below let a page redo the battery's erasures (docs/method.md §4 fast path) for this document. attnlab
+  // test writes them; examples.jsonl files from before they existed lack them.
+  /** Why the document was chosen (see EXAMPLE_OUTCOMES); a document can be chosen for several. */
+  outcomes?: ExampleOutcome[];
+  /** z_i = W h_i, row-major n × C (item i is z[i*C .. i*C+C)), rounded to Z_DIGITS significant digits. */
+  z?: number[];
+  /** The classifier bias b (C values): the logits when every item is erased. */
+  b?: number[];
+  /** softmax of the original logits (C values), as the battery computed them. */
+  probabilities?: number[];
+  /**
+   * Per ranking (first order), the battery's first flip: items erased (order[0..erased)) and the
+   * probabilities with one item fewer erased (`before`, still the original decision) and at the flip
+   * (`after`). Absent for rankings under which the document never flips.
+   */
+  atFlip?: Partial<Record<AnyRankingName, { erased: number; before: number[]; after: number[] }>>;
 }
+
+/**
+ * The outcomes examples are chosen by, per original decision (predicted class), comparing the first
+ * order of the attention and gradient rankings (docs/method.md §7) and the exact minimal flip set (§8):
+ * - attention_slower: both flip and attention needs more erasures than gradient (largest gap first);
+ * - attention_faster: both flip and attention needs fewer;
+ * - zero_vector_only: no proper subset flips the decision; only erasing everything does;
+ * - never_flips: not even the zero vector changes the decision;
+ * - far_from_minimal: attention needs the most erasures beyond the exact minimum.
+ */
+export const EXAMPLE_OUTCOMES = ['attention_slower', 'attention_faster', 'zero_vector_only', 'never_flips', 'far_from_minimal'] as const;
+export type ExampleOutcome = (typeof EXAMPLE_OUTCOMES)[number];
+
+/** Significant digits of z in examples.jsonl: enough to redo the battery's probabilities to ~1e-8. */
+export const Z_DIGITS = 9;
 
 // ---------------------------------------------------------------------------------------------
 // tested-model.json: who was tested (written by attnlab test into the run folder, read by attnlab report)

@@ -4,6 +4,7 @@ import { ALL_RANKING_NAMES } from '../erasure/types.ts';
 import type { AnyRankingName as RankingName, LengthSummary, Proportion, RatioOfCounts } from '../erasure/types.ts';
 import { documentViewHtml } from './document-view.ts';
 import { escapeHtml } from './escape.ts';
+import { EXPLORER_FILES } from './explorer-page.ts';
 import { FINDINGS, pValue, ratioIntervalText, ratioText, VIEW_LABELS, VIEWS } from './findings.ts';
 import type { Bound, Finding, FindingId } from './findings.ts';
 import { FLIP_COLOURS, RANKING_LABELS } from './figures.ts';
@@ -43,6 +44,8 @@ figcaption { font-size: .9rem; color: #444; max-width: 900px; }
 .chip { display: inline-block; background: #f1f1f1; border-radius: 3px; padding: 0 .3rem; margin: .1rem; font-size: .85rem; }
 table.erasures { border-collapse: collapse; font-size: .85rem; margin: .6rem 0; }
 table.erasures th, table.erasures td { border-top: 1px solid #eee; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+.bidi-control { font-size: .7em; font-weight: bold; vertical-align: .1em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .2em; margin: 0 .1em; }
+.explorer-link { font-size: 1rem; background: #eef5fc; border: 1px solid #cfe0f3; padding: .5rem .8rem; }
 `;
 
 export function buildHtml(m: ReportModel, figures: readonly RenderedFigure[]): string {
@@ -327,8 +330,18 @@ report-model.json with every number the page shows.</p>
 }
 
 function documentsSection(m: ReportModel): string {
+  // One document per data set here (the page stays small and script-free); all of them, with filters
+  // and erasure by hand, in the explorer (explorer-page.ts).
+  // Per data set, the first document where attention and gradient need different numbers of erasures.
+  const telling = (e: ReportModel['examples'][number]): boolean => (e.outcomes ?? []).some((o) => o === 'attention_slower' || o === 'attention_faster');
+  const firstPerDataset = m.datasets.flatMap((ds) => {
+    const ofDataset = m.examples.filter((e) => e.dataset === ds);
+    const pick = ofDataset.find(telling) ?? ofDataset[0];
+    return pick ? [pick] : [];
+  });
   const body = m.examples.length
-    ? m.examples.map(documentViewHtml).join('\n')
+    ? firstPerDataset.map(documentViewHtml).join('\n')
     : '<p>No run folder has examples.jsonl, so there are no documents to show.</p>';
-  return `<h2 id="documents">Documents, one at a time</h2>\n${body}`;
+  const explorer = `<p class="explorer-link"><a href="${EXPLORER_FILES.page}"><strong>Open the document explorer</strong></a>: ${m.examples.length} documents chosen by outcome, filters by data set, model, class and outcome, and erasure by hand (click words to erase them and watch the decision). Below, the first of each data set.</p>`;
+  return `<h2 id="documents">Documents, one at a time</h2>\n${explorer}\n${body}`;
 }

@@ -5,9 +5,12 @@
 //   figures/<id>.svg, figures/<id>.png
 //   findings.csv, medians.csv, outcomes.csv, paper-statistics.csv   the tables to take away
 //   report.html         the self-contained page
+//   explorer.html, explorer-data.js   the per-document explorer (explorer-page.ts), linked from report.html
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { explorerData, explorerDataScript } from './explorer-data.ts';
+import { EXPLORER_FILES, explorerHtml } from './explorer-page.ts';
 import { buildFigures } from './figures.ts';
 import { buildHtml } from './html.ts';
 import type { RenderedFigure } from './html.ts';
@@ -36,6 +39,7 @@ export interface ReportFiles {
   specs: string[];
   figures: string[];
   csv: string[];
+  explorer: { page: string; data: string };
 }
 
 export function readRuns(folders: readonly string[]): RunInput[] {
@@ -56,8 +60,16 @@ export function reportModelOf(runs: readonly RunInput[], opts: ReportOptions = {
 }
 
 export async function writeReport(folders: readonly string[], outDir: string, opts: ReportOptions = {}): Promise<ReportFiles> {
-  const model = reportModelOf(readRuns(folders), opts);
-  const files: ReportFiles = { html: join(outDir, 'report.html'), model: join(outDir, 'report-model.json'), specs: [], figures: [], csv: [] };
+  const runs = readRuns(folders);
+  const model = reportModelOf(runs, opts);
+  const files: ReportFiles = {
+    html: join(outDir, 'report.html'),
+    model: join(outDir, 'report-model.json'),
+    specs: [],
+    figures: [],
+    csv: [],
+    explorer: { page: join(outDir, EXPLORER_FILES.page), data: join(outDir, EXPLORER_FILES.data) },
+  };
   writeJsonAtomic(files.model, model);
   const tables = reportCsvFiles(model);
   for (const key of Object.keys(CSV_FILES) as (keyof typeof CSV_FILES)[]) {
@@ -86,6 +98,8 @@ export async function writeReport(folders: readonly string[], outDir: string, op
     }
     rendered.push({ ...fig, svg, png, ...(inlinePng ? { inlinePng } : {}) });
   }
+  writeFileAtomic(files.explorer.data, explorerDataScript(explorerData(runs, model.datasets, model.models)));
+  writeFileAtomic(files.explorer.page, explorerHtml());
   writeFileAtomic(files.html, buildHtml(model, rendered));
   return files;
 }

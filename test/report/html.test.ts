@@ -57,7 +57,9 @@ test('findings (both views, with p-values), Table 2, Table 3 with majority, medi
   const med = model.medians.find((b) => b.dataset === 'news' && b.model === 'HAN-rnn' && b.ranking === 'attention' && b.zeroVector === 'with')!;
   assert.ok(tableBody('table-medians').includes(`<tr><td>news</td><td>HAN-rnn</td><td class="num">${med.median!.toFixed(2)} <span class="small">[`), 'median with interval');
   assert.ok(tableBody('table-medians').includes(`n ${med.documents}</span>`), 'and its documents');
-  assert.equal(html.match(/<article class="doc">/g)!.length, model.examples.length);
+  // One document per data set on the page; every example is in the explorer, which the page links to.
+  assert.equal(html.match(/<article class="doc">/g)!.length, new Set(model.examples.map((e) => e.dataset)).size);
+  assert.ok(html.includes('<a href="explorer.html">'));
 });
 
 test('the outcome table: per model × ranking, flipped / zero vector / never / single item, counts adding up', () => {
@@ -95,5 +97,5 @@ test('the per-document view marks the minimal set and stops each ranking at its 
 test('a document without a gold label says so, and class names come from the example', () => {
   const e = { ...model.examples[0]!, label: -1, predicted: 1 };
   const one = buildHtml({ ...model, examples: [e] }, figures);
-  assert.ok(one.includes('gold unknown, predicted positive,'));
+  assert.ok(one.includes('gold unknown, predicted <bdi>positive</bdi>,'));
 });
