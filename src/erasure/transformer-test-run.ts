@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { SplitName } from '../data/readers.ts';
 import { describeEncodeStats, loadHfTokenizer, maxTokensForConfig } from '../models/hf-tokenizer.ts';
 import { loadTransformer, type TransformerClassifier, type TransformerFamily } from '../models/index.ts';
+import { readTransformerRun } from '../train/transformer-train.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { testDocument } from './battery.ts';
@@ -36,10 +37,11 @@ import {
   type TransformerDocument,
   type TransformerErasureOptions,
 } from './transformer-row.ts';
-import type { DocumentResult } from './types.ts';
+import { attnlabProvenance } from './provenance.ts';
+import { TESTED_MODEL_FILE, type DocumentResult, type TestedModel } from './types.ts';
 
 export interface TransformerTestSource {
-  /** Written to model.json. */
+  /** Written to tested-model.json. */
   info: { dataset: string; architecture: TransformerFamily; encoder: 'transformer'; folder: string };
   classes: string[];
   model: TransformerClassifier;
@@ -147,8 +149,8 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
   const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
-  outputs.model = join(opts.outDir, 'model.json');
-  writeJsonAtomic(outputs.model, { ...source.info, testAccuracy: summary.accuracy, documents: documents.length, ...run });
+  outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
+  writeJsonAtomic(outputs.model, testedTransformer(source, opts, run, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');
   const examples = chunks
     .map(([from, to]) => chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'))
@@ -158,4 +160,46 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   writeFileAtomic(outputs.examples, examples);
   result.outputs = outputs;
   return result;
+}
+
+/**
+ * tested-model.json of a transformer run. Table 3's accuracy is the FULL test split's, which only a folder
+ * attnlab trained records (attnlab.json, src/train/transformer-train.ts); the erasure sample's accuracy is
+ * sampleAccuracy. A foreign Hugging Face folder has no record: testAccuracy null ("not recorded").
+ */
+function testedTransformer(
+  source: TransformerTestSource,
+  opts: TestRunOptions,
+  run: Record<string, string | number | boolean>,
+  sampleAccuracy: number | null,
+  documents: number,
+): TestedModel {
+  const trained = readTransformerRun(source.info.folder);
+  const same = trained !== null && trained.finished && trained.dataset.name === source.info.dataset;
+  return {
+    ...run,
+    ...source.info,
+    ...(same ? { model: trained.arch } : {}),
+    minimalMethod: 'greedy_upper_bound',
+    testAccuracy: same ? trained.testAccuracy : null,
+    testMajority: same ? trained.testMajority : null,
+    sampleAccuracy,
+    documents,
+    seed: opts.seed,
+    training: same
+      ? {
+          profile: trained.profile,
+          bestEpoch: trained.epoch,
+          epochsRun: trained.history.length,
+          maxEpochs: trained.config.maxEpochs,
+          trainDocuments: null,
+          maxTrainDocs: trained.config.maxTrainDocs,
+          seed: trained.config.seed,
+          devAccuracy: trained.devAccuracy,
+        }
+      : null,
+    data: null,
+    attnlab: attnlabProvenance(),
+    date: new Date().toISOString(),
+  };
 }

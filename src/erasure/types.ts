@@ -8,6 +8,7 @@
 // HAN, words for FLAN), 0-based, in document order. Classes are 0-based indices into head.classes.
 import type { Rng } from '../util/rng.ts';
 import type { ErasureBackend } from './backend.ts';
+import type { TransformerFamily } from '../models/transformer-config.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Input: what one model pass stores (docs/method.md §3)
@@ -554,8 +555,14 @@ export interface DataProvenance {
 
 export interface TestedModel {
   dataset: string;
-  architecture: 'han' | 'flan';
-  encoder: 'rnn' | 'conv' | 'noenc';
+  /** HAN/FLAN, or a transformer family (a Hugging Face folder, src/erasure/transformer-test-run.ts). */
+  architecture: 'han' | 'flan' | TransformerFamily;
+  /** 'transformer' for a transformer family: its items are tokens, its minimal set a greedy upper bound. */
+  encoder: 'rnn' | 'conv' | 'noenc' | 'transformer';
+  /** The grid's name of a transformer ('bert-small'), when attnlab trained it; the report's row name. */
+  model?: string;
+  /** As MinimalFlipRecord.method: the run's minimal sets are greedy upper bounds (transformers). */
+  minimalMethod?: 'greedy_upper_bound';
   /** Accuracy on the FULL test split, recorded when training ended (the paper's Table 3; what attnlab eval prints). */
   testAccuracy: number | null;
   /** Share of the test split's most frequent class (the majority-class baseline). */

@@ -1,7 +1,7 @@
 // results -> report model -> FIGURE SPECS -> HTML. Each figure is a Vega-Lite spec with its data inline,
 // so a spec file alone redraws the figure (vega-lite's online editor opens it as is).
-import { RANKING_NAMES } from '../erasure/types.ts';
-import type { RankingName, TopItemRankingName } from '../erasure/types.ts';
+import { ALL_RANKING_NAMES } from '../erasure/types.ts';
+import type { AnyRankingName, TopItemRankingName } from '../erasure/types.ts';
 import type { BoxMeasure, ReportModel } from './report-model.ts';
 import { NEGATIVE_BIN_WIDTH, SCATTER_CAP } from './report-model.ts';
 
@@ -19,13 +19,17 @@ export interface Figure {
   spec: VegaLiteSpec;
 }
 
-export const RANKING_LABELS: Record<RankingName, string> = {
+export const RANKING_LABELS: Record<AnyRankingName, string> = {
   attention: 'attention',
   random: 'random',
   gradient: 'gradient',
   gradient_x_attention: 'gradient × attention',
   leave_one_out: 'leave one out',
   optimal: 'exact minimum',
+  // Transformer runs only (src/erasure/transformer-row.ts): no exact minimum there, greedy bounds it from above.
+  attention_norm: 'attention norm',
+  rollout: 'attention rollout',
+  greedy: 'greedy (upper bound)',
 };
 
 const FONT = 'DejaVu Sans';
@@ -176,14 +180,15 @@ const BOX_TEXT: Record<BoxMeasure, { id: string; paper: string; title: string; a
     caption:
       'The paper could not compute the smallest set of items whose erasure flips the decision; at the final layer it ' +
       'is exact (docs/method.md §8). For each ranking: (items it erased before the flip − size of the minimal set) ÷ items in ' +
-      'the document. 0 means the ranking found a minimal set; the gap is what that ranking wastes.',
+      'the document. 0 means the ranking found a minimal set; the gap is what that ranking wastes. A transformer has no ' +
+      'exact minimal set (its greedy set is only an upper bound on it), so its panels stay empty.',
   },
 };
 
 function boxFigure(m: ReportModel, measure: BoxMeasure, zeroVector: 'with' | 'without'): Figure {
   const t = BOX_TEXT[measure];
   const rows = m.boxes.filter((b) => b.measure === measure && b.zeroVector === zeroVector);
-  const rankings = RANKING_NAMES.filter((r) => rows.some((b) => b.ranking === r));
+  const rankings = ALL_RANKING_NAMES.filter((r) => rows.some((b) => b.ranking === r));
   const labelled = rows.map((b) => ({ ...b, rankingLabel: RANKING_LABELS[b.ranking] }));
   const sort = rankings.map((r) => RANKING_LABELS[r]);
   const x = { field: 'rankingLabel', type: 'nominal', sort, title: null, axis: { labels: false, ticks: false }, scale: { domain: sort } };
@@ -222,6 +227,10 @@ function boxFigure(m: ReportModel, measure: BoxMeasure, zeroVector: 'with' | 'wi
       ],
       { x, color },
       size,
+      (dataset, model) =>
+        measure === 'extraFraction' && m.runs.some((r) => r.dataset === dataset && r.model === model && r.minimalMethod === 'greedy_upper_bound')
+          ? 'greedy upper bound: no exact minimum'
+          : undefined,
     ),
   };
 }
@@ -239,6 +248,8 @@ export function facet(
   layers: Record<string, unknown>[],
   shared: Record<string, unknown> = {},
   panel = panelSize(m),
+  /** A panel's own note where it has no data for a known reason (a transformer's missing exact minimum). */
+  noteFor: (dataset: string, model: string) => string | undefined = () => undefined,
 ): VegaLiteSpec {
   const ran = new Set(m.runs.map((r) => `${r.dataset}\u0000${r.model}`));
   const has = new Set(values.map((v) => `${v.dataset}\u0000${v.model}`));
@@ -246,7 +257,7 @@ export function facet(
   for (const dataset of m.datasets)
     for (const model of m.models) {
       const key = `${dataset}\u0000${model}`;
-      if (!has.has(key)) placeholders.push({ dataset, model, note: ran.has(key) ? emptyNote : 'not run' });
+      if (!has.has(key)) placeholders.push({ dataset, model, note: ran.has(key) ? (noteFor(dataset, model) ?? emptyNote) : 'not run' });
     }
   const onlyData = { filter: 'datum.note == null' };
   return {

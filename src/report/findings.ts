@@ -101,6 +101,7 @@ export function checkFindings(runs: readonly SummarizedRun[], opts: FindingOptio
   const out: Finding[] = [];
   for (const r of runs) {
     out.push(f1(r), f2(r));
+    // F5 is FLAN-noenc's; every other model has an encoder, a transformer's self-attention included: F3.
     for (const view of VIEWS) out.push(r.run.model.encoder === 'noenc' ? f5(r, view) : f3(r, view));
   }
   for (const [rnn, conv] of rnnConvPairs(runs)) for (const view of VIEWS) out.push(f4(rnn.run, conv.run, view, opts));

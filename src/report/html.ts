@@ -1,7 +1,7 @@
 // results -> report model -> figure specs -> HTML. One self-contained page: figures are SVG data URIs
 // (an <img> each, so the ids inside vega's SVGs cannot clash), styles inline, no script, no network.
-import { RANKING_NAMES } from '../erasure/types.ts';
-import type { LengthSummary, Proportion, RankingName, RatioOfCounts } from '../erasure/types.ts';
+import { ALL_RANKING_NAMES } from '../erasure/types.ts';
+import type { AnyRankingName as RankingName, LengthSummary, Proportion, RatioOfCounts } from '../erasure/types.ts';
 import { documentViewHtml } from './document-view.ts';
 import { escapeHtml } from './escape.ts';
 import { EXPLORER_FILES } from './explorer-page.ts';
@@ -275,7 +275,7 @@ function tablesSection(m: ReportModel): string {
 <tbody>${m.runs
     .map((r) => `<tr><td>${escapeHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td class="num">${r.documents}</td><td class="num">${r.documentsMultiItem}</td>${pctCell(r.sampleAccuracy)}<td>${escapeHtml(r.folder)}</td></tr>`)
     .join('\n')}</tbody></table>`;
-  const medianRankings = RANKING_NAMES.filter((r) => m.medians.some((b) => b.ranking === r));
+  const medianRankings = ALL_RANKING_NAMES.filter((r) => m.medians.some((b) => b.ranking === r));
   const medianCell = (ds: string, model: string, r: RankingName): string => {
     const pick = (zv: string) => m.medians.find((b) => b.dataset === ds && b.model === model && b.ranking === r && b.zeroVector === zv);
     const one = (x: ReturnType<typeof pick>): string =>

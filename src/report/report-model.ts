@@ -1,7 +1,7 @@
 // results -> REPORT MODEL -> figure specs -> HTML. The report model holds every number a figure or
 // table shows, in flat rows, so it can be written to report-model.json and inspected on its own.
-import { RANKING_NAMES, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
-import type { DataProvenance, FlipStatus, MedianWithInterval, Proportion, RankingName, RatioOfCounts, TestedModel, TopItemRankingName, TrainingProvenance } from '../erasure/types.ts';
+import { ALL_RANKING_NAMES, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
+import type { AnyRankingName as RankingName, DataProvenance, FlipStatus, MedianWithInterval, Proportion, RatioOfCounts, TestedModel, TopItemRankingName, TrainingProvenance } from '../erasure/types.ts';
 import { boxStats, MIN_DOCUMENTS, proportion } from '../erasure/statistics.ts';
 import type { BoxStats } from '../erasure/statistics.ts';
 import { rankingWeight, type ZeroVectorView } from '../erasure/summary.ts';
@@ -26,6 +26,8 @@ export interface RunRow {
   testMajority: number | null;
   /** Accuracy on this run's documents (the erasure sample): not Table 3. */
   sampleAccuracy: number | null;
+  /** 'greedy_upper_bound' (transformers): the run's minimal sets are greedy upper bounds, not exact; null: exact. */
+  minimalMethod: 'greedy_upper_bound' | null;
   training: TrainingProvenance | null;
   attnlab: TestedModel['attnlab'] | null;
   date: string | null;
@@ -123,6 +125,8 @@ export interface ExampleView extends DocumentExample {
   /** Per ranking (first order): erasures until the flip, or null with the status when it never flips. */
   flips: Partial<Record<RankingName, { erased: number | null; status: FlipStatus; flipsTo: number | null }>>;
   minimalStatus: FlipStatus;
+  /** Present when minimalSet is a greedy upper bound (transformers), not the exact minimal set. */
+  minimalMethod?: 'greedy_upper_bound';
 }
 
 export interface ReportModel {
@@ -196,14 +200,16 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
       testAccuracy: info.testAccuracy,
       testMajority: info.testMajority ?? null,
       sampleAccuracy: info.sampleAccuracy ?? summary.accuracy,
+      minimalMethod: info.minimalMethod ?? summary.minimal.method ?? null,
       training: info.training ?? null,
       attnlab: info.attnlab ?? null,
       date: info.date ?? null,
       seed: info.seed ?? null,
     });
-    const rankings = RANKING_NAMES.filter((r) => docs.some((d) => (d.multi[r]?.length ?? 0) > 0));
+    const rankings = ALL_RANKING_NAMES.filter((r) => docs.some((d) => (d.multi[r]?.length ?? 0) > 0));
     for (const ranking of rankings) {
       const s = summary.multi[ranking];
+      if (!s) continue;
       model.outcomes.push({ ...key, ranking, documents: docs.length, flipped: s.flipped, zeroVector: s.zeroVector, neverFlips: s.neverFlips, singleItem: s.singleItem });
       for (const zeroVector of VIEWS) {
         const m = zeroVector === 'with' ? s.fraction.withZeroVector : s.fraction.withoutZeroVector;
@@ -215,7 +221,7 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
         const c = comparison(summary, 'gradient', zeroVector);
         const moreThanHalf: PaperStatRow['moreThanHalf'] = {};
         for (const r of rankings) {
-          const h = summary.multi[r].moreThanHalf;
+          const h = summary.multi[r]?.moreThanHalf;
           if (h) moreThanHalf[r] = zeroVector === 'with' ? h.withZeroVector : h.withoutZeroVector;
         }
         model.paperStatistics.push({
@@ -240,7 +246,7 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
   return model;
 }
 
-/** Data sets in first-seen order; within one, models in the paper's order (HAN before FLAN; rnn, conv, noenc). */
+/** Data sets in first-seen order; within one, models in the paper's order (HAN before FLAN; rnn, conv, noenc), transformers after them. */
 function compareRuns(runs: readonly RunInput[]): (a: RunInput, b: RunInput) => number {
   const datasets = unique(runs.map((r) => r.model.dataset));
   const rank = (r: RunInput): number =>
@@ -281,7 +287,7 @@ function flipCells(key: { dataset: string; model: string }, ranking: TopItemRank
 
 function boxRows(key: { dataset: string; model: string }, run: RunInput): BoxRow[] {
   const rows: BoxRow[] = [];
-  const rankings = RANKING_NAMES.filter((r) => run.documents.some((d) => (d.multi[r]?.length ?? 0) > 0));
+  const rankings = ALL_RANKING_NAMES.filter((r) => run.documents.some((d) => (d.multi[r]?.length ?? 0) > 0));
   for (const ranking of rankings) {
     // Random's permutations are pooled: every kept permutation is one value (docs/method.md §9).
     const records = run.documents.flatMap((d) =>
@@ -296,6 +302,8 @@ function boxRows(key: { dataset: string; model: string }, run: RunInput): BoxRow
       };
       for (const measure of Object.keys(measures) as BoxMeasure[]) {
         if (measure === 'extraFraction' && ranking === 'optimal') continue;
+        // Over a greedy upper bound the "extra" erasures can be negative: no distance from the minimum.
+        if (measure === 'extraFraction' && run.documents.some((d) => d.minimal.method === 'greedy_upper_bound')) continue;
         const stats = boxStats(measures[measure]);
         if (stats) rows.push({ ...key, ranking, measure, zeroVector, ...roundBox(stats), documents: round(stats.count * rankingWeight(ranking)) });
       }
@@ -310,11 +318,12 @@ function exampleViews(key: { dataset: string; model: string }, run: RunInput): E
     const d = byId.get(String(e.docId));
     if (!d) return [];
     const flips: ExampleView['flips'] = {};
-    for (const r of RANKING_NAMES) {
+    for (const r of ALL_RANKING_NAMES) {
       const m = d.multi[r]?.[0];
       if (m) flips[r] = { erased: m.erased, status: m.status, flipsTo: m.flipsTo };
     }
-    return [{ ...key, ...e, label: d.label, predicted: d.predicted, flips, minimalStatus: d.minimal.status }];
+    const method = d.minimal.method ? { minimalMethod: d.minimal.method } : {};
+    return [{ ...key, ...e, label: d.label, predicted: d.predicted, flips, minimalStatus: d.minimal.status, ...method }];
   });
 }
 

@@ -8,12 +8,12 @@
 // by calling the same functions (src/erasure/summary.ts) on documents.jsonl.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RANKING_NAMES, TESTED_MODEL_FILE, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
-import type { DocumentExample, DocumentResult, RankingName, TestedModel } from '../erasure/types.ts';
+import { ALL_RANKING_NAMES, TESTED_MODEL_FILE, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
+import type { DocumentExample, DocumentResult, TestedModel } from '../erasure/types.ts';
 
 export type { DocumentExample };
 import { UserError } from '../util/errors.ts';
-import { ENCODERS, FAMILIES, type EncoderKind, type Family } from '../models/index.ts';
+import { ENCODERS as HAN_FLAN_ENCODERS, FAMILIES, TRANSFORMER_FAMILIES } from '../models/index.ts';
 import { msg } from './messages.ts';
 
 export const RUN_FILES = {
@@ -24,10 +24,16 @@ export const RUN_FILES = {
 
 // src/models' own lists; importing them does not load libtorch (the addon loads on first use), so a
 // report is still drawable on a machine that only has the result files (test/torch/native-api.test.ts).
-export const ARCHITECTURES = FAMILIES;
-export { ENCODERS };
-export type Architecture = Family;
-export type Encoder = EncoderKind;
+// A transformer family's encoder is 'transformer' (src/erasure/transformer-test-run.ts); HAN/FLAN's are theirs.
+export const ARCHITECTURES = [...FAMILIES, ...TRANSFORMER_FAMILIES] as const;
+export const ENCODERS = [...HAN_FLAN_ENCODERS, 'transformer'] as const;
+export type Architecture = TestedModel['architecture'];
+export type Encoder = TestedModel['encoder'];
+
+/** A transformer run: items are tokens, the minimal set a greedy upper bound, findings F3 treats it as an encoder model. */
+export function isTransformer(m: Pick<ModelInfo, 'encoder'>): boolean {
+  return m.encoder === 'transformer';
+}
 
 /** tested-model.json: who the model is (src/erasure/types.ts TestedModel). Extra keys are allowed and ignored. */
 export type ModelInfo = TestedModel;
@@ -40,8 +46,9 @@ export interface RunInput {
   examples: DocumentExample[];
 }
 
-/** "HAN-rnn", "FLAN-noenc": the architecture names the paper uses. */
-export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder'>): string {
+/** "HAN-rnn", "FLAN-noenc": the architecture names the paper uses; a transformer by its grid name ("bert-small") or family ("BERT"). */
+export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder' | 'model'>): string {
+  if (isTransformer(m)) return m.model ?? m.architecture.toUpperCase();
   return `${m.architecture.toUpperCase()}-${m.encoder}`;
 }
 
@@ -70,6 +77,11 @@ export function parseModelInfo(v: unknown, where: string): ModelInfo {
   if (!ARCHITECTURES.includes(architecture as Architecture))
     throw new UserError(msg.badField(where, 'architecture', ARCHITECTURES.join(' or ')));
   if (!ENCODERS.includes(encoder as Encoder)) throw new UserError(msg.badField(where, 'encoder', ENCODERS.join(', ')));
+  const transformer = (TRANSFORMER_FAMILIES as readonly string[]).includes(architecture as string);
+  if (transformer !== (encoder === 'transformer'))
+    throw new UserError(msg.badField(where, 'encoder', transformer ? "'transformer' for a transformer architecture" : `${HAN_FLAN_ENCODERS.join(', ')} for ${architecture as string}`));
+  const name = (v as Record<string, unknown>).model;
+  if (!(name === undefined || (typeof name === 'string' && name !== ''))) throw new UserError(msg.badField(where, 'model', 'a non-empty string'));
   const share = (name: string, x: unknown): void => {
     if (!(x === undefined || x === null || (typeof x === 'number' && x >= 0 && x <= 1)))
       throw new UserError(msg.badField(where, name, 'a number in [0, 1] or null'));
@@ -91,7 +103,7 @@ function checkDocument(v: unknown, where: string): DocumentResult {
     throw new UserError(msg.badField(where, 'single', `an object with ${TOP_ITEM_RANKINGS.join(', ')}`));
   if (!isObject(d.multi)) throw new UserError(msg.badField(where, 'multi', 'an object keyed by ranking'));
   for (const r of Object.keys(d.multi))
-    if (!RANKING_NAMES.includes(r as RankingName)) throw new UserError(msg.badField(where, `multi.${r}`, `one of ${RANKING_NAMES.join(', ')}`));
+    if (!(ALL_RANKING_NAMES as readonly string[]).includes(r)) throw new UserError(msg.badField(where, `multi.${r}`, `one of ${ALL_RANKING_NAMES.join(', ')}`));
   if (!isObject(d.minimal)) throw new UserError(msg.badField(where, 'minimal', 'an object'));
   return v as DocumentResult;
 }

@@ -62,8 +62,11 @@ test('attnlab test on a Hugging Face folder: tokenized by the folder, the same o
       ['transformer-row', 'all', 'out'],
     );
     assert.deepEqual(summary.classes, ['negative', 'neutral', 'positive']);
-    const model = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as Record<string, unknown>;
+    const model = JSON.parse(readFileSync(join(out, 'tested-model.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(model.architecture, 'bert');
+    // A Hugging Face folder attnlab did not train records no full-split accuracy: not the sample's.
+    assert.equal(model.testAccuracy, null);
+    assert.equal(typeof model.sampleAccuracy, 'number');
     const examples = readFileSync(join(out, 'examples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DocumentExample);
     assert.equal(examples.length, 9);
     // With specials out, the items are the words (WordPiece pieces), never [CLS] / [SEP].

@@ -33,7 +33,16 @@ test('a missing documents.jsonl names the folder and the file', () => {
 
 test('tested-model.json with an unknown encoder is refused with the field and the choices', () => {
   const dir = folderWith({ 'tested-model.json': MODEL.replace('conv', 'lstm'), 'documents.jsonl': DOCS });
-  assert.throws(() => readRun(dir), { message: `${join(dir, 'tested-model.json')}: encoder must be rnn, conv, noenc` });
+  assert.throws(() => readRun(dir), { message: `${join(dir, 'tested-model.json')}: encoder must be rnn, conv, noenc, transformer` });
+});
+
+test('a transformer architecture goes with the transformer encoder only, and the other way round', () => {
+  const base = JSON.parse(MODEL) as Record<string, unknown>;
+  const bad = (architecture: string, encoder: string) => folderWith({ 'tested-model.json': JSON.stringify({ ...base, architecture, encoder }), 'documents.jsonl': DOCS });
+  assert.throws(() => readRun(bad('bert', 'rnn')), (err: Error) => err instanceof UserError && /encoder must be 'transformer' for a transformer architecture/.test(err.message));
+  assert.throws(() => readRun(bad('han', 'transformer')), (err: Error) => err instanceof UserError && /encoder must be rnn, conv, noenc for han/.test(err.message));
+  const ok = readRun(bad('roberta', 'transformer'));
+  assert.equal(ok.model.architecture, 'roberta');
 });
 
 test('a broken JSONL line is reported with its line number', () => {
