@@ -26,8 +26,11 @@ export const RANKING_LABELS: Record<AnyRankingName, string> = {
   gradient_x_attention: 'gradient × attention',
   leave_one_out: 'leave one out',
   optimal: 'exact minimum',
-  // Transformer runs only (src/erasure/transformer-row.ts): no exact minimum there, greedy bounds it from above.
+  // `attnlab test --rankings all` (docs/faithfulness.md); attention_norm also in transformer runs.
+  signed_leave_one_out: 'signed leave one out',
   attention_norm: 'attention norm',
+  integrated_gradients: 'integrated gradients',
+  // Transformer runs only (src/erasure/transformer-row.ts): no exact minimum there, greedy bounds it from above.
   rollout: 'attention rollout',
   greedy: 'greedy (upper bound)',
 };
