@@ -1,5 +1,5 @@
 // The data options, defined once: every command that reads a data source (data prepare|stats|vectors,
-// train, test, eval) takes these flags from here, with the same names, checks and help text,
+// train, test, eval, reproduce) takes these flags from here, with the same names, checks and help text,
 // and turns them into src/data's PrepareOptions. An option that is not given stays undefined, so a
 // trained model's recorded options can be used under the ones given (test / eval).
 import { UserError } from '../util/errors.ts';

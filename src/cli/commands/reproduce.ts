@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, requiredInteger } from '../args.ts';
+import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
 import { MODEL_NAMES, isModelName } from '../../models/registry.ts';
 import { PROFILES } from '../../train/index.ts';
 import { BUILTINS } from '../../data/builtin/index.ts';
@@ -42,7 +43,9 @@ options:
   --executor NAME   local (default): every stage here, in order; slurm: one job per data set and per
                     training, a job array over each model's erasure chunks, the report last, chained
                     with afterok dependencies (docs/scale.md)
-  --sbatch "OPTS"   extra sbatch options for every job, e.g. "--partition=gpu --gres=gpu:1 --time=4:00:00"`;
+  --sbatch "OPTS"   extra sbatch options for every job, e.g. "--partition=gpu --gres=gpu:1 --time=4:00:00"
+
+${DATA_OPTIONS_HELP.replace('(the same for data, train, test and eval)', '(the same for data, train, test and eval; here for every data set of --data)')}`;
 
 export const command: Command = {
   name: 'reproduce',
@@ -67,6 +70,7 @@ export const command: Command = {
       stage: { type: 'string' },
       'chunk-index': { type: 'string' },
       continue: { type: 'boolean', default: false },
+      ...DATA_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     });
     if (positionals.length) throw new UserError(`attnlab reproduce: unexpected argument '${positionals[0]}' (data sets go in --data; attnlab reproduce --help)`);
@@ -142,6 +146,10 @@ function planOf(values: Values): GridPlan {
     chunkSize: integer('--chunk', str('chunk', String(DEFAULT_CHUNK_SIZE)), 1),
     device,
   };
+  // The data options shape how every data set is read; kept in the plan so each stage (and each Slurm job)
+  // reads the data the same way. Absent when none is given.
+  const prepare = dataOptionsFrom('reproduce', values);
+  if (Object.keys(prepare).length > 0) plan.prepare = prepare;
   checkPlan(plan);
   return plan;
 }
@@ -153,7 +161,5 @@ function list(s: string): string[] {
 }
 
 function integer(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`attnlab reproduce: ${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
+  return requiredInteger('reproduce', name, v, min);
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
+import type { PrepareOptions } from '../../data/prepare.ts';
 
 export const PLAN_FILE = 'grid.json';
 
@@ -32,6 +33,8 @@ export interface GridPlan {
   chunkSize: number;
   /** 'auto' | 'cpu' | 'cuda' | 'cuda:N', resolved by each stage in its own process. */
   device: string;
+  /** The data options given to reproduce (--skip-bad, --test, --format, ...): how every data set is read. */
+  prepare?: PrepareOptions;
 }
 
 export type Stage =
@@ -123,6 +126,7 @@ export function readPlan(out: string): GridPlan {
   for (const k of ['profile', 'vectors', 'device'] as const) if (typeof p[k] !== 'string') bad(k, 'a string');
   for (const k of ['seed', 'chunkSize'] as const) if (!Number.isInteger(p[k])) bad(k, 'an integer');
   if (p.maxDocs !== null && !Number.isInteger(p.maxDocs)) bad('maxDocs', 'an integer or null');
+  if (p.prepare !== undefined && (p.prepare === null || typeof p.prepare !== 'object' || Array.isArray(p.prepare))) bad('prepare', 'an object of data options');
   // The folder it lies in is the run's folder, wherever the plan was written from.
   return { ...(p as GridPlan), out };
 }

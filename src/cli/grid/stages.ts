@@ -38,7 +38,7 @@ async function trainingData(plan: GridPlan, d: GridData, ctx: StageContext): Pro
   const cached = ctx.loaded?.get(d.source);
   if (cached) return cached;
   const { loadTrainingData } = await import('../../train/dataset.ts');
-  const data = await loadTrainingData(d.source, { vectors: plan.vectors, log: ctx.log });
+  const data = await loadTrainingData(d.source, { ...plan.prepare, vectors: plan.vectors, log: ctx.log });
   ctx.loaded?.set(d.source, data);
   return data;
 }
@@ -79,7 +79,7 @@ async function testStage(plan: GridPlan, d: GridData, arch: string, ctx: StageCo
   const checkpoint = modelDir(plan, d, arch);
   const { isTransformerArch } = await import('../../models/registry.ts');
   if (isTransformerArch(arch)) return transformerTestStage(plan, d, arch, ctx, checkpoint, range);
-  const source = await loadTrainOutput(checkpoint, 'test', d.source);
+  const source = await loadTrainOutput(checkpoint, 'test', d.source, plan.prepare ?? {});
   try {
     source.model.to(ctx.device);
     const r = runTest(source, {
@@ -106,7 +106,7 @@ export const DEMO_TRANSFORMER_TEST_DOCS = 60;
 async function transformerTestStage(plan: GridPlan, d: GridData, arch: string, ctx: StageContext, checkpoint: string, range: [number, number] | undefined): Promise<void> {
   const { transformerTestSource, runTransformerTest } = await import('../../erasure/transformer-test-run.ts');
   const { loadDataset } = await import('../../data/dataset.ts');
-  const ds = await loadDataset(d.source, { log: ctx.log });
+  const ds = await loadDataset(d.source, { ...plan.prepare, log: ctx.log });
   const source = transformerTestSource(checkpoint, ds, 'test');
   const maxDocs = plan.profile === 'demo' ? Math.min(plan.maxDocs ?? Infinity, DEMO_TRANSFORMER_TEST_DOCS) : (plan.maxDocs ?? undefined);
   try {

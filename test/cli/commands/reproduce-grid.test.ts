@@ -3,7 +3,7 @@
 // run, and the small parsers the Slurm executor relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command as reproduce } from '../../../src/cli/commands/reproduce.ts';
@@ -98,6 +98,29 @@ test('the local executor resumes: a lost chunk is redone, the rest skipped, the 
     assert.equal(await reproduce.run(args), 0);
     assert.equal(readFileSync(join(out, 'tiny', 'flan-noenc', 'train.jsonl'), 'utf8'), trainLog, 'the finished training was skipped');
     assert.ok(readFileSync(join(run, 'documents.jsonl')).equals(before), 'the resumed run wrote the same documents.jsonl');
+  } finally {
+    if (prev === undefined) delete process.env.ATTNLAB_CACHE;
+    else process.env.ATTNLAB_CACHE = prev;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reproduce takes the data options and every stage reads the data with them (a file that needs --skip-bad)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-grid-'));
+  const prev = process.env.ATTNLAB_CACHE;
+  process.env.ATTNLAB_CACHE = join(dir, 'cache');
+  try {
+    const data = join(dir, 'tiny.jsonl');
+    writeTinyData(data, { train: 60, test: 12 });
+    // One malformed line: before, reproduce had no --skip-bad, so this file could be prepared but never run.
+    writeFileSync(data, readFileSync(data, 'utf8') + '{"label": "pos", "text": \n');
+    const out = join(dir, 'out');
+    const args = ['--data', data, '--models', 'flan-noenc', '--vectors', 'none', '--max-docs', '6', '--out', out];
+    await assert.rejects(reproduce.run(args), (err: unknown) => err instanceof UserError && /--skip-bad/.test(err.message));
+    assert.equal(await reproduce.run([...args, '--skip-bad', '--min-count', '1']), 0);
+    assert.deepEqual(readPlan(out).prepare, { skipBad: true, minCount: 1 });
+    assert.ok(existsSync(join(out, 'tiny', 'flan-noenc', 'erasure', 'documents.jsonl')));
+    assert.ok(existsSync(join(out, 'report', 'report.html')));
   } finally {
     if (prev === undefined) delete process.env.ATTNLAB_CACHE;
     else process.env.ATTNLAB_CACHE = prev;
