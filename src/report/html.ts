@@ -1,5 +1,6 @@
 // results -> report model -> figure specs -> HTML. One self-contained page: figures are SVG data URIs
 // (an <img> each, so the ids inside vega's SVGs cannot clash), styles inline, no script, no network.
+import { userTextHtml } from './bidi.ts';
 import { ALL_RANKING_NAMES } from '../erasure/types.ts';
 import type { AnyRankingName as RankingName, LengthSummary, Proportion, RatioOfCounts } from '../erasure/types.ts';
 import { documentViewHtml } from './document-view.ts';
@@ -87,7 +88,7 @@ function findingsSection(findings: readonly Finding[]): string {
   const claims = ids.map((id) => `<li><strong>${id}</strong> ${escapeHtml(FINDINGS[id].claim)} <em>Test: ${escapeHtml(FINDINGS[id].test)}.</em></li>`);
   const rows = findings.map(
     (f) =>
-      `<tr class="verdict-${f.verdict.replaceAll(' ', '-')}"><td>${f.id}</td><td>${escapeHtml(f.dataset)}</td><td>${escapeHtml(f.model)}</td>` +
+      `<tr class="verdict-${f.verdict.replaceAll(' ', '-')}"><td>${f.id}</td><td>${userTextHtml(f.dataset)}</td><td>${escapeHtml(f.model)}</td>` +
       `<td>${f.verdict}${f.view === null ? '' : ` <span class="small">(${VIEW_LABELS[f.view]})</span>`}</td><td class="num">${f.estimate === null ? '—' : boundText(f.estimate)}</td>` +
       `<td class="num">${f.interval ? `${boundText(f.interval.lo)} – ${boundText(f.interval.hi)}` : '—'}</td>` +
       `<td class="num">${f.documents}</td><td class="num">${f.p === null ? '—' : `${pValue(f.p)} <span class="small">(${f.pTest})</span>`}</td><td class="detail">${escapeHtml(f.detail)}</td></tr>`,
@@ -126,7 +127,7 @@ function provenanceSection(m: ReportModel): string {
   const t = (r: RunRow): string => {
     const tr = r.training;
     const cell = (v: string | number | null | undefined): string => `<td class="num">${v === null || v === undefined ? '—' : escapeHtml(String(v))}</td>`;
-    return `<tr><td>${escapeHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td>${escapeHtml(tr?.profile ?? 'not recorded')}</td>` +
+    return `<tr><td>${userTextHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td>${escapeHtml(tr?.profile ?? 'not recorded')}</td>` +
       cell(tr ? `${tr.epochsRun ?? '?'} / ${tr.maxEpochs} (best ${tr.bestEpoch})` : null) +
       cell(tr ? `${tr.trainDocuments === null ? '?' : tr.trainDocuments.toLocaleString('en-US')}${tr.maxTrainDocs > 0 ? ` (cap ${tr.maxTrainDocs.toLocaleString('en-US')})` : ''}` : null) +
       cell(tr?.seed) + cell(r.seed) + cell(r.documents) + `</tr>`;
@@ -149,7 +150,7 @@ function outcomesSection(m: ReportModel): string {
     // The data set and model once per block of rankings (rowspan), so the table reads as one block per model.
     const first = i === 0 || m.outcomes[i - 1]!.dataset !== o.dataset || m.outcomes[i - 1]!.model !== o.model;
     const span = m.outcomes.filter((x) => x.dataset === o.dataset && x.model === o.model).length;
-    const lead = first ? `<th rowspan="${span}">${escapeHtml(o.dataset)}</th><th rowspan="${span}">${escapeHtml(o.model)}</th><td rowspan="${span}" class="num">${o.documents}</td>` : '';
+    const lead = first ? `<th rowspan="${span}">${userTextHtml(o.dataset)}</th><th rowspan="${span}">${escapeHtml(o.model)}</th><td rowspan="${span}" class="num">${o.documents}</td>` : '';
     return `<tr>${lead}<td>${RANKING_LABELS[o.ranking]}</td>` +
       `${c(o.flipped)}${c(o.zeroVector)}${c(o.neverFlips)}<td class="num">${o.singleItem}</td></tr>`;
   });
@@ -180,7 +181,7 @@ function ratioCell(q: RatioOfCounts, min: number): string {
 function paperStatisticsSection(m: ReportModel): string {
   const rows = m.paperStatistics.map(
     (r) =>
-      `<tr><td class="nw">${escapeHtml(r.dataset)}</td><td class="nw">${escapeHtml(r.model)}</td><td class="nw">${VIEW_LABELS[r.zeroVector]}</td>` +
+      `<tr><td class="nw">${userTextHtml(r.dataset)}</td><td class="nw">${escapeHtml(r.model)}</td><td class="nw">${VIEW_LABELS[r.zeroVector]}</td>` +
       `<td class="num">${propText(r.gradientFewer)}</td><td class="num">${propText(r.attentionFewer)}</td><td class="num">${ratioCell(r.ratio, m.minDocuments)}</td>` +
       `<td class="num">${propText(r.moreThanHalf.attention)}</td><td class="num">${propText(r.moreThanHalf.gradient)}</td></tr>`,
   );
@@ -199,7 +200,7 @@ documents, with the exact sign test; fewer than ${m.minDocuments} such documents
 /** One row per model, a column group per data set: the numbers a reader compares across data sets. */
 function summarySection(m: ReportModel): string {
   const cols = ['test acc.', 'attention: only at zero vector', 'median fraction (attention) with / without', 'F3 ratio (with / without)'];
-  const head1 = m.datasets.map((d) => `<th class="group" colspan="${cols.length}">${escapeHtml(d)}</th>`).join('');
+  const head1 = m.datasets.map((d) => `<th class="group" colspan="${cols.length}">${userTextHtml(d)}</th>`).join('');
   const head2 = m.datasets.map(() => cols.map((c) => `<th>${c}</th>`).join('')).join('');
   const body = m.models.map((model) => {
     const cells = m.datasets.map((ds) => {
@@ -256,7 +257,7 @@ function tablesSection(m: ReportModel): string {
   const table2 = m.datasets
     .map((ds) => {
       const cells = m.flips.filter((c) => c.dataset === ds && c.model === table2Model && c.ranking === 'attention');
-      return cells.length ? `<div class="flip-block"><h4>${escapeHtml(ds)} (${cells[0]!.total} documents)</h4>${flipTable(cells)}</div>` : '';
+      return cells.length ? `<div class="flip-block"><h4>${userTextHtml(ds)} (${cells[0]!.total} documents)</h4>${flipTable(cells)}</div>` : '';
     })
     .join('\n');
   const pctCell = (x: number | null | undefined): string => `<td class="num">${x == null ? '—' : (100 * x).toFixed(1)}</td>`;
@@ -268,12 +269,12 @@ function tablesSection(m: ReportModel): string {
     return `<tr><th>${escapeHtml(md)}</th>${cells.join('')}</tr>`;
   });
   const majority = m.datasets.map((d) => pctCell(m.runs.find((x) => x.dataset === d && x.testMajority != null)?.testMajority));
-  const table3 = `<table class="report-table" id="table-3"><thead><tr><th>model</th>${m.datasets.map((d) => `<th>${escapeHtml(d)}</th>`).join('')}</tr></thead>
+  const table3 = `<table class="report-table" id="table-3"><thead><tr><th>model</th>${m.datasets.map((d) => `<th>${userTextHtml(d)}</th>`).join('')}</tr></thead>
 <tbody>${table3Rows.join('\n')}
 <tr class="majority"><th>majority class</th>${majority.join('')}</tr></tbody></table>`;
   const runs = `<table class="report-table" id="table-runs"><thead><tr><th>data set</th><th>model</th><th>test documents tested</th><th>with n ≥ 2</th><th>accuracy on them (%)</th><th>run folder</th></tr></thead>
 <tbody>${m.runs
-    .map((r) => `<tr><td>${escapeHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td class="num">${r.documents}</td><td class="num">${r.documentsMultiItem}</td>${pctCell(r.sampleAccuracy)}<td>${escapeHtml(r.folder)}</td></tr>`)
+    .map((r) => `<tr><td>${userTextHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td class="num">${r.documents}</td><td class="num">${r.documentsMultiItem}</td>${pctCell(r.sampleAccuracy)}<td>${escapeHtml(r.folder)}</td></tr>`)
     .join('\n')}</tbody></table>`;
   const medianRankings = ALL_RANKING_NAMES.filter((r) => m.medians.some((b) => b.ranking === r));
   const medianCell = (ds: string, model: string, r: RankingName): string => {
@@ -285,7 +286,7 @@ function tablesSection(m: ReportModel): string {
   const medians = `<table class="report-table" id="table-medians"><thead><tr><th rowspan="2">data set</th><th rowspan="2">model</th>${medianRankings.map((r) => `<th class="group" colspan="2">${RANKING_LABELS[r]}</th>`).join('')}</tr>
 <tr>${medianRankings.map(() => '<th>with zero-vector flips</th><th>without</th>').join('')}</tr></thead>
 <tbody>${m.runs
-    .map((r) => `<tr><td>${escapeHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td>${medianRankings.map((k) => medianCell(r.dataset, r.model, k)).join('')}</tr>`)
+    .map((r) => `<tr><td>${userTextHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td>${medianRankings.map((k) => medianCell(r.dataset, r.model, k)).join('')}</tr>`)
     .join('\n')}</tbody></table>`;
   const meanSd = (x: { mean: number; sd: number } | null, digits: number): string => (x ? `${x.mean.toFixed(digits)} (${x.sd.toFixed(digits)})` : '—');
   const five = (x: LengthSummary | undefined): string => (x ? `${x.min} · ${x.q1} · ${x.median} · ${x.q3} · ${x.max}` : '—');
@@ -296,7 +297,7 @@ function tablesSection(m: ReportModel): string {
 <tbody>${m.datasetStats
         .map(
           (d) =>
-            `<tr><td>${escapeHtml(d.dataset)}</td><td class="num">${meanSd(d.words, 0)}</td><td class="num">${meanSd(d.sentences, 1)}</td><td class="num">${num(d.trainDev)}</td><td class="num">${num(d.test)}</td><td class="num">${d.classes}</td>` +
+            `<tr><td>${userTextHtml(d.dataset)}</td><td class="num">${meanSd(d.words, 0)}</td><td class="num">${meanSd(d.sentences, 1)}</td><td class="num">${num(d.trainDev)}</td><td class="num">${num(d.test)}</td><td class="num">${d.classes}</td>` +
             `<td class="num">${five(d.lengths?.sentences)}</td><td class="num">${five(d.lengths?.words)}</td></tr>`,
         )
         .join('\n')}</tbody></table>

@@ -6,6 +6,7 @@
 //
 // The erasure battery's own summary.json may sit beside them; the report computes the same numbers
 // by calling the same functions (src/erasure/summary.ts) on documents.jsonl.
+import { showBidiControlsPlain } from './bidi.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RANKING_NAMES, TESTED_MODEL_FILE, TOP_ITEM_RANKINGS } from '../erasure/types.ts';
@@ -92,7 +93,9 @@ export function parseModelInfo(v: unknown, where: string): ModelInfo {
   for (const k of ['training', 'data', 'attnlab'])
     if (!(rec[k] === undefined || rec[k] === null || isObject(rec[k]))) throw new UserError(msg.badField(where, k, 'an object or null'));
   // The optional blocks are shown as they are; their absence (an older or hand-made run) shows as "not recorded".
-  return { ...(v as TestedModel), dataset, architecture: architecture as Architecture, encoder: encoder as Encoder, testAccuracy: testAccuracy as number | null };
+  // A data set name is shown in SVG headers and captions, where a bidi control in it would reorder the
+  // text around it: every control becomes a visible marker ([RLO]) once, here, for every figure and table.
+  return { ...(v as TestedModel), dataset: showBidiControlsPlain(dataset), architecture: architecture as Architecture, encoder: encoder as Encoder, testAccuracy: testAccuracy as number | null };
 }
 
 function checkDocument(v: unknown, where: string): DocumentResult {

@@ -55,7 +55,7 @@ test('findings (both views, with p-values), Table 2, Table 3 with majority, medi
   assert.match(html, /<td class="num blue">/);
   assert.match(html, /<td class="num orange">/);
   const med = model.medians.find((b) => b.dataset === 'news' && b.model === 'HAN-rnn' && b.ranking === 'attention' && b.zeroVector === 'with')!;
-  assert.ok(tableBody('table-medians').includes(`<tr><td>news</td><td>HAN-rnn</td><td class="num">${med.median!.toFixed(2)} <span class="small">[`), 'median with interval');
+  assert.ok(tableBody('table-medians').includes(`<tr><td><bdi>news</bdi></td><td>HAN-rnn</td><td class="num">${med.median!.toFixed(2)} <span class="small">[`), 'median with interval');
   assert.ok(tableBody('table-medians').includes(`n ${med.documents}</span>`), 'and its documents');
   // One document per data set on the page; every example is in the explorer, which the page links to.
   assert.equal(html.match(/<article class="doc">/g)!.length, new Set(model.examples.map((e) => e.dataset)).size);
