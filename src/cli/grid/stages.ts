@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../util/errors.ts';
 import type { TrainingData } from '../../train/index.ts';
+import type { TestRunOptions, TestRunResult } from '../../erasure/test-run.ts';
 import { erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
 import { testChunks, testDone, writeDataMarker } from './progress.ts';
 
@@ -82,18 +83,8 @@ async function testStage(plan: GridPlan, d: GridData, arch: string, ctx: StageCo
   const source = await loadTrainOutput(checkpoint, 'test', d.source, plan.prepare ?? {});
   try {
     source.model.to(ctx.device);
-    const r = runTest(source, {
-      outDir: erasureDir(plan, d, arch),
-      seed: plan.seed,
-      maxDocs: plan.maxDocs ?? undefined,
-      chunkSize: plan.chunkSize,
-      range,
-      batchSize: 64,
-      bootstrapResamples: 1000,
-      run: { checkpoint, split: 'test' },
-      log: ctx.log,
-    });
-    if (r.outputs) ctx.log(`${d.name} ${arch}: ${r.documents} documents; wrote ${Object.values(r.outputs).join(', ')}`);
+    const r = runTest(source, testRunOptions(plan, d, arch, ctx, checkpoint, range, plan.maxDocs ?? undefined));
+    logOutputs(d, arch, ctx, r);
   } finally {
     source.model.dispose();
   }
@@ -110,21 +101,30 @@ async function transformerTestStage(plan: GridPlan, d: GridData, arch: string, c
   const source = transformerTestSource(checkpoint, ds, 'test');
   const maxDocs = plan.profile === 'demo' ? Math.min(plan.maxDocs ?? Infinity, DEMO_TRANSFORMER_TEST_DOCS) : (plan.maxDocs ?? undefined);
   try {
-    const r = runTransformerTest(source, {
-      outDir: erasureDir(plan, d, arch),
-      seed: plan.seed,
-      maxDocs,
-      chunkSize: plan.chunkSize,
-      range,
-      batchSize: 64,
-      bootstrapResamples: 1000,
-      run: { checkpoint, split: 'test' },
-      log: ctx.log,
-    });
-    if (r.outputs) ctx.log(`${d.name} ${arch}: ${r.documents} documents; wrote ${Object.values(r.outputs).join(', ')}`);
+    const r = runTransformerTest(source, testRunOptions(plan, d, arch, ctx, checkpoint, range, maxDocs));
+    logOutputs(d, arch, ctx, r);
   } finally {
     source.model.dispose();
   }
+}
+
+/** The erasure run's options for one model of the grid (HAN/FLAN and transformer runs alike). */
+function testRunOptions(plan: GridPlan, d: GridData, arch: string, ctx: StageContext, checkpoint: string, range: [number, number] | undefined, maxDocs: number | undefined): TestRunOptions {
+  return {
+    outDir: erasureDir(plan, d, arch),
+    seed: plan.seed,
+    maxDocs,
+    chunkSize: plan.chunkSize,
+    range,
+    batchSize: 64,
+    bootstrapResamples: 1000,
+    run: { checkpoint, split: 'test' },
+    log: ctx.log,
+  };
+}
+
+function logOutputs(d: GridData, arch: string, ctx: StageContext, r: TestRunResult): void {
+  if (r.outputs) ctx.log(`${d.name} ${arch}: ${r.documents} documents; wrote ${Object.values(r.outputs).join(', ')}`);
 }
 
 async function reportStage(plan: GridPlan, ctx: StageContext): Promise<void> {
