@@ -4,15 +4,14 @@
 // the training provenance and Table 1 with the length distribution (items 4, 6).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTestCommand } from '../../src/cli/commands/test.ts';
 import { command as evalCommand } from '../../src/cli/commands/eval.ts';
 import { readRun } from '../../src/report/run-input.ts';
 import { buildModel } from '../../src/models/index.ts';
-import { manualSeed } from '../../src/torch/index.ts';
-import { Rng } from '../../src/util/rng.ts';
+import { toyFlan } from '../cli/toy-flan.ts';
 
 async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; out: string }> {
   const lines: string[] = [];
@@ -28,24 +27,12 @@ async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; out: strin
 }
 
 test('attnlab eval on a folder holding a trained model and its erasure/ run works, and tested-model.json carries Table 3 and provenance', async () => {
-  const { loadDataset } = await import('../../src/data/dataset.ts');
   const { saveBestModel } = await import('../../src/train/checkpoint.ts');
-  const { preset } = await import('../../src/train/presets.ts');
   const dir = mkdtempSync(join(tmpdir(), 'attnlab-tested-model-'));
   const cacheBefore = process.env.ATTNLAB_CACHE;
   process.env.ATTNLAB_CACHE = join(dir, 'cache');
   try {
-    const data = join(dir, 'toy');
-    mkdirSync(data);
-    const rng = new Rng(5);
-    const words = ['good', 'bad', 'fine', 'awful', 'movie', 'plot', 'the', 'a', 'very', 'not'];
-    const row = (): string => `${rng.int(2) ? 'pos' : 'neg'}\t${Array.from({ length: 4 + rng.int(8) }, () => words[rng.int(words.length)]).join(' ')} .`;
-    writeFileSync(join(data, 'train.tsv'), Array.from({ length: 60 }, row).join('\n'));
-    writeFileSync(join(data, 'test.tsv'), Array.from({ length: 12 }, row).join('\n'));
-    const ds = await loadDataset(data);
-    manualSeed(2);
-    const config = { ...preset(ds.name, 'flan-noenc', 'quick'), emb: 8, encoderSize: 4 };
-    const modelConfig = { arch: 'flan-noenc' as const, vocab: ds.vocab.length, classes: ds.labels.length, emb: 8, encoderSize: 4, dropout: { word: 0, sentence: 0, encoder: 0, classifier: 0 } };
+    const { data, ds, config, modelConfig } = await toyFlan(dir);
     const root = join(dir, 'reproduce');
     const trained = join(root, ds.name, 'flan-noenc');
     mkdirSync(trained, { recursive: true });

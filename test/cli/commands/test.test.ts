@@ -12,6 +12,7 @@ import { readRun } from '../../../src/report/run-input.ts';
 import { buildModel } from '../../../src/models/index.ts';
 import { manualSeed } from '../../../src/torch/index.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { toyFlan, TOY_WORDS } from '../toy-flan.ts';
 
 function fakeLoader(count: number): { load: LoadTestSource; loads: () => number } {
   let loads = 0;
@@ -147,24 +148,12 @@ test('attnlab test: bad options are user errors that say what was expected', asy
 
 test('attnlab test on a train output folder: loads model.json + weights and the prepared data, refuses other data', async () => {
   const { writeFileSync, mkdirSync } = await import('node:fs');
-  const { loadDataset } = await import('../../../src/data/dataset.ts');
   const { saveBestModel } = await import('../../../src/train/checkpoint.ts');
-  const { preset } = await import('../../../src/train/presets.ts');
   const dir = mkdtempSync(join(tmpdir(), 'attnlab-test-cmd-'));
   const cacheBefore = process.env.ATTNLAB_CACHE;
   process.env.ATTNLAB_CACHE = join(dir, 'cache');
   try {
-    const data = join(dir, 'toy');
-    mkdirSync(data);
-    const rng = new Rng(5);
-    const words = ['good', 'bad', 'fine', 'awful', 'movie', 'plot', 'the', 'a', 'very', 'not'];
-    const row = (): string => `${rng.int(2) ? 'pos' : 'neg'}\t${Array.from({ length: 4 + rng.int(8) }, () => words[rng.int(words.length)]).join(' ')} .`;
-    writeFileSync(join(data, 'train.tsv'), Array.from({ length: 60 }, row).join('\n'));
-    writeFileSync(join(data, 'test.tsv'), Array.from({ length: 12 }, row).join('\n'));
-    const ds = await loadDataset(data);
-    manualSeed(2);
-    const config = { ...preset(ds.name, 'flan-noenc', 'quick'), emb: 8, encoderSize: 4 };
-    const modelConfig = { arch: 'flan-noenc' as const, vocab: ds.vocab.length, classes: ds.labels.length, emb: 8, encoderSize: 4, dropout: { word: 0, sentence: 0, encoder: 0, classifier: 0 } };
+    const { data, ds, row, config, modelConfig } = await toyFlan(dir);
     const ckpt = join(dir, 'run');
     mkdirSync(ckpt);
     saveBestModel(ckpt, buildModel(modelConfig), {
@@ -178,7 +167,7 @@ test('attnlab test on a train output folder: loads model.json + weights and the 
     assert.deepEqual(run.model, { ...run.model, dataset: ds.name, architecture: 'flan', encoder: 'noenc' });
     // Examples carry the document's own words, one per FLAN item.
     assert.equal(run.examples[0]!.items.length, run.documents.find((d) => d.docId === run.examples[0]!.docId)!.n);
-    assert.ok(run.examples[0]!.items.flat().every((w) => words.includes(w) || w === '.'));
+    assert.ok(run.examples[0]!.items.flat().every((w) => TOY_WORDS.includes(w) || w === '.'));
 
     const other = join(dir, 'other');
     mkdirSync(other);
