@@ -3,6 +3,7 @@
 // explorer-data.js, loaded with a script tag so the page also works opened from disk (file://).
 import { readFileSync } from 'node:fs';
 import { BIDI_CONTROLS } from './bidi.ts';
+import { htmlPage } from './escape.ts';
 
 export const EXPLORER_FILES = { page: 'explorer.html', data: 'explorer-data.js' } as const;
 
@@ -49,16 +50,7 @@ table.rankings th:first-child { min-width: 7rem; } button { white-space: nowrap;
 `;
 
 export function explorerHtml(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>attnlab explorer</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>attnlab explorer: one document at a time</h1>
+  return htmlPage('attnlab explorer', STYLE, `<h1>attnlab explorer: one document at a time</h1>
 <p class="meta">Documents chosen by how their erasures ended (per predicted class), from the run folders of <a href="report.html">report.html</a>.
 How to read it: docs/explorer.md.</p>
 <section id="index">
@@ -82,10 +74,7 @@ How to read it: docs/explorer.md.</p>
 <script>
 ${asset('explorer-math.js')}
 ${asset('explorer-app.js')}
-</script>
-</body>
-</html>
-`;
+</script>`);
 }
 
 /** JSON with every non-ASCII character escaped (the page source then holds no raw bidi control). */

@@ -4,7 +4,7 @@ import { userTextHtml } from './bidi.ts';
 import { ALL_RANKING_NAMES } from '../erasure/types.ts';
 import type { AnyRankingName as RankingName, LengthSummary, Proportion, RatioOfCounts } from '../erasure/types.ts';
 import { documentViewHtml } from './document-view.ts';
-import { escapeHtml } from './escape.ts';
+import { escapeHtml, htmlPage } from './escape.ts';
 import { EXPLORER_FILES } from './explorer-page.ts';
 import { FINDINGS, pValue, ratioIntervalText, ratioText, VIEW_LABELS, VIEWS } from './findings.ts';
 import type { Bound, Finding, FindingId } from './findings.ts';
@@ -68,19 +68,7 @@ Each figure's Vega-Lite spec and PNG sit beside this file; how to read every tab
     downloadsSection(),
     documentsSection(m),
   ];
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>attnlab report</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${sections.join('\n\n')}
-</body>
-</html>
-`;
+  return htmlPage('attnlab report', STYLE, sections.join('\n\n'));
 }
 
 function findingsSection(findings: readonly Finding[]): string {
