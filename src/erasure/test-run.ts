@@ -31,11 +31,12 @@ import { truncateDoc, type LongDocPolicy } from '../train/long-docs.ts';
 import { runDocument } from './battery.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
 import { classifierHead, DEFAULT_BATCH_SIZE, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
-import { documentsJsonl, writeOutputs } from './outputs.ts';
+import { documentsJsonl, writeOutputsStreamed } from './outputs.ts';
+import { CompactStore, compactResult } from './compact-results.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
-import { summarize } from './summary.ts';
+import { extraRankingsOf, summarize } from './summary.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
 import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
@@ -199,10 +200,17 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     log(msg.partial(done.length, chunks.length, opts.range));
     return result;
   }
-  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
+  // The results are read back chunk by chunk: the summary and the examples work over compact records
+  // (compact-results.ts), and documents.jsonl / .csv are written from the chunk files as they are read.
+  const chunkResults = function* (): Generator<DocumentResult[]> {
+    for (const [from, to] of chunks) yield readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to);
+  };
+  const store = new CompactStore();
+  const documents: DocumentResult[] = [];
+  for (const rs of chunkResults()) for (const r of rs) documents.push(compactResult(r, store));
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
-  const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
