@@ -121,7 +121,7 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     const t0 = performance.now();
     const states = transformerRowStates(source.model, docs.slice(from, to), opts.batchSize);
     const t1 = performance.now();
-    const options = { seed: opts.seed, ...erasure };
+    const options = { seed: opts.seed, ...erasure, ...(opts.tests ? { tests: opts.tests } : {}) };
     const examples: string[] = [];
     const results = states.map((s, i) => {
       const items = transformerItems(s, erasure);

@@ -6,6 +6,7 @@
 //
 // The erasure battery's own summary.json may sit beside them; the report computes the same numbers
 // by calling the same functions (src/erasure/summary.ts) on documents.jsonl.
+import { TEST_NAMES } from '../erasure/tests/index.ts';
 import { showBidiControlsPlain } from './bidi.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,6 +134,11 @@ function checkDocument(v: unknown, where: string): DocumentResult {
   for (const r of Object.keys(d.multi))
     if (!(ALL_RANKING_NAMES as readonly string[]).includes(r)) throw new UserError(msg.badField(where, `multi.${r}`, `one of ${ALL_RANKING_NAMES.join(', ')}`));
   if (!isObject(d.minimal)) throw new UserError(msg.badField(where, 'minimal', 'an object'));
+  if (d.tests !== undefined) {
+    if (!isObject(d.tests)) throw new UserError(msg.badField(where, 'tests', 'an object keyed by test name'));
+    for (const t of Object.keys(d.tests))
+      if (!(TEST_NAMES as readonly string[]).includes(t)) throw new UserError(msg.badField(where, `tests.${t}`, `one of ${TEST_NAMES.join(', ')}`));
+  }
   return v as DocumentResult;
 }
 

@@ -1,6 +1,7 @@
 // One stage of the grid, by library calls: prepare a data set (and its word vectors), train one model,
 // erasure-test one model (all chunks, or one chunk for a Slurm array task), write the report. Each stage
 // resumes the way its library does: a finished training is not repeated, finished chunks are not redone.
+import { DEFAULT_TEST_NAMES } from '../../erasure/tests/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../util/errors.ts';
@@ -118,7 +119,8 @@ function testRunOptions(plan: GridPlan, d: GridData, arch: string, ctx: StageCon
     range,
     batchSize: 64,
     bootstrapResamples: 1000,
-    run: { checkpoint, split: 'test' },
+    run: { checkpoint, split: 'test', tests: DEFAULT_TEST_NAMES.join(',') },
+    tests: DEFAULT_TEST_NAMES,
     log: ctx.log,
   };
 }
