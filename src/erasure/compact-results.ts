@@ -33,7 +33,7 @@ const shapes = new Map<string, Shape>();
 
 function shapeOf(d: DocumentResult): Shape {
   const singles = Object.entries(d.single).map(([name, r]) => ({ name, present: r !== null }));
-  const multiEntries = Object.entries(d.multi) as [string, MultiWeightRecord[]][];
+  const multiEntries = Object.entries<MultiWeightRecord[]>(d.multi);
   const key = `${singles.map((s) => `${s.name}${s.present ? '' : '!'}`).join(',')}|${multiEntries.map(([n, rs]) => `${n}:${rs.length}`).join(',')}|${d.minimal.method ?? ''}`;
   let shape = shapes.get(key);
   if (!shape) {
@@ -64,7 +64,7 @@ function packable(d: DocumentResult): boolean {
   if (!isNum(d.index) || !isNum(d.label) || !isNum(d.predicted) || !isNum(d.n) || !isNum(d.confidence)) return false;
   if (!(typeof d.docId === 'number' || typeof d.docId === 'string')) return false;
   if (typeof d.single !== 'object' || d.single === null || typeof d.multi !== 'object' || d.multi === null) return false;
-  for (const [name, r] of Object.entries(d.single) as [string, SingleWeightRecord | null][]) {
+  for (const [name, r] of Object.entries<SingleWeightRecord | null>(d.single)) {
     if (r === null) continue;
     if (typeof r !== 'object' || r.ranking !== name || !sameKeys(r, SINGLE_KEYS, ['ranking'])) return false;
     for (const k of SINGLE_KEYS) if (SINGLE_BOOLEAN.has(k) ? typeof r[k] !== 'boolean' : !isNum(r[k])) return false;
@@ -143,7 +143,7 @@ class CompactResult {
       for (const k of SINGLE_KEYS) r[k] = SINGLE_BOOLEAN.has(k) ? this.#values[at++] === 1 : this.#values[at++];
       out[s.name] = r as unknown as SingleWeightRecord;
     }
-    return out as DocumentResult['single'];
+    return out;
   }
 
   get multi(): DocumentResult['multi'] {
@@ -237,6 +237,6 @@ export function compactResult(d: DocumentResult, store: CompactStore): DocumentR
   values[w++] = put(mn.size);
   values[w++] = put(mn.fraction);
   values[w++] = put(mn.massErased);
-  values[w++] = put(mn.flipsTo);
-  return new CompactResult(d, shape, values, at) as unknown as DocumentResult;
+  values[w] = put(mn.flipsTo);
+  return new CompactResult(d, shape, values, at);
 }
