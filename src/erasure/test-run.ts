@@ -26,6 +26,7 @@ import { checkedAs, parseJson } from '../util/file-schema.ts';
 import { acquireLock } from '../util/lock.ts';
 import { msg } from './messages.ts';
 import { docLength, type AttentionClassifier } from '../models/index.ts';
+import { releaseFreeMemory } from '../torch/index.ts';
 import { DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import { truncateDoc, type LongDocPolicy } from '../train/long-docs.ts';
 import type { TestName } from './tests/index.ts';
@@ -189,11 +190,14 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     const t1 = performance.now();
     const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.tests ? { tests: opts.tests } : {}) }));
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
+    releaseFreeMemory();
     const t2 = performance.now();
     computed++;
     log(msg.progress(c + 1, chunks.length, from, to, (t1 - t0) / 1000, (t2 - t1) / 1000));
   });
   blocks.clear();
+  // The model pass's freed tensors and the chunks' freed buffers go back before the summary's work.
+  releaseFreeMemory();
 
   const done = chunks.filter(([from, to]) => chunkDone(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to, () => {}));
   const result: TestRunResult = { documents: docs.length, chunks: chunks.length, chunksDone: done.length, chunksComputed: computed, outputs: null };
@@ -211,6 +215,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   for (const rs of chunkResults()) for (const r of rs) documents.push(compactResult(r, store));
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
+  releaseFreeMemory();
   const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
