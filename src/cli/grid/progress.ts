@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { chunkPath } from '../../erasure/test-run.ts';
 import { TESTED_MODEL_FILE } from '../../erasure/types.ts';
-import { dataDir, erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { dataDir, erasureDir, modelDir, reportDir, stageModel, testedModels, type GridData, type GridPlan, type Stage } from './plan.ts';
 
 /** Written by the data stage when the data set is prepared and its word vectors exist. */
 export const DATA_MARKER = 'data.json';
@@ -45,13 +45,14 @@ export function testChunks(plan: GridPlan, d: GridData): [number, number][] | nu
   return chunks;
 }
 
-export function chunkDone(plan: GridPlan, d: GridData, arch: string, [from, to]: [number, number]): boolean {
-  return existsSync(chunkPath(erasureDir(plan, d, arch), 'chunks', from, to, 'jsonl'));
+/** `model` is a GridModel's name (plan.ts), as for every function below. */
+export function chunkDone(plan: GridPlan, d: GridData, model: string, [from, to]: [number, number]): boolean {
+  return existsSync(chunkPath(erasureDir(plan, d, model), 'chunks', from, to, 'jsonl'));
 }
 
 /** Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there. */
-export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
-  const dir = modelDir(plan, d, arch);
+export function trainDone(plan: GridPlan, d: GridData, model: string): boolean {
+  const dir = modelDir(plan, d, model);
   const log = join(dir, 'train.jsonl');
   if (!existsSync(join(dir, 'model.json')) || !existsSync(log)) return false;
   const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
@@ -63,8 +64,8 @@ export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
 }
 
 /** Every chunk done and the run's outputs written (examples.jsonl is the last of them). */
-export function testDone(plan: GridPlan, d: GridData, arch: string): boolean {
-  const dir = erasureDir(plan, d, arch);
+export function testDone(plan: GridPlan, d: GridData, model: string): boolean {
+  const dir = erasureDir(plan, d, model);
   return ['documents.jsonl', 'summary.json', TESTED_MODEL_FILE, 'examples.jsonl'].every((f) => existsSync(join(dir, f)));
 }
 
@@ -74,8 +75,8 @@ export function reportDone(plan: GridPlan): boolean {
   if (!existsSync(html)) return false;
   const t = statSync(html).mtimeMs;
   return plan.data.every((d) =>
-    plan.archs.every((a) => {
-      const docs = join(erasureDir(plan, d, a), 'documents.jsonl');
+    testedModels(plan).every((m) => {
+      const docs = join(erasureDir(plan, d, m.name), 'documents.jsonl');
       return existsSync(docs) && statSync(docs).mtimeMs <= t;
     }),
   );
@@ -86,9 +87,9 @@ export function stageDone(plan: GridPlan, s: Stage): boolean {
     case 'data':
       return readDataMarker(plan, s.data) !== null;
     case 'train':
-      return trainDone(plan, s.data, s.arch);
+      return trainDone(plan, s.data, stageModel(s).name);
     case 'test':
-      return testDone(plan, s.data, s.arch);
+      return testDone(plan, s.data, stageModel(s).name);
     case 'report':
       return reportDone(plan);
   }
