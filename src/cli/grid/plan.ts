@@ -22,7 +22,13 @@ export interface GridPlan {
   version: 1;
   out: string;
   data: GridData[];
+  /** Model names: built-in architectures (trained here) and the names of `folders`. */
   archs: string[];
+  /**
+   * Hugging Face folders given to --models, by their name in archs (the folder's own name) -> absolute
+   * path. Already trained: tested as they are, with their own tokenizer, on every data set; never trained.
+   */
+  folders?: Record<string, string>;
   profile: string;
   vectors: 'word2vec' | 'glove' | 'none';
   /** Seed of the erasure tests and the report. */
@@ -46,6 +52,11 @@ export type Stage =
 /** The folder name a data source gets under <out> (as `attnlab reproduce` has always named it). */
 export function dataName(source: string): string {
   return source.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
+}
+
+/** The Hugging Face folder a model name of the grid stands for, or undefined for a built-in architecture. */
+export function hfFolderOf(plan: GridPlan, arch: string): string | undefined {
+  return plan.folders && Object.hasOwn(plan.folders, arch) ? plan.folders[arch] : undefined;
 }
 
 export function dataDir(plan: GridPlan, d: GridData): string {
@@ -126,6 +137,7 @@ export function readPlan(out: string): GridPlan {
   for (const k of ['profile', 'vectors', 'device'] as const) if (typeof p[k] !== 'string') bad(k, 'a string');
   for (const k of ['seed', 'chunkSize'] as const) if (!Number.isInteger(p[k])) bad(k, 'an integer');
   if (p.maxDocs !== null && !Number.isInteger(p.maxDocs)) bad('maxDocs', 'an integer or null');
+  if (p.folders !== undefined && (p.folders === null || typeof p.folders !== 'object' || !Object.values(p.folders).every((f) => typeof f === 'string'))) bad('folders', 'an object of model name -> folder path');
   if (p.prepare !== undefined && (p.prepare === null || typeof p.prepare !== 'object' || Array.isArray(p.prepare))) bad('prepare', 'an object of data options');
   // The folder it lies in is the run's folder, wherever the plan was written from.
   return { ...(p as GridPlan), out };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { chunkPath } from '../../erasure/test-run.ts';
 import { TESTED_MODEL_FILE } from '../../erasure/types.ts';
-import { dataDir, erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { dataDir, erasureDir, hfFolderOf, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
 
 /** Written by the data stage when the data set is prepared and its word vectors exist. */
 export const DATA_MARKER = 'data.json';
@@ -49,8 +49,9 @@ export function chunkDone(plan: GridPlan, d: GridData, arch: string, [from, to]:
   return existsSync(chunkPath(erasureDir(plan, d, arch), 'chunks', from, to, 'jsonl'));
 }
 
-/** Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there. */
+/** Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there (a Hugging Face folder: always). */
 export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
+  if (hfFolderOf(plan, arch) !== undefined) return true; // a Hugging Face folder comes trained
   const dir = modelDir(plan, d, arch);
   const log = join(dir, 'train.jsonl');
   if (!existsSync(join(dir, 'model.json')) || !existsSync(log)) return false;

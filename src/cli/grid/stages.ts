@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../util/errors.ts';
 import type { TrainingData } from '../../train/index.ts';
 import type { TestRunOptions, TestRunResult } from '../../erasure/test-run.ts';
-import { erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { erasureDir, hfFolderOf, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
 import { testChunks, testDone, writeDataMarker } from './progress.ts';
 
 export interface StageContext {
@@ -45,6 +45,8 @@ async function trainingData(plan: GridPlan, d: GridData, ctx: StageContext): Pro
 }
 
 async function trainStage(plan: GridPlan, d: GridData, arch: string, ctx: StageContext): Promise<void> {
+  const folder = hfFolderOf(plan, arch);
+  if (folder !== undefined) return ctx.log(`${d.name} ${arch}: a Hugging Face folder (${folder}), tested as it is; not trained`);
   const { mergeConfig, preset, train } = await import('../../train/index.ts');
   const { isArch } = await import('../../models/index.ts');
   const { isTransformerArch } = await import('../../models/registry.ts');
@@ -77,9 +79,10 @@ async function testStage(plan: GridPlan, d: GridData, arch: string, ctx: StageCo
     if (!c) return ctx.log(`${d.name} ${arch}: chunk ${chunk} is past the last of ${chunks.length} chunks; nothing to do`);
     range = c;
   }
-  const checkpoint = modelDir(plan, d, arch);
+  const folder = hfFolderOf(plan, arch);
+  const checkpoint = folder ?? modelDir(plan, d, arch);
   const { isTransformerArch } = await import('../../models/registry.ts');
-  if (isTransformerArch(arch)) return transformerTestStage(plan, d, arch, ctx, checkpoint, range);
+  if (folder !== undefined || isTransformerArch(arch)) return transformerTestStage(plan, d, arch, ctx, checkpoint, range);
   const source = await loadTrainOutput(checkpoint, 'test', d.source, plan.prepare ?? {});
   try {
     source.model.to(ctx.device);
