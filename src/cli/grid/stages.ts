@@ -104,6 +104,7 @@ async function transformerTestStage(plan: GridPlan, d: GridData, arch: string, c
   const source = transformerTestSource(checkpoint, ds, 'test');
   const maxDocs = plan.profile === 'demo' ? Math.min(plan.maxDocs ?? Infinity, DEMO_TRANSFORMER_TEST_DOCS) : (plan.maxDocs ?? undefined);
   try {
+    if (ctx.device !== 'cpu') source.model.to(ctx.device);
     const r = runTransformerTest(source, testRunOptions(plan, d, arch, ctx, checkpoint, range, maxDocs));
     logOutputs(d, arch, ctx, r);
   } finally {
