@@ -101,11 +101,6 @@ export interface TestRunResult {
 }
 
 export const DEFAULT_CHUNK_SIZE = 500;
-/**
- * Example documents of a run that picks its first documents (the transformer run, transformer-test-run.ts).
- * runTest (HAN/FLAN) chooses by outcome instead: `examples` is then per (predicted class, outcome).
- */
-export const DEFAULT_EXAMPLES = 20;
 export const RUN_MANIFEST = 'erasure-run.json';
 export const TEST_LOCK = 'test.lock';
 /** Model-pass blocks: at most this many documents ... */
