@@ -563,6 +563,8 @@ export interface TestedModel {
   model?: string;
   /** As MinimalFlipRecord.method: the run's minimal sets are greedy upper bounds (transformers). */
   minimalMethod?: 'greedy_upper_bound';
+  /** Transformer runs: the erasure items, every head at once ('all') or each (head, position) ('each'). */
+  heads?: 'all' | 'each';
   /** Accuracy on the FULL test split, recorded when training ended (the paper's Table 3; what attnlab eval prints). */
   testAccuracy: number | null;
   /** Share of the test split's most frequent class (the majority-class baseline). */
