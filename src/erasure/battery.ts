@@ -2,13 +2,13 @@
 // the multi-weight tests and the exact minimal flip set; then the summary statistics.
 import { buildContext } from './context.ts';
 import type { FirstFlip } from './erase.ts';
-import { kendallTauOf } from './kendall.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { multiWeightTest } from './multi-weight.ts';
 import { ALL_RANKINGS, integratedGradientsOf } from './rankings/index.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
+import { DOCUMENT_TESTS, TEST_NAMES, type TestName } from './tests/index.ts';
 import {
   ALL_RANKING_NAMES,
   EXTRA_RANKING_NAMES,
@@ -92,8 +92,29 @@ export function testDocument(
       ...(minimal.method ? { method: minimal.method } : {}),
     },
     ...(orders.has('integrated_gradients') ? { igCompletenessError: integratedGradientsOf(doc).completenessError } : {}),
-    ...(options.kendallTau ? { kendallTau: kendallTauOf(doc) } : {}),
+    ...(options.tests && options.tests.length > 0 ? { tests: runTests(doc, orders, index, options) } : {}),
   };
+}
+
+/** The selected per-document tests on one document (tests/index.ts), each with its own random stream. */
+function runTests(
+  doc: DocumentContext,
+  orders: ReadonlyMap<AnyRankingName, Int32Array[]>,
+  index: number,
+  options: BatteryOptions,
+): NonNullable<DocumentResult['tests']> {
+  const out: Record<string, unknown> = {};
+  for (const name of TEST_NAMES) {
+    if (!options.tests?.includes(name)) continue;
+    const test = DOCUMENT_TESTS[name as TestName];
+    if (doc.backend && !test.backends) {
+      out[name] = null;
+      continue;
+    }
+    const rng = derivedRng(options.seed, index, STREAM.test, TEST_NAMES.indexOf(name));
+    out[name] = test.run({ doc, rng, orders });
+  }
+  return out;
 }
 
 /** The erasure orders of every selected ranking for the document at `index` of the run. */

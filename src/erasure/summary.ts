@@ -2,6 +2,7 @@
 // (src/report) calls these same functions on documents.jsonl, so the page and summary.json agree.
 import { ALL_RANKINGS, IG_STEPS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
+import { DOCUMENT_TESTS, TEST_NAMES, type SummaryArgs } from './tests/index.ts';
 import { bootstrapMedians, proportion, ratioOfCounts, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
   EXTRA_RANKING_NAMES,
@@ -13,8 +14,6 @@ import {
   type FlipStatusCounts,
   type MedianWithInterval,
   type IntegratedGradientsSummary,
-  type KendallTauRecord,
-  type KendallTauSummary,
   type MinimalSummary,
   type MultiWeightRecord,
   type AnyRankingName,
@@ -139,23 +138,7 @@ export function summarize(
           maxCompletenessError: igErrors.reduce((a, v) => Math.max(a, v), 0),
         };
 
-  const withTau = documents.some((d) => d.kendallTau !== undefined);
-  const tauMedian = (field: keyof KendallTauRecord, predicted?: number): MedianWithInterval =>
-    interval(
-      documents.map((d) => {
-        const t = d.kendallTau?.[field];
-        return t === undefined || t === null || (predicted !== undefined && d.predicted !== predicted) ? [] : [t];
-      }),
-    );
-  const kendallTau: KendallTauSummary | undefined = withTau
-    ? {
-        gradient: tauMedian('gradient'),
-        leaveOneOut: tauMedian('leaveOneOut'),
-        byPredictedClass: Object.fromEntries(
-          classes.map((name, k) => [name, { gradient: tauMedian('gradient', k), leaveOneOut: tauMedian('leaveOneOut', k) }]),
-        ),
-      }
-    : undefined;
+  const tests = summarizeTests(documents, classes, interval);
 
   const medians = bootstrapMedians(pending.map(([, stat]) => stat), documents.length, derivedRng(options.seed, BOOTSTRAP_KEY), resamples);
   pending.forEach(([placeholder], j) => Object.assign(placeholder, medians[j]));
@@ -176,8 +159,24 @@ export function summarize(
     comparisonsWithoutZeroVector,
     minimal,
     ...(integratedGradients ? { integratedGradients } : {}),
-    ...(kendallTau ? { kendallTau } : {}),
+    ...(tests ? { tests } : {}),
   };
+}
+
+/** The summary of every per-document test that ran on any of the documents (tests/index.ts). */
+function summarizeTests(
+  documents: readonly DocumentResult[],
+  classes: readonly string[],
+  median: SummaryArgs['median'],
+): BatterySummary['tests'] {
+  const ran = TEST_NAMES.filter((name) => documents.some((d) => d.tests !== undefined && name in d.tests));
+  if (ran.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const name of ran) {
+    const test = DOCUMENT_TESTS[name];
+    out[name] = test.summarize(documents.map((d) => d.tests?.[name]), { classes, documents, median });
+  }
+  return out;
 }
 
 /** How much one order counts as a document: 1, or 1/5 for random's five permutations (pooled, docs/method.md §9). */

@@ -28,6 +28,7 @@ import { msg } from './messages.ts';
 import { docLength, type AttentionClassifier } from '../models/index.ts';
 import { DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import { truncateDoc, type LongDocPolicy } from '../train/long-docs.ts';
+import type { TestName } from './tests/index.ts';
 import { runDocument } from './battery.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
 import { classifierHead, DEFAULT_BATCH_SIZE, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
@@ -46,6 +47,8 @@ export interface TestSource {
     dataset: string;
     architecture: 'han' | 'flan';
     encoder: 'rnn' | 'conv' | 'noenc';
+    /** The attention normaliser, when not softmax (tested-model.json's `attention`). */
+    attention?: TestedModel['attention'];
     /** The trained model's recorded accuracy and majority share on the full test split (Table 3). */
     testAccuracy?: number | null;
     testMajority?: number | null;
@@ -79,8 +82,8 @@ export interface TestRunOptions {
   bootstrapResamples?: number;
   /** Rankings to run (BatteryOptions.rankings; default the paper's six for HAN/FLAN). */
   rankings?: readonly AnyRankingName[];
-  /** Kendall tau-b of attention vs gradient / leave-one-out per document (BatteryOptions.kendallTau). */
-  kendallTau?: boolean;
+  /** Per-document tests besides the paper's (BatteryOptions.tests; erasure/tests/index.ts). */
+  tests?: readonly TestName[];
   /** Documents per (predicted class, outcome) to write to examples.jsonl (default 1; examples.ts). */
   examples?: number;
   /** Shown in summary.json and erasure-run.json: checkpoint, split, ... */
@@ -180,7 +183,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     const t0 = performance.now();
     const states = blocks.states(from, to);
     const t1 = performance.now();
-    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.kendallTau ? { kendallTau: true } : {}) }));
+    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.tests ? { tests: opts.tests } : {}) }));
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
     const t2 = performance.now();
     computed++;

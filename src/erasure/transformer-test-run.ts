@@ -119,7 +119,7 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     const t0 = performance.now();
     const states = transformerRowStates(source.model, docs.slice(from, to), opts.batchSize);
     const t1 = performance.now();
-    const options = { seed: opts.seed, ...erasure };
+    const options = { seed: opts.seed, ...erasure, ...(opts.tests ? { tests: opts.tests } : {}) };
     const results = states.map((s, i) => testTransformerDocument(source.model, s, from + i, options));
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
     computed++;

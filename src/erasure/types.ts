@@ -8,7 +8,9 @@
 // HAN, words for FLAN), 0-based, in document order. Classes are 0-based indices into head.classes.
 import type { Rng } from '../util/rng.ts';
 import type { ErasureBackend } from './backend.ts';
+import type { TestName, TestRecords, TestSummaries } from './tests/index.ts';
 import type { TransformerFamily } from '../models/transformer-config.ts';
+import type { AttentionKind } from '../models/sparse-attention.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Input: what one model pass stores (docs/method.md §3)
@@ -234,16 +236,8 @@ export interface DocumentResult {
   minimal: MinimalFlipRecord;
   /** Where integrated_gradients ran: |sum_i IG_i − (p_m(alpha) − p_m(0))|, its quadrature error. */
   igCompletenessError?: number;
-  /** With BatteryOptions.kendallTau: Kendall tau-b of attention against other importance measures. */
-  kendallTau?: KendallTauRecord;
-}
-
-/** Kendall tau-b between alpha and each measure over the document's items (null: undefined, e.g. n < 2). */
-export interface KendallTauRecord {
-  /** Against d p_m / d alpha_i (signed). */
-  gradient: number | null;
-  /** Against the JS divergence of leaving the item out. */
-  leaveOneOut: number | null;
+  /** The per-document tests that ran (BatteryOptions.tests; table: tests/index.ts); null where one does not apply. */
+  tests?: { [K in TestName]?: TestRecords[K] | null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,16 +416,8 @@ export interface BatterySummary {
   minimal: MinimalSummary;
   /** Integrated gradients' completeness check, where that ranking ran (docs/faithfulness.md §3.3). */
   integratedGradients?: IntegratedGradientsSummary;
-  /** Kendall tau-b of attention vs gradient / leave-one-out (Jain & Wallace 2019), where it was computed. */
-  kendallTau?: KendallTauSummary;
-}
-
-/** Medians (with intervals) of the per-document tau-b, over all documents and by predicted class. */
-export interface KendallTauSummary {
-  gradient: MedianWithInterval;
-  leaveOneOut: MedianWithInterval;
-  /** Keyed by class name: the documents the model assigns to that class. */
-  byPredictedClass: Record<string, { gradient: MedianWithInterval; leaveOneOut: MedianWithInterval }>;
+  /** The summaries of the per-document tests that ran on any document (tests/index.ts). */
+  tests?: { [K in TestName]?: TestSummaries[K] };
 }
 
 /** |sum_i IG_i − (p_m(alpha) − p_m(0))| over the documents where integrated_gradients ran. */
@@ -449,8 +435,8 @@ export interface BatteryOptions {
   seed: number;
   /** Bootstrap resamples for the intervals (default 1000). */
   bootstrapResamples?: number;
-  /** Compute Kendall tau-b of attention vs gradient / leave-one-out per document (default false). */
-  kendallTau?: boolean;
+  /** Per-document tests to run besides the paper's (tests/index.ts; default: none). */
+  tests?: readonly TestName[];
   /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN, LINEAR_RANKING_NAMES adds the extras). */
   rankings?: readonly AnyRankingName[];
 }
@@ -565,6 +551,8 @@ export interface TestedModel {
   minimalMethod?: 'greedy_upper_bound';
   /** Transformer runs: the erasure items, every head at once ('all') or each (head, position) ('each'). */
   heads?: 'all' | 'each';
+  /** The attention normaliser the model was trained with, when not softmax (absent: softmax). */
+  attention?: AttentionKind;
   /** Accuracy on the FULL test split, recorded when training ended (the paper's Table 3; what attnlab eval prints). */
   testAccuracy: number | null;
   /** Share of the test split's most frequent class (the majority-class baseline). */

@@ -6,6 +6,7 @@
 //
 // The erasure battery's own summary.json may sit beside them; the report computes the same numbers
 // by calling the same functions (src/erasure/summary.ts) on documents.jsonl.
+import { TEST_NAMES } from '../erasure/tests/index.ts';
 import { showBidiControlsPlain } from './bidi.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,10 +48,13 @@ export interface RunInput {
   examples: DocumentExample[];
 }
 
-/** "HAN-rnn", "FLAN-noenc": the architecture names the paper uses; a transformer by its grid name ("bert-small") or family ("BERT"). */
-export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder' | 'model'>): string {
+/**
+ * "HAN-rnn", "FLAN-noenc": the architecture names the paper uses; a transformer by its grid name ("bert-small") or
+ * family ("BERT"); a model trained with another attention normaliser than softmax says which ("FLAN-rnn sparsemax").
+ */
+export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder' | 'model' | 'attention'>): string {
   if (isTransformer(m)) return m.model ?? m.architecture.toUpperCase();
-  return `${m.architecture.toUpperCase()}-${m.encoder}`;
+  return `${m.architecture.toUpperCase()}-${m.encoder}${m.attention !== undefined && m.attention !== 'softmax' ? ` ${m.attention}` : ''}`;
 }
 
 export function readRun(folder: string): RunInput {
@@ -108,6 +112,11 @@ function checkDocument(v: unknown, where: string): DocumentResult {
   for (const r of Object.keys(d.multi))
     if (!(ALL_RANKING_NAMES as readonly string[]).includes(r)) throw new UserError(msg.badField(where, `multi.${r}`, `one of ${ALL_RANKING_NAMES.join(', ')}`));
   if (!isObject(d.minimal)) throw new UserError(msg.badField(where, 'minimal', 'an object'));
+  if (d.tests !== undefined) {
+    if (!isObject(d.tests)) throw new UserError(msg.badField(where, 'tests', 'an object keyed by test name'));
+    for (const t of Object.keys(d.tests))
+      if (!(TEST_NAMES as readonly string[]).includes(t)) throw new UserError(msg.badField(where, `tests.${t}`, `one of ${TEST_NAMES.join(', ')}`));
+  }
   return v as DocumentResult;
 }
 

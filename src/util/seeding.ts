@@ -17,6 +17,7 @@ export const STREAM = {
   // erasure (derivedRng): random rankings, the single-weight test's random item
   ranking: 1,
   singleWeight: 2,
+  test: 3, // the per-document tests of erasure/tests/index.ts, one sub-stream per table position
 } as const;
 
 /** A 32-bit seed for (seed, epoch, stream): independent streams per epoch make resuming a training run exact. */

@@ -12,6 +12,7 @@ import { DEFAULT_BATCH_TOKENS } from '../../train/batching.ts';
 import type { TransformerErasureOptions } from '../../erasure/transformer-row.ts';
 import { isHfFolder } from '../../models/transformer-load.ts';
 import { LINEAR_RANKING_NAMES } from '../../erasure/types.ts';
+import { DEFAULT_TEST_NAMES, TEST_NAMES, type TestName } from '../../erasure/tests/index.ts';
 
 const HELP = `usage: attnlab test <checkpoint> [options]
 
@@ -43,7 +44,9 @@ options:
   --wait            when another run works in the same --out, wait for it (default: refuse)
   --threads N       torch threads (default: all cores; more than the cores are capped, with a warning)
   --rankings SET    HAN/FLAN: paper (the paper's six, default) or all (adds signed leave-one-out,
-                    attention norm, integrated gradients and Kendall tau, docs/faithfulness.md)
+                    attention norm and integrated gradients, docs/faithfulness.md)
+  --tests SET       per-document tests besides the paper's: default (the cheap ones: ${DEFAULT_TEST_NAMES.join(', ')}),
+                    all, none, or a comma-separated list of: ${TEST_NAMES.join(', ')}
   --device D        where the model pass runs: ${DEVICE_HELP}
   --heads all|each  Hugging Face folders: erase a position in every head (all, default) or each head alone
   --specials in|out Hugging Face folders: special tokens in the item set (in, default) or never erased
@@ -73,6 +76,7 @@ export async function loadTrainOutput(checkpoint: string, split: string, data: s
       dataset: meta.dataset.name,
       architecture,
       encoder,
+      ...(meta.model.attentionKind !== undefined && meta.model.attentionKind !== 'softmax' ? { attention: meta.model.attentionKind } : {}),
       // What the report needs about the trained model: Table 3 (full test split) and its provenance.
       testAccuracy: meta.testAccuracy,
       testMajority: meta.testMajority ?? null,
@@ -125,6 +129,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     wait: { type: 'boolean', default: false },
     threads: { type: 'string' },
     rankings: { type: 'string', default: 'paper' },
+    tests: { type: 'string', default: 'default' },
     device: { type: 'string', default: 'auto' },
     heads: { type: 'string', default: 'all' },
     specials: { type: 'string', default: 'in' },
@@ -148,6 +153,7 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
   const dataOptions = dataOptionsFrom('test', values);
   const outDir = values.out ?? `runs/test-${checkpoint.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '')}`;
   const rankingSet = oneOf('--rankings', values.rankings, ['paper', 'all'] as const);
+  const tests = testSet(values.tests);
   const options = {
     outDir,
     seed,
@@ -161,8 +167,9 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     waitSeconds: values.wait ? Infinity : 0,
     bootstrapResamples: integer('--resamples', values.resamples, 1),
     // In run (so in the resume manifest): a rerun with another ranking set is refused, not mixed.
-    run: { checkpoint, split: values.split, ...(rankingSet === 'all' ? { rankings: 'all' } : {}) },
-    ...(rankingSet === 'all' ? { rankings: LINEAR_RANKING_NAMES, kendallTau: true } : {}),
+    run: { checkpoint, split: values.split, ...(rankingSet === 'all' ? { rankings: 'all' } : {}), tests: tests.join(',') },
+    ...(rankingSet === 'all' ? { rankings: LINEAR_RANKING_NAMES } : {}),
+    tests,
     log: (line: string) => console.error(line),
   };
   const device = await resolveDevice(values.device, 'attnlab test');
@@ -214,6 +221,19 @@ async function runHfTest(
 function oneOf<const V extends string>(name: string, v: string, allowed: readonly V[]): V {
   if (!(allowed as readonly string[]).includes(v)) throw new UserError(`attnlab test: ${name} must be ${allowed.join(' or ')}, got '${v}'`);
   return v as V;
+}
+
+/** --tests: a named set or a comma-separated list of test names (erasure/tests/index.ts). */
+function testSet(v: string): readonly TestName[] {
+  if (v === 'default') return DEFAULT_TEST_NAMES;
+  if (v === 'all') return TEST_NAMES;
+  if (v === 'none') return [];
+  const names = v.split(',').map((s) => s.trim());
+  for (const name of names)
+    if (!(TEST_NAMES as readonly string[]).includes(name))
+      throw new UserError(`attnlab test: --tests ${v}: "${name}" is not a test; expected default, all, none or a comma-separated list of ${TEST_NAMES.join(', ')}`);
+  // Table order, so that the same set given in another order is the same run.
+  return TEST_NAMES.filter((name) => names.includes(name));
 }
 
 function longDocPolicy(v: string): 'alone' | 'truncate' {

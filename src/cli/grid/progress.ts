@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { chunkPath } from '../../erasure/test-run.ts';
 import { TESTED_MODEL_FILE } from '../../erasure/types.ts';
-import { dataDir, erasureDir, hfFolderOf, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { dataDir, erasureDir, hfFolderOf, modelDir, reportDir, stageModel, testedModels, type GridData, type GridPlan, type Stage } from './plan.ts';
 
 /** Written by the data stage when the data set is prepared and its word vectors exist. */
 export const DATA_MARKER = 'data.json';
@@ -45,16 +45,22 @@ export function testChunks(plan: GridPlan, d: GridData): [number, number][] | nu
   return chunks;
 }
 
-export function chunkDone(plan: GridPlan, d: GridData, arch: string, [from, to]: [number, number]): boolean {
-  return existsSync(chunkPath(erasureDir(plan, d, arch), 'chunks', from, to, 'jsonl'));
+/** `model` is a GridModel's name (plan.ts), as for every function below. */
+export function chunkDone(plan: GridPlan, d: GridData, model: string, [from, to]: [number, number]): boolean {
+  return existsSync(chunkPath(erasureDir(plan, d, model), 'chunks', from, to, 'jsonl'));
 }
 
-/** Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there (a Hugging Face folder: always). */
-export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
-  if (hfFolderOf(plan, arch) !== undefined) return true; // a Hugging Face folder comes trained
-  const dir = modelDir(plan, d, arch);
+/**
+ * Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there —
+ * model.json for HAN/FLAN, attnlab.json beside the Hugging Face files for a transformer (transformer-train.ts
+ * ATTNLAB_JSON, written just before its 'end' event; not imported, so `attnlab status` loads no engine).
+ * A Hugging Face folder of --models comes trained: always done.
+ */
+export function trainDone(plan: GridPlan, d: GridData, model: string): boolean {
+  if (hfFolderOf(plan, model) !== undefined) return true;
+  const dir = modelDir(plan, d, model);
   const log = join(dir, 'train.jsonl');
-  if (!existsSync(join(dir, 'model.json')) || !existsSync(log)) return false;
+  if (!(existsSync(join(dir, 'model.json')) || existsSync(join(dir, 'attnlab.json'))) || !existsSync(log)) return false;
   const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
   try {
     return (JSON.parse(lines[lines.length - 1] ?? '') as { event?: string }).event === 'end';
@@ -64,8 +70,8 @@ export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
 }
 
 /** Every chunk done and the run's outputs written (examples.jsonl is the last of them). */
-export function testDone(plan: GridPlan, d: GridData, arch: string): boolean {
-  const dir = erasureDir(plan, d, arch);
+export function testDone(plan: GridPlan, d: GridData, model: string): boolean {
+  const dir = erasureDir(plan, d, model);
   return ['documents.jsonl', 'summary.json', TESTED_MODEL_FILE, 'examples.jsonl'].every((f) => existsSync(join(dir, f)));
 }
 
@@ -75,8 +81,8 @@ export function reportDone(plan: GridPlan): boolean {
   if (!existsSync(html)) return false;
   const t = statSync(html).mtimeMs;
   return plan.data.every((d) =>
-    plan.archs.every((a) => {
-      const docs = join(erasureDir(plan, d, a), 'documents.jsonl');
+    testedModels(plan).every((m) => {
+      const docs = join(erasureDir(plan, d, m.name), 'documents.jsonl');
       return existsSync(docs) && statSync(docs).mtimeMs <= t;
     }),
   );
@@ -87,9 +93,9 @@ export function stageDone(plan: GridPlan, s: Stage): boolean {
     case 'data':
       return readDataMarker(plan, s.data) !== null;
     case 'train':
-      return trainDone(plan, s.data, s.arch);
+      return trainDone(plan, s.data, stageModel(s).name);
     case 'test':
-      return testDone(plan, s.data, s.arch);
+      return testDone(plan, s.data, stageModel(s).name);
     case 'report':
       return reportDone(plan);
   }

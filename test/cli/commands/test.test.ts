@@ -93,7 +93,7 @@ test('attnlab test: --range runs part of the chunks, a rerun finishes without re
     }
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { documents: number; run: unknown };
     assert.equal(summary.documents, 25);
-    assert.deepEqual(summary.run, { checkpoint: 'ckpt', split: 'test' });
+    assert.deepEqual(summary.run, { checkpoint: 'ckpt', split: 'test', tests: 'kendall_tau' });
     assert.equal(readFileSync(join(dir, 'documents.csv'), 'utf8').trim().split('\n').length, 26);
 
     // Same results as one uninterrupted run with other chunk boundaries. Batches then hold other
@@ -143,6 +143,7 @@ test('attnlab test: bad options are user errors that say what was expected', asy
   await assert.rejects(() => runTestCommand(['c', '--max-docs', '0'], load), /--max-docs must be an integer >= 1, got '0'/);
   await assert.rejects(() => runTestCommand(['c', '--range', '5:2'], load), /--range must be A:B with A < B/);
   await assert.rejects(() => runTestCommand(['c', '--bogus'], load), /Unknown option '--bogus'/);
+  await assert.rejects(() => runTestCommand(['c', '--tests', 'kendall_tau,bogus'], load), /--tests kendall_tau,bogus: "bogus" is not a test; expected default, all, none or a comma-separated list of kendall_tau/);
   assert.equal(loads(), 0, 'options are checked before the model is loaded');
 });
 
