@@ -146,7 +146,7 @@ export function planOf(values: Values): GridPlan {
     return typeof v === 'string' ? v : dflt;
   };
   const data = list(str('data', BUILTIN.join(',')));
-  const { models, folders } = modelsOf(str('models', 'all') === 'all' ? [...MODEL_NAMES] : list(str('models', 'all')));
+  const { models, folders } = modelEntries(str('models', 'all') === 'all' ? [...MODEL_NAMES] : list(str('models', 'all')));
   const profile = str('profile', 'demo');
   if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`attnlab reproduce: --profile must be one of ${PROFILES.join(', ')}, got '${profile}'`);
   const vectors = str('vectors', 'word2vec');
@@ -193,7 +193,7 @@ export function planOf(values: Values): GridPlan {
  * --models entries: built-in architecture names, and Hugging Face folders (config.json + model.safetensors),
  * each named in the grid by its folder's own name (its run folder is <out>/<data>/<name>).
  */
-function modelsOf(entries: string[]): { models: string[]; folders: Record<string, string> } {
+function modelEntries(entries: string[]): { models: string[]; folders: Record<string, string> } {
   const models: string[] = [];
   const folders: Record<string, string> = {};
   for (const entry of entries) {
@@ -201,7 +201,7 @@ function modelsOf(entries: string[]): { models: string[]; folders: Record<string
       models.push(entry);
       continue;
     }
-    if (!existsSync(entry)) throw new UserError(`attnlab reproduce: --models: '${entry}' is neither an architecture (${MODEL_NAMES.join(', ')}, all) nor a folder`);
+    if (!existsSync(entry)) throw new UserError(`attnlab reproduce: --models: unknown architecture '${entry}' (expected ${MODEL_NAMES.join(', ')} or all)`);
     if (!isHfFolder(entry)) throw new UserError(`attnlab reproduce: --models: ${entry} is not a Hugging Face model folder (it needs config.json and model.safetensors); name an architecture or such a folder`);
     const name = entry.replace(/\/+$/, '').split('/').pop()!;
     if (isModelName(name) && entries.includes(name)) throw new UserError(`attnlab reproduce: --models: the folder ${entry} and the architecture '${name}' would both write to <out>/<data>/${name}; copy the folder under another name`);

@@ -88,7 +88,7 @@ test('reproduce --models: a folder that is not a Hugging Face folder, an unknown
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     await assert.rejects(run(empty), /--models: .*empty is not a Hugging Face model folder \(it needs config\.json and model\.safetensors\)/);
-    await assert.rejects(run('flan-nope'), /--models: 'flan-nope' is neither an architecture .* nor a folder/);
+    await assert.rejects(run('flan-nope'), /--models: unknown architecture 'flan-nope' \(expected .* or all\)/);
     const twin = join(dir, 'twin', 'bert');
     cpSync(fixtureDir('bert'), twin, { recursive: true });
     await assert.rejects(run(`${fixtureDir('bert')},${twin}`), /the folders .* are both named 'bert'; copy one under another name/);
