@@ -5,21 +5,26 @@
 // without touching either. Adding a test: one file, one line in each interface below, one line in the table.
 import type { DocumentTest } from './document-test.ts';
 import { kendallTau, type KendallTauRecord, type KendallTauSummary } from './kendall-tau.ts';
+import { eraserAttention } from './eraser-attention.ts';
+import type { EraserRecord, EraserSummary } from '../eraser.ts';
 
 /** The per-document record of each test (DocumentResult.tests[name]). */
 export interface TestRecords {
   kendall_tau: KendallTauRecord;
+  eraser_attention: EraserRecord;
 }
 
 /** The summary of each test over a run's documents (BatterySummary.tests[name]). */
 export interface TestSummaries {
   kendall_tau: KendallTauSummary;
+  eraser_attention: EraserSummary;
 }
 
 export type TestName = keyof TestRecords;
 
 export const DOCUMENT_TESTS: { [K in TestName]: DocumentTest<TestRecords[K], TestSummaries[K]> } = {
   kendall_tau: kendallTau,
+  eraser_attention: eraserAttention,
 };
 
 /** Every test, in table order (its position also keys its random stream: seeding.ts STREAM.test). */
