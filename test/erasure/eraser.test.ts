@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rankDocument } from '../../src/erasure/battery.ts';
 import { buildContext, contextFromZ } from '../../src/erasure/context.ts';
-import { binSizes, eraserRecord, eraserRequest, eraserScores, summarizeEraser} from '../../src/erasure/eraser.ts';
+import { binSizes, eraserRecord, eraserRequest, eraserScores, summarizeEraser } from '../../src/erasure/eraser.ts';
 import { softmax } from '../../src/erasure/math.ts';
 import { slowLogitsAfterErasing } from '../../src/erasure/slow-path.ts';
 import { eraserAttention } from '../../src/erasure/tests/eraser-attention.ts';
