@@ -38,6 +38,7 @@ import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { summarize } from './summary.ts';
+import { writeEraserExports } from './eraser-export.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
 import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
@@ -209,6 +210,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  Object.assign(outputs, writeEraserExports(opts.outDir, documents, head.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');

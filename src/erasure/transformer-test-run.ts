@@ -19,6 +19,7 @@ import { exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
 import { writeOutputs } from './outputs.ts';
 import { summarize } from './summary.ts';
+import { writeEraserExports } from './eraser-export.ts';
 import {
   checkManifest,
   chunkDone,
@@ -158,6 +159,7 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
   const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  Object.assign(outputs, writeEraserExports(opts.outDir, documents, source.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, testedTransformer(source, opts, run, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');

@@ -75,6 +75,9 @@ for (const arch of ['flan-rnn', 'han-rnn'] as const) {
         assert.ok(record.rankings.random, 'random: averaged over its orders');
       }
       assert.ok(checked >= 100, `${checked} edits checked`);
+      const exported = readFileSync(join(dir, 'eraser', 'input-attention.jsonl'), 'utf8').trim().split('\n');
+      assert.equal(exported.length, docs.filter((d) => d.n >= 2).length, 'the input-level export beside the attention-level one');
+      assert.ok(readFileSync(join(dir, 'eraser', 'attention-attention.jsonl'), 'utf8').length > 0);
       const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { tests: Record<string, { documents: number; rankings: Record<string, { documents: number }> }> };
       assert.equal(summary.tests.eraser_input!.documents, docs.filter((d) => d.n >= 2).length);
       assert.equal(summary.tests.eraser_input!.rankings.attention!.documents, summary.tests.eraser_input!.documents);
