@@ -45,7 +45,7 @@ const ROW_HEADER = 190;
 export const MIN_FONT = 11;
 
 /** Panel size: the panels of one row share the page width. */
-function panelSize(m: ReportModel, height = 130): { width: number; height: number } {
+export function panelSize(m: ReportModel, height = 130): { width: number; height: number } {
   const columns = Math.max(1, m.datasets.length);
   const width = Math.floor((PAGE_WIDTH - ROW_HEADER) / columns) - 24;
   return { width: Math.max(150, Math.min(420, width)), height };

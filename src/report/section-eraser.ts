@@ -7,7 +7,7 @@ import { ERASER_BINS } from '../erasure/eraser.ts';
 import { MIN_DOCUMENTS } from '../erasure/statistics.ts';
 import { ALL_RANKING_NAMES, type AnyRankingName, type MedianWithInterval } from '../erasure/types.ts';
 import { escapeHtml } from './escape.ts';
-import { facet, RANKING_LABELS, type Figure } from './figures.ts';
+import { facet, panelSize, RANKING_LABELS, type Figure } from './figures.ts';
 import type { SummarizedRun } from './findings.ts';
 import { modelName } from './run-input.ts';
 
@@ -90,17 +90,20 @@ export function eraserFigures(m: Parameters<typeof facet>[0], rows: readonly Era
     const rankings = ALL_RANKING_NAMES.filter((r) => rows.some((x) => x.place === place && x.ranking === r)).map((r) => RANKING_LABELS[r]);
     const encoding = {
       x: { field: 'k', type: 'ordinal', sort: [...ERASER_BINS], title: 'top k% of items', axis: { labelAngle: 0 } },
-      y: { field: 'median', type: 'quantitative', title: 'median drop in p(decided class)' },
+      y: { field: 'median', type: 'quantitative', title: 'drop in p(decided class)' },
       color: { field: 'rankingLabel', type: 'nominal', sort: rankings, title: 'ranking', scale: { domain: rankings, scheme: 'tableau10' }, legend: { orient: 'top', columns: Math.min(rankings.length, 6), labelLimit: 240 } },
-      strokeDash: { field: 'kind', type: 'nominal', title: null, sort: ['comprehensiveness', 'sufficiency'], scale: { domain: ['comprehensiveness', 'sufficiency'], range: [[1, 0], [5, 3]] } },
-      detail: { field: 'kind' },
     };
+    const dash = { field: 'kind', type: 'nominal', title: null, sort: ['comprehensiveness', 'sufficiency'], scale: { domain: ['comprehensiveness', 'sufficiency'], range: [[1, 0], [5, 3]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } };
+    const layers = [
+      { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { strokeDash: dash, detail: { field: 'kind' } } },
+      { mark: { type: 'point', filled: true, size: 28 } },
+    ];
     figures.push({
       id: `eraser-${place}`,
       paper: 'new',
       title: `ERASER comprehensiveness and sufficiency ${PLACE_TEXT[place]}`,
       caption: `${HOW_TO_READ} Solid lines: comprehensiveness; dashed: sufficiency. Documents behind each point: the table "ERASER AOPC" (n ≥ 2; DeYoung et al. 2020; docs/faithfulness.md §6).`,
-      spec: facet(m, points, 'no ERASER record', [{ mark: { type: 'line', point: true, strokeWidth: 1.6 } }], encoding),
+      spec: facet(m, points, 'no ERASER record', layers, encoding, panelSize(m, 170)),
     });
   }
   return figures;
