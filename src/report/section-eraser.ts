@@ -14,8 +14,8 @@ import { modelName } from './run-input.ts';
 export type EraserPlace = 'attention' | 'input';
 const TESTS = { attention: 'eraser_attention', input: 'eraser_input' } as const;
 const PLACE_TEXT: Record<EraserPlace, string> = {
-  attention: 'at the attention layer (weights erased and renormalised)',
-  input: 'at the input (words removed, the whole model re-run)',
+  attention: 'At the attention layer (weights erased and renormalised)',
+  input: 'At the input (words removed, the whole model re-run)',
 };
 
 /** One model × ranking × place: what the table, the CSV and the figure show. */
@@ -101,7 +101,7 @@ export function eraserFigures(m: Parameters<typeof facet>[0], rows: readonly Era
     figures.push({
       id: `eraser-${place}`,
       paper: 'new',
-      title: `ERASER comprehensiveness and sufficiency ${PLACE_TEXT[place]}`,
+      title: `ERASER comprehensiveness and sufficiency, ${PLACE_TEXT[place].toLowerCase()}`,
       caption: `${HOW_TO_READ} Solid lines: comprehensiveness; dashed: sufficiency. Documents behind each point: the table "ERASER AOPC" (n ≥ 2; DeYoung et al. 2020; docs/faithfulness.md §6).`,
       spec: facet(m, points, 'no ERASER record', layers, encoding, panelSize(m, 170)),
     });
