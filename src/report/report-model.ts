@@ -10,6 +10,7 @@ import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
 import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
 import { ATTENTION_KINDS } from '../models/sparse-attention.ts';
+import type { SeedsModel } from './section-seeds.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
 
 export interface RunRow {
@@ -157,6 +158,8 @@ export interface ReportModel {
   minDocuments: number;
   findings: Finding[];
   examples: ExampleView[];
+  /** Seeds and trained-only (uniform attention) models: section-seeds.ts; absent when there are none. */
+  seeds?: SeedsModel;
 }
 
 /** Enough points to see the shape; 24 full-size runs would put ~10 MB of circles in the page. */
