@@ -239,13 +239,13 @@ export function seedsSectionHtml(m: SeedsModel | undefined): string {
   const acc = m.accuracy.map(
     (r) =>
       `<tr><td>${userTextHtml(r.dataset)}</td><td>${escapeHtml(r.model)}${r.tested ? '' : ' <span class="small">(trained only)</span>'}</td><td class="num">${r.seeds.join(', ')}</td>` +
-      `<td class="num">${r.accuracies.map(pct).join(', ')}</td><td class="num">${pct(r.mean)}</td><td class="num nw">${pct(r.min)} – ${pct(r.max)}</td><td class="num">${r.sd === null ? '—' : `${(100 * r.sd).toFixed(1)} pts`}</td><td class="num">${pct(r.testMajority)}</td></tr>`,
+      `<td class="num">${r.accuracies.map(pct).join(', ')}</td><td class="num">${pct(r.mean)}</td><td class="num nw">${r.min === null ? '—' : `${pct(r.min)} – ${pct(r.max)}`}</td><td class="num">${r.sd === null ? '—' : `${(100 * r.sd).toFixed(1)} pts`}</td><td class="num">${pct(r.testMajority)}</td></tr>`,
   );
   const fin = m.findings.map(
     (r) =>
       `<tr><td>${r.id}</td><td>${userTextHtml(r.dataset)}</td><td>${escapeHtml(r.model)}${r.view === null ? '' : ` <span class="small">(${VIEW_LABELS[r.view]})</span>`}</td><td class="num">${r.seeds.join(', ')}</td>` +
       `<td class="num">${r.estimates.map(boundNum).join(', ')}</td><td>${r.verdicts.join(', ')}</td><td class="num">${r.documents.join(', ')}</td>` +
-      `<td class="num nw">${num(r.min)} – ${num(r.max)}</td><td class="num">${num(r.sd)}</td></tr>`,
+      `<td class="num nw">${r.min === null ? '—' : `${num(r.min)} – ${num(r.max)}`}</td><td class="num">${num(r.sd)}</td></tr>`,
   );
   const js = m.attentionJs.map(
     (r) =>
