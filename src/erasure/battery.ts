@@ -7,7 +7,7 @@ import { ALL_RANKINGS, integratedGradientsOf } from './rankings/index.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
-import { DOCUMENT_TESTS, TEST_NAMES, type TestName } from './tests/index.ts';
+import { DOCUMENT_TESTS, TEST_NAMES, type DocumentTest } from './tests/index.ts';
 import {
   ALL_RANKING_NAMES,
   EXTRA_RANKING_NAMES,
@@ -99,12 +99,21 @@ function runTests(
   const out: Record<string, unknown> = {};
   for (const name of TEST_NAMES) {
     if (!options.tests?.includes(name)) continue;
-    const test = DOCUMENT_TESTS[name as TestName];
+    const test = DOCUMENT_TESTS[name];
     if (doc.backend && !test.backends) {
       out[name] = null;
       continue;
     }
     const rng = derivedRng(options.seed, index, STREAM.test, TEST_NAMES.indexOf(name));
+    const input = (test as DocumentTest<unknown, unknown>).input;
+    if (input && options.deferInput) {
+      // Filled in when the run has scored the variants (the record object is the one returned below).
+      const args = { doc, rng, orders };
+      const variants = input.variants(args);
+      out[name] = null;
+      if (variants) options.deferInput({ variants, finish: (logits) => (out[name] = input.record(args, logits)) });
+      continue;
+    }
     out[name] = test.run({ doc, rng, orders });
   }
   return out;

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import type { SplitName } from '../data/readers.ts';
 import { describeEncodeStats, loadHfTokenizer, maxTokensForConfig } from '../models/hf-tokenizer.ts';
-import { loadTransformer, type TransformerClassifier, type TransformerFamily } from '../models/index.ts';
+import { loadTransformer, type TransformerClassifier, type TransformerFamily, type TransformerInput } from '../models/index.ts';
+import { scoreTransformerVariants, transformerItemPositions } from './input-variants.ts';
+import type { InputRequest } from './tests/index.ts';
 import { readTransformerRun } from '../train/transformer-train.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
@@ -17,6 +19,7 @@ import { exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
 import { writeOutputs } from './outputs.ts';
 import { summarize } from './summary.ts';
+import { writeEraserExports } from './eraser-export.ts';
 import {
   checkManifest,
   chunkDone,
@@ -24,6 +27,7 @@ import {
   chunkPath,
   DEFAULT_CHUNK_SIZE,
   DEFAULT_EXAMPLES,
+  needsModel,
   readResults,
   selectDocuments,
   type TestRunOptions,
@@ -121,9 +125,14 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     const t0 = performance.now();
     const states = transformerRowStates(source.model, docs.slice(from, to), opts.batchSize);
     const t1 = performance.now();
-    const options = { seed: opts.seed, ...erasure, ...(opts.tests ? { tests: opts.tests } : {}) };
+    const base = { seed: opts.seed, ...erasure, ...(opts.tests ? { tests: opts.tests } : {}) };
+    // Input-level tests (DocumentTest.input) hand over their variants; the chunk's are scored together below.
+    const pending: { input: TransformerInput; positions: readonly number[]; request: InputRequest }[] = [];
     const examples: string[] = [];
     const results = states.map((s, i) => {
+      const d = docs[from + i]!;
+      const positions = transformerItemPositions(d.special, erasure);
+      const options = needsModel(opts.tests) && positions ? { ...base, deferInput: (request: InputRequest) => pending.push({ input: d.input, positions, request }) } : base;
       const items = transformerItems(s, erasure);
       if (!items) return testTransformerDocument(source.model, s, from + i, options);
       // One context for both: the example reuses the document's greedy set, gradients and erasures.
@@ -133,6 +142,7 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
         return result;
       });
     });
+    scoreTransformerVariants(source.model, pending, opts.batchSize ?? 32, opts.batchTokens);
     // Examples first: the results file marks the chunk done.
     writeFileAtomic(chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'), examples.join(''));
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
@@ -149,6 +159,7 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
   const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  Object.assign(outputs, writeEraserExports(opts.outDir, documents, source.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, testedTransformer(source, opts, run, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');

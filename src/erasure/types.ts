@@ -8,7 +8,7 @@
 // HAN, words for FLAN), 0-based, in document order. Classes are 0-based indices into head.classes.
 import type { Rng } from '../util/rng.ts';
 import type { ErasureBackend } from './backend.ts';
-import type { TestName, TestRecords, TestSummaries } from './tests/index.ts';
+import type { InputRequest, TestName, TestRecords, TestSummaries } from './tests/index.ts';
 import type { TransformerFamily } from '../models/transformer-config.ts';
 import type { AttentionKind } from '../models/sparse-attention.ts';
 
@@ -439,6 +439,11 @@ export interface BatteryOptions {
   tests?: readonly TestName[];
   /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN, LINEAR_RANKING_NAMES adds the extras). */
   rankings?: readonly AnyRankingName[];
+  /**
+   * Given by a run that holds the model (test-run.ts, transformer-test-run.ts): input-level tests
+   * (DocumentTest.input) hand their variant documents here and get their records once the run has scored them.
+   */
+  deferInput?: (request: InputRequest) => void;
 }
 
 /**
