@@ -12,6 +12,7 @@ import { FLIP_COLOURS, RANKING_LABELS } from './figures.ts';
 import type { Figure } from './figures.ts';
 import type { FlipCell, ReportModel, RunRow } from './report-model.ts';
 import { CSV_FILES } from './tables-csv.ts';
+import { seedsSectionHtml } from './section-seeds.ts';
 import { eraserSectionHtml } from './section-eraser.ts';
 
 export interface RenderedFigure extends Figure {
@@ -64,6 +65,7 @@ Each figure's Vega-Lite spec and PNG sit beside this file; how to read every tab
     findingsSection(m.findings),
     outcomesSection(m),
     paperStatisticsSection(m),
+    seedsSectionHtml(m.seeds),
     eraserSectionHtml(m.eraser ?? [], CSV_FILES.eraser),
     summarySection(m),
     `<h2 id="figures">Figures</h2>\n${figures.map(figureHtml).join('\n')}`,
