@@ -25,11 +25,12 @@ import { UserError } from '../util/errors.ts';
 import { checkedAs, parseJson } from '../util/file-schema.ts';
 import { acquireLock } from '../util/lock.ts';
 import { msg } from './messages.ts';
-import { docLength, type AttentionClassifier } from '../models/index.ts';
+import { docLength, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { releaseFreeMemory } from '../torch/index.ts';
 import { DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import { truncateDoc, type LongDocPolicy } from '../train/long-docs.ts';
-import type { TestName } from './tests/index.ts';
+import { DOCUMENT_TESTS, type InputRequest, type TestName } from './tests/index.ts';
+import { scoreDocumentVariants } from './input-variants.ts';
 import { runDocument } from './battery.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
 import { classifierHead, DEFAULT_BATCH_SIZE, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
@@ -39,6 +40,7 @@ import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { extraRankingsOf, summarize } from './summary.ts';
+import { writeEraserExports } from './eraser-export.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
 import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
@@ -106,11 +108,6 @@ export interface TestRunResult {
 }
 
 export const DEFAULT_CHUNK_SIZE = 500;
-/**
- * Example documents of a run that picks its first documents (the transformer run, transformer-test-run.ts).
- * runTest (HAN/FLAN) chooses by outcome instead: `examples` is then per (predicted class, outcome).
- */
-export const DEFAULT_EXAMPLES = 20;
 export const RUN_MANIFEST = 'erasure-run.json';
 export const TEST_LOCK = 'test.lock';
 /** Model-pass blocks: at most this many documents ... */
@@ -190,7 +187,11 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     const t0 = performance.now();
     const states = blocks.states(from, to);
     const t1 = performance.now();
-    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.tests ? { tests: opts.tests } : {}) }));
+    // Input-level tests (DocumentTest.input) hand over their variants; the chunk's are scored together below.
+    const pending: { doc: TokenDoc; request: InputRequest }[] = [];
+    const inputsOf = (index: number) => (needsModel(opts.tests) ? { deferInput: (request: InputRequest) => pending.push({ doc: docs[index]!.doc, request }) } : {});
+    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.tests ? { tests: opts.tests } : {}), ...inputsOf(from + i) }));
+    scoreDocumentVariants(source.model, pending, pass.batchSize, batchTokens);
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
     releaseFreeMemory();
     const t2 = performance.now();
@@ -219,6 +220,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   const summary = summarize(documents, head.classes, options);
   releaseFreeMemory();
   const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
+  Object.assign(outputs, writeEraserExports(opts.outDir, documents, head.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
@@ -230,6 +232,11 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   writeFileAtomic(outputs.examples, examplesJsonl(opts, blocks, head, chooseExamples(documents, examples), itemsOf));
   result.outputs = outputs;
   return result;
+}
+
+/** Whether any selected test re-runs the model on edited inputs (DocumentTest.input). */
+export function needsModel(tests: readonly TestName[] | undefined): boolean {
+  return (tests ?? []).some((name) => (DOCUMENT_TESTS[name] as { input?: unknown }).input !== undefined);
 }
 
 /** A document cut to its first maxTokens tokens, its words (for the examples) cut alike. */

@@ -9,7 +9,9 @@ import { Rng } from '../util/rng.ts';
 import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
 import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
+import { eraserRows, type EraserRow } from './section-eraser.ts';
 import { ATTENTION_KINDS } from '../models/sparse-attention.ts';
+import type { SeedsModel } from './section-seeds.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
 
 export interface RunRow {
@@ -157,6 +159,10 @@ export interface ReportModel {
   minDocuments: number;
   findings: Finding[];
   examples: ExampleView[];
+  /** Seeds and trained-only (uniform attention) models: section-seeds.ts; absent when there are none. */
+  seeds?: SeedsModel;
+  /** ERASER AOPC per model × ranking × place, where the runs ran an ERASER test (section-eraser.ts). */
+  eraser?: EraserRow[];
 }
 
 /** Enough points to see the shape; 24 full-size runs would put ~10 MB of circles in the page. */
@@ -187,6 +193,8 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
     findings: checkFindings(summarized, opts),
     examples: [],
   };
+  const eraser = eraserRows(summarized);
+  if (eraser.length > 0) model.eraser = eraser;
   for (const { run, summary } of summarized) {
     const key = { dataset: run.model.dataset, model: modelName(run.model) };
     const docs = run.documents;
