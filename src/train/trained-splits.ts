@@ -16,7 +16,7 @@ export interface TrainedSplits {
 
 /** The configuration with the settings older model.json files lack filled in as the trainer fills them. */
 export function completeConfig(cfg: TrainConfig): TrainConfig {
-  return { ...LATER_SETTINGS, ...cfg } as TrainConfig;
+  return { ...LATER_SETTINGS, ...cfg };
 }
 
 export function trainedSplits(ds: Dataset, config: TrainConfig): TrainedSplits {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.ts';
-import { buildModel, type AttentionClassifier, type ModelConfig } from '../../src/models/index.ts';
+import { buildModel, type AttentionClassifier, type Flan, type ModelConfig } from '../../src/models/index.ts';
 import {
   ADVERSARY_DEFAULTS,
   adversarialLoss,
@@ -33,7 +33,7 @@ const tinyConfig = (vocab: number): ModelConfig => ({
 /** A random base with confident, varied outputs: the classifier weights scaled up. */
 function confidentBase(vocab: number, seed: number): AttentionClassifier {
   torch.manualSeed(seed);
-  const m = buildModel(tinyConfig(vocab));
+  const m = buildModel(tinyConfig(vocab)) as Flan;
   torch.scope(() => {
     m.classifier.weight.copy_(m.classifier.weight.mul(4));
     m.attention.context.copy_(m.attention.context.mul(4));
