@@ -12,6 +12,7 @@ import { FLIP_COLOURS, RANKING_LABELS } from './figures.ts';
 import type { Figure } from './figures.ts';
 import type { FlipCell, ReportModel, RunRow } from './report-model.ts';
 import { CSV_FILES } from './tables-csv.ts';
+import { wiegreffePinterSection } from './section-wiegreffe-pinter.ts';
 
 export interface RenderedFigure extends Figure {
   svg: string;
@@ -66,6 +67,7 @@ Each figure's Vega-Lite spec and PNG sit beside this file; how to read every tab
     summarySection(m),
     `<h2 id="figures">Figures</h2>\n${figures.map(figureHtml).join('\n')}`,
     tablesSection(m),
+    ...(m.wiegreffePinter ? [wiegreffePinterSection(m.wiegreffePinter)] : []),
     downloadsSection(),
     documentsSection(m),
   ];

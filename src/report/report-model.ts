@@ -9,6 +9,7 @@ import { Rng } from '../util/rng.ts';
 import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
 import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
+import { wiegreffePinterRows, type WiegreffePinterRows } from './section-wiegreffe-pinter.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
 
 export interface RunRow {
@@ -156,6 +157,8 @@ export interface ReportModel {
   minDocuments: number;
   findings: Finding[];
   examples: ExampleView[];
+  /** Wiegreffe & Pinter's diagnostic and adversary (section-wiegreffe-pinter.ts); absent when no model has them. */
+  wiegreffePinter?: WiegreffePinterRows;
 }
 
 /** Enough points to see the shape; 24 full-size runs would put ~10 MB of circles in the page. */
@@ -243,6 +246,8 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
     model.boxes.push(...boxRows(key, run));
     model.examples.push(...exampleViews(key, run));
   }
+  const wp = wiegreffePinterRows(summarized.map(({ run }) => ({ folder: run.folder, checkpoint: run.model.checkpoint, dataset: run.model.dataset, model: modelName(run.model) })), opts);
+  if (wp.diagnostic.length + wp.adversary.length + wp.skipped.length > 0) model.wiegreffePinter = wp;
   return model;
 }
 

@@ -21,6 +21,7 @@ import { modelName, readRun } from './run-input.ts';
 import type { RunInput } from './run-input.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { CSV_FILES, reportCsvFiles } from './tables-csv.ts';
+import { WP_CSV_FILES, wiegreffePinterCsv } from './section-wiegreffe-pinter.ts';
 
 /** SVGs above this size (bytes) go into the page as their PNG, to keep report.html small. */
 export const INLINE_SVG_LIMIT = 300_000;
@@ -75,6 +76,11 @@ export async function writeReport(folders: readonly string[], outDir: string, op
   for (const key of Object.keys(CSV_FILES) as (keyof typeof CSV_FILES)[]) {
     const path = join(outDir, CSV_FILES[key]);
     writeFileAtomic(path, tables[key]);
+    files.csv.push(path);
+  }
+  for (const [key, text] of Object.entries(wiegreffePinterCsv(model.wiegreffePinter)) as [keyof typeof WP_CSV_FILES, string][]) {
+    const path = join(outDir, WP_CSV_FILES[key]);
+    writeFileAtomic(path, text);
     files.csv.push(path);
   }
   const rendered: RenderedFigure[] = [];
