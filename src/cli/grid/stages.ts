@@ -8,6 +8,7 @@ import type { TrainingData } from '../../train/index.ts';
 import type { TestRunOptions, TestRunResult } from '../../erasure/test-run.ts';
 import { erasureDir, gridTestNames, modelDir, reportDir, stageModel, testedModels, type GridData, type GridModel, type GridPlan, type Stage } from './plan.ts';
 import { testChunks, testDone, writeDataMarker } from './progress.ts';
+import { diagnosticsStage } from './stages-diagnostics.ts';
 
 export interface StageContext {
   log: (line: string) => void;
@@ -144,6 +145,7 @@ async function reportStage(plan: GridPlan, ctx: StageContext): Promise<void> {
       runs.push(erasureDir(plan, d, m.name));
     }
   }
+  await diagnosticsStage(plan, ctx); // suite full only
   const { writeReport } = await import('../../report/write-report.ts');
   const { msg } = await import('../../report/messages.ts');
   const files = await writeReport(runs, reportDir(plan), { resamples: 1000, seed: plan.seed, png: true });
