@@ -4,6 +4,7 @@ import { ALL_RANKING_NAMES } from '../erasure/types.ts';
 import type { AnyRankingName, TopItemRankingName } from '../erasure/types.ts';
 import type { BoxMeasure, ReportModel } from './report-model.ts';
 import { NEGATIVE_BIN_WIDTH, SCATTER_CAP } from './report-model.ts';
+import { eraserFigures } from './section-eraser.ts';
 
 /** A Vega-Lite spec as plain JSON (what vega-lite's compile() takes). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -44,7 +45,7 @@ const ROW_HEADER = 190;
 export const MIN_FONT = 11;
 
 /** Panel size: the panels of one row share the page width. */
-function panelSize(m: ReportModel, height = 130): { width: number; height: number } {
+export function panelSize(m: ReportModel, height = 130): { width: number; height: number } {
   const columns = Math.max(1, m.datasets.length);
   const width = Math.floor((PAGE_WIDTH - ROW_HEADER) / columns) - 24;
   return { width: Math.max(150, Math.min(420, width)), height };
@@ -61,6 +62,7 @@ export function buildFigures(m: ReportModel): Figure[] {
     flipFigure(m, 'gradient', '12'),
     flipFigure(m, 'gradient_x_attention', '13'),
     boxFigure(m, 'extraFraction', 'with'),
+    ...eraserFigures(m, m.eraser ?? []),
   ];
   return figures;
 }

@@ -3,6 +3,7 @@
 import type { Proportion } from '../erasure/types.ts';
 import type { Bound } from './findings.ts';
 import type { ReportModel } from './report-model.ts';
+import { eraserCsv } from './section-eraser.ts';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -11,6 +12,7 @@ export const CSV_FILES = {
   medians: 'medians.csv',
   outcomes: 'outcomes.csv',
   paperStatistics: 'paper-statistics.csv',
+  eraser: 'eraser.csv',
 } as const;
 
 function cell(v: Cell): string {
@@ -27,7 +29,9 @@ const bound = (b: Bound | null | undefined): Cell => (b === 'unbounded' ? 'inf' 
 const prop = (p: Proportion | undefined): Cell[] => [p?.count, p?.documents, p?.share, p?.lo, p?.hi];
 
 export function reportCsvFiles(m: ReportModel): Record<keyof typeof CSV_FILES, string> {
+  const eraser = eraserCsv(m.eraser ?? []);
   return {
+    eraser: csv(eraser.header, eraser.rows),
     findings: csv(
       ['finding', 'dataset', 'model', 'view', 'verdict', 'estimate', 'ci_lo', 'ci_hi', 'documents', 'p', 'p_test', 'detail'],
       m.findings.map((f) => [f.id, f.dataset, f.model, f.view ?? '', f.verdict, bound(f.estimate), bound(f.interval?.lo), bound(f.interval?.hi), f.documents, f.p, f.pTest, f.detail]),
