@@ -9,6 +9,12 @@
 // to a record, a record of an unexpected shape) is kept as it came; unknown top-level fields
 // (igCompletenessError, kendallTau, later tests' own) ride along as they are. So a new field never
 // goes missing here, it only costs its own memory (test/erasure/compact-results.test.ts checks that).
+//
+// The per-document tests' records (DocumentResult.tests, ~6–9 kB of JSON per document for ERASER) are
+// packed alike, whatever their fields: a record's structure (keys, array lengths, nulls, booleans,
+// strings) is a template shared by every record of that structure, its numbers go to the slab. `tests`
+// stays an own enumerable field (a getter), and testRecordOf builds one test's record alone.
+import type { TestName } from './tests/index.ts';
 import type { DocumentResult, FlipStatus, MinimalFlipRecord, MultiWeightRecord, SingleWeightRecord } from './types.ts';
 
 const STATUSES: readonly FlipStatus[] = ['flipped', 'zero_vector', 'never_flips', 'single_item'];
@@ -118,7 +124,7 @@ class CompactResult {
   readonly #values: Float64Array;
   readonly #at: number;
 
-  constructor(d: DocumentResult, shape: Shape, values: Float64Array, at: number) {
+  constructor(d: DocumentResult, shape: Shape, values: Float64Array, at: number, tests: PackedTests | null) {
     this.#shape = shape;
     this.#values = values;
     this.#at = at;
@@ -128,7 +134,42 @@ class CompactResult {
     this.predicted = d.predicted;
     this.n = d.n;
     this.confidence = d.confidence;
-    for (const k of Object.keys(d)) if (!TOP_KEYS.has(k)) (this as unknown as Record<string, unknown>)[k] = (d as unknown as Record<string, unknown>)[k];
+    for (const k of Object.keys(d)) {
+      if (TOP_KEYS.has(k)) continue;
+      if (k === 'tests' && tests) Object.defineProperty(this, 'tests', TESTS_FIELD);
+      else (this as unknown as Record<string, unknown>)[k] = (d as unknown as Record<string, unknown>)[k];
+    }
+    this.#tests = tests;
+  }
+
+  /** The packed tests (null: none packed, `tests` if present is the document's own object). */
+  readonly #tests: PackedTests | null;
+
+  /** One test's record, built alone; undefined when the test did not run on this document. */
+  testRecord(name: string): unknown {
+    const t = this.#tests;
+    if (!t) return (this as { tests?: Record<string, unknown> }).tests?.[name];
+    let at = t.at;
+    for (const e of t.shape.entries) {
+      if (e.name === name) return e.template === null ? null : build(e.template, t.values, { at });
+      at += e.template === null ? 0 : e.template.width;
+    }
+    return undefined;
+  }
+
+  hasTest(name: string): boolean {
+    const t = this.#tests;
+    if (!t) return name in ((this as { tests?: object }).tests ?? {});
+    return t.shape.entries.some((e) => e.name === name);
+  }
+
+  /** Every packed test record (the `tests` field's getter). */
+  packedTests(): Record<string, unknown> {
+    const t = this.#tests!;
+    const out: Record<string, unknown> = {};
+    const cursor = { at: t.at };
+    for (const e of t.shape.entries) out[e.name] = e.template === null ? null : build(e.template, t.values, cursor);
+    return out;
   }
 
   get single(): DocumentResult['single'] {
@@ -238,5 +279,151 @@ export function compactResult(d: DocumentResult, store: CompactStore): DocumentR
   values[w++] = put(mn.fraction);
   values[w++] = put(mn.massErased);
   values[w] = put(mn.flipsTo);
-  return new CompactResult(d, shape, values, at);
+  return new CompactResult(d, shape, values, at, packTests(d.tests, store));
 }
+
+/** d.tests[name], built alone when d is compact. */
+export function testRecordOf(d: DocumentResult, name: TestName): unknown {
+  return d instanceof CompactResult ? d.testRecord(name) : d.tests?.[name];
+}
+
+/** Whether test `name` ran on d (it has the field, even if null). */
+export function hasTestRecord(d: DocumentResult, name: TestName): boolean {
+  return d instanceof CompactResult ? d.hasTest(name) : d.tests !== undefined && name in d.tests;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test records: any JSON value, its structure as a template, its numbers in the slab
+// ---------------------------------------------------------------------------------------------
+
+/** A JSON value's structure: `num` a number from the slab; other leaves are kept as they are. */
+type Node = { kind: 'num' } | { kind: 'leaf'; value: null | boolean | string } | { kind: 'array'; items: Node[] } | { kind: 'object'; keys: string[]; items: Node[] };
+interface Template {
+  root: Node;
+  width: number;
+}
+interface TestsShape {
+  entries: { name: string; template: Template | null }[];
+  width: number;
+}
+interface PackedTests {
+  shape: TestsShape;
+  values: Float64Array;
+  at: number;
+}
+
+const NUM: Node = { kind: 'num' };
+// Templates by structure key. Bounded: past this many structures records are kept whole (a test whose
+// records differ in structure everywhere gains nothing from templates).
+const MAX_TEMPLATES = 20000;
+const templates = new Map<string, Template>();
+const testsShapes = new Map<string, TestsShape>();
+
+/** The structure key of a JSON value (numbers as #), its numbers appended to `nums`; null: not plain JSON. */
+function structureKey(v: unknown, nums: number[]): string | null {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return null;
+    nums.push(v);
+    return '#';
+  }
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    const parts: string[] = [];
+    for (const x of v as unknown[]) {
+      const k = structureKey(x, nums);
+      if (k === null) return null;
+      parts.push(k);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const parts: string[] = [];
+    for (const [key, x] of Object.entries(v)) {
+      if (key === '__proto__') return null;
+      const k = structureKey(x, nums);
+      if (k === null) return null;
+      parts.push(`${JSON.stringify(key)}:${k}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return null;
+}
+
+function nodeOf(v: unknown): Node {
+  if (typeof v === 'number') return NUM;
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return { kind: 'leaf', value: v };
+  if (Array.isArray(v)) return { kind: 'array', items: (v as unknown[]).map(nodeOf) };
+  const entries = Object.entries(v as object);
+  return { kind: 'object', keys: entries.map(([k]) => k), items: entries.map(([, x]) => nodeOf(x)) };
+}
+
+function build(template: Template, values: Float64Array, cursor: { at: number }): unknown {
+  const walk = (n: Node): unknown => {
+    switch (n.kind) {
+      case 'num':
+        return values[cursor.at++]!;
+      case 'leaf':
+        return n.value;
+      case 'array':
+        return n.items.map(walk);
+      case 'object': {
+        const out: Record<string, unknown> = {};
+        n.items.forEach((item, j) => (out[n.keys[j]!] = walk(item)));
+        return out;
+      }
+    }
+  };
+  return walk(template.root);
+}
+
+/** d.tests packed (null: absent, or something in it is not plain JSON: then it is kept as it came). */
+function packTests(tests: DocumentResult['tests'], store: CompactStore): PackedTests | null {
+  if (typeof tests !== 'object' || tests === null || Object.getPrototypeOf(tests) !== Object.prototype) return null;
+  const nums: number[] = [];
+  const entries: { name: string; key: string | null; record: unknown }[] = [];
+  for (const [name, record] of Object.entries(tests)) {
+    if (name === '__proto__') return null;
+    if (record === null) {
+      entries.push({ name, key: null, record });
+      continue;
+    }
+    // null inside a record is a leaf of its template; a null record is the entry's own null.
+    const key = structureKey(record, nums);
+    if (key === null || key === 'null') return null;
+    entries.push({ name, key, record });
+  }
+  const resolved = entries.map((e) => {
+    if (e.key === null) return { name: e.name, template: null };
+    let template = templates.get(e.key);
+    if (!template) {
+      if (templates.size >= MAX_TEMPLATES) return undefined;
+      const root = nodeOf(e.record);
+      template = { root, width: numbersIn(root) };
+      templates.set(e.key, template);
+    }
+    return { name: e.name, template };
+  });
+  if (resolved.some((r) => r === undefined)) return null;
+  const shapeKey = entries.map((e) => `${JSON.stringify(e.name)}=${e.key ?? '-'}`).join('|');
+  let shape = testsShapes.get(shapeKey);
+  if (!shape) {
+    shape = { entries: resolved as TestsShape['entries'], width: nums.length };
+    testsShapes.set(shapeKey, shape);
+  }
+  const [values, at] = store.reserve(nums.length);
+  values.set(nums, at);
+  return { shape, values, at };
+}
+
+/** The numbers a template holds: its `num` nodes. */
+function numbersIn(n: Node): number {
+  return n.kind === 'num' ? 1 : n.kind === 'leaf' ? 0 : n.items.reduce((s, x) => s + numbersIn(x), 0);
+}
+
+const TESTS_FIELD: PropertyDescriptor = {
+  get(this: CompactResult) {
+    return this.packedTests();
+  },
+  enumerable: true,
+  configurable: true,
+};

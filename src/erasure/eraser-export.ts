@@ -3,7 +3,8 @@
 // names and shapes as rationale_benchmark/metrics.py reads and verifies them (verify_instance,
 // _instances_aopc, score_classifications).
 import { join } from 'node:path';
-import { ensureDir, writeFileAtomic } from '../util/atomic.ts';
+import { AtomicWriter, ensureDir } from '../util/atomic.ts';
+import { hasTestRecord, testRecordOf } from './compact-results.ts';
 import { argmax } from './math.ts';
 import { ERASER_BINS, ERASER_HARD_BIN, type EraserRecord } from './eraser.ts';
 import { ALL_RANKING_NAMES, type AnyRankingName, type DocumentResult } from './types.ts';
@@ -59,34 +60,79 @@ export function eraserInstance(d: DocumentResult, record: EraserRecord, name: An
   };
 }
 
+/** Every export file's name, in the order they are listed (place, then ranking). */
+function exportFiles(): string[] {
+  return Object.values(ERASER_PLACES).flatMap((place) => ALL_RANKING_NAMES.map((name) => `${place}-${name}.jsonl`));
+}
+
+/**
+ * One pass over the documents, each instance's line handed to `emit` with its file's name: a document's
+ * records are read once (compact documents build them on demand, compact-results.ts) and no file's
+ * text is held whole.
+ */
+function eachInstanceLine(documents: readonly DocumentResult[], classes: readonly string[], emit: (file: string, line: string) => void): void {
+  for (const d of documents) {
+    for (const [test, place] of Object.entries(ERASER_PLACES) as [keyof typeof ERASER_PLACES, string][]) {
+      if (!hasTestRecord(d, test)) continue;
+      const record = testRecordOf(d, test) as EraserRecord | null | undefined;
+      if (!record) continue;
+      for (const name of ALL_RANKING_NAMES) {
+        const instance = eraserInstance(d, record, name, classes);
+        if (instance) emit(`${place}-${name}.jsonl`, JSON.stringify(instance) + '\n');
+      }
+    }
+  }
+}
+
 /** The export files' contents, keyed by file name (attention-attention.jsonl, input-random.jsonl, ...). */
 export function eraserJsonl(documents: readonly DocumentResult[], classes: readonly string[]): Map<string, string> {
+  const lines = new Map<string, string[]>();
+  eachInstanceLine(documents, classes, (file, line) => {
+    const these = lines.get(file);
+    if (these) these.push(line);
+    else lines.set(file, [line]);
+  });
   const out = new Map<string, string>();
-  for (const [test, place] of Object.entries(ERASER_PLACES) as [keyof typeof ERASER_PLACES, string][]) {
-    for (const name of ALL_RANKING_NAMES) {
-      const lines: string[] = [];
-      for (const d of documents) {
-        const record = d.tests?.[test];
-        const instance = record ? eraserInstance(d, record, name, classes) : null;
-        if (instance) lines.push(JSON.stringify(instance) + '\n');
-      }
-      if (lines.length > 0) out.set(`${place}-${name}.jsonl`, lines.join(''));
-    }
+  for (const file of exportFiles()) {
+    const these = lines.get(file);
+    if (these) out.set(file, these.join(''));
   }
   return out;
 }
 
+// Lines gathered per file before a write: bounded buffers, few system calls.
+const WRITE_BYTES = 1 << 20;
+
 /** Writes eraser/<file> for every place and ranking with records; returns their paths (none: nothing written). */
 export function writeEraserExports(dir: string, documents: readonly DocumentResult[], classes: readonly string[]): Record<string, string> {
-  const files = eraserJsonl(documents, classes);
-  if (files.size === 0) return {};
   const folder = join(dir, 'eraser');
-  ensureDir(folder, 'the ERASER export folder');
+  const open = new Map<string, { writer: AtomicWriter; buffer: string[]; bytes: number }>();
+  try {
+    eachInstanceLine(documents, classes, (file, line) => {
+      let w = open.get(file);
+      if (!w) {
+        if (open.size === 0) ensureDir(folder, 'the ERASER export folder');
+        open.set(file, (w = { writer: new AtomicWriter(join(folder, file)), buffer: [], bytes: 0 }));
+      }
+      w.buffer.push(line);
+      w.bytes += line.length;
+      if (w.bytes >= WRITE_BYTES) {
+        w.writer.write(w.buffer.join(''));
+        w.buffer = [];
+        w.bytes = 0;
+      }
+    });
+  } catch (e) {
+    for (const w of open.values()) w.writer.abort();
+    throw e;
+  }
   const paths: Record<string, string> = {};
-  for (const [file, text] of files) {
-    const path = join(folder, file);
-    writeFileAtomic(path, text);
-    paths[`eraser:${file.replace(/\.jsonl$/, '')}`] = path;
+  for (const file of exportFiles()) {
+    const w = open.get(file);
+    if (!w) continue;
+    if (w.buffer.length > 0) w.writer.write(w.buffer.join(''));
+    w.writer.commit();
+    paths[`eraser:${file.replace(/\.jsonl$/, '')}`] = join(folder, file);
   }
   return paths;
 }

@@ -157,19 +157,42 @@ export interface EraserSummary {
 }
 
 export function summarizeEraser(records: readonly (EraserRecord | null | undefined)[], median: SummaryArgs['median']): EraserSummary {
-  const present = records.filter((r): r is EraserRecord => r != null);
-  const names = ALL_RANKING_NAMES.filter((name) => present.some((r) => r.rankings[name] !== undefined));
+  // One pass over the records, keeping per ranking only its per-document scores (typed, NaN = none):
+  // records may be built on demand (summary.ts recordsOf) and are not held (docs/scale.md).
+  const N = records.length;
+  const B = ERASER_BINS.length;
+  const width = 2 + 2 * B; // aopcComprehensiveness, aopcSufficiency, comprehensiveness[B], sufficiency[B]
+  const scored = new Map<AnyRankingName, Float64Array>();
+  let documents = 0;
+  let notApplicable = 0;
+  for (let i = 0; i < N; i++) {
+    const r = records[i];
+    if (r === null) notApplicable++;
+    if (r == null) continue;
+    documents++;
+    for (const name of ALL_RANKING_NAMES) {
+      const s = eraserScores(r, name);
+      if (!s) continue;
+      let table = scored.get(name);
+      if (!table) scored.set(name, (table = new Float64Array(N * width).fill(NaN)));
+      table.set([s.aopcComprehensiveness, s.aopcSufficiency, ...s.comprehensiveness, ...s.sufficiency], i * width);
+    }
+  }
   const rankings: EraserSummary['rankings'] = {};
-  for (const name of names) {
-    const scores = records.map((r) => (r ? eraserScores(r, name) : null));
-    const of = (pick: (s: EraserScores) => number): MedianWithInterval => median(scores.map((s) => (s ? [pick(s)] : [])));
+  for (const name of ALL_RANKING_NAMES) {
+    const table = scored.get(name);
+    if (!table) continue;
+    const of = (column: number): MedianWithInterval =>
+      median(Array.from({ length: N }, (_, i) => (Number.isNaN(table[i * width]!) ? [] : [table[i * width + column]!])));
+    let count = 0;
+    for (let i = 0; i < N; i++) if (!Number.isNaN(table[i * width]!)) count++;
     rankings[name] = {
-      documents: scores.filter((s) => s !== null).length,
-      aopcComprehensiveness: of((s) => s.aopcComprehensiveness),
-      aopcSufficiency: of((s) => s.aopcSufficiency),
-      comprehensiveness: ERASER_BINS.map((_, b) => of((s) => s.comprehensiveness[b]!)),
-      sufficiency: ERASER_BINS.map((_, b) => of((s) => s.sufficiency[b]!)),
+      documents: count,
+      aopcComprehensiveness: of(0),
+      aopcSufficiency: of(1),
+      comprehensiveness: ERASER_BINS.map((_, b) => of(2 + b)),
+      sufficiency: ERASER_BINS.map((_, b) => of(2 + B + b)),
     };
   }
-  return { bins: [...ERASER_BINS], documents: present.length, notApplicable: records.filter((r) => r === null).length, rankings };
+  return { bins: [...ERASER_BINS], documents, notApplicable, rankings };
 }

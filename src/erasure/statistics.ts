@@ -91,18 +91,36 @@ export interface MedianStatistic {
  * their document's count: O(values) per resample, no sorting.
  */
 export function bootstrapMedians(stats: readonly MedianStatistic[], documents: number, rng: Rng, resamples: number): MedianWithInterval[] {
-  const prepared = stats.map((s) => {
-    if (s.groups.length !== documents) throw new RangeError(`bootstrapMedians: ${s.groups.length} groups for ${documents} documents`);
-    const pairs: [number, number][] = [];
-    s.groups.forEach((g, doc) => g.forEach((v) => pairs.push([v, doc])));
-    pairs.sort((x, y) => x[0] - y[0]);
-    return {
-      values: Float64Array.from(pairs, (p) => p[0]),
-      group: Int32Array.from(pairs, (p) => p[1]),
-      meds: new Float64Array(resamples),
-      weight: s.weight ?? 1,
-    };
-  });
+  return bootstrapPrepared(stats.map((s) => prepareMedian(s, documents)), documents, rng, resamples);
+}
+
+/** A statistic's values sorted once, with each value's document: all bootstrapPrepared keeps of it. */
+export interface PreparedMedian {
+  values: Float64Array;
+  group: Int32Array;
+  weight: number;
+}
+
+/**
+ * The sorted form of one statistic, made as soon as it is known, so that a summary over 100 k documents
+ * holds two typed arrays per statistic instead of an array per document (docs/scale.md).
+ */
+export function prepareMedian(s: MedianStatistic, documents: number): PreparedMedian {
+  if (s.groups.length !== documents) throw new RangeError(`bootstrapMedians: ${s.groups.length} groups for ${documents} documents`);
+  let count = 0;
+  for (const g of s.groups) count += g.length;
+  const values = new Float64Array(count);
+  const group = new Int32Array(count);
+  let t = 0;
+  s.groups.forEach((g, doc) => g.forEach((v) => ((values[t] = v), (group[t++] = doc))));
+  // A stable sort by value (ties keep document order), as the pairs were sorted before.
+  const order = new Int32Array(count).map((_, i) => i).sort((x, y) => values[x]! - values[y]! || x - y);
+  return { values: Float64Array.from(order, (i) => values[i]!), group: Int32Array.from(order, (i) => group[i]!), weight: s.weight ?? 1 };
+}
+
+/** bootstrapMedians over statistics already prepared (prepareMedian). */
+export function bootstrapPrepared(stats: readonly PreparedMedian[], documents: number, rng: Rng, resamples: number): MedianWithInterval[] {
+  const prepared = stats.map((s) => ({ ...s, meds: new Float64Array(resamples) }));
   const counts = new Int32Array(documents);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);

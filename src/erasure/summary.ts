@@ -2,8 +2,9 @@
 // (src/report) calls these same functions on documents.jsonl, so the page and summary.json agree.
 import { ALL_RANKINGS, IG_STEPS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
-import { DOCUMENT_TESTS, TEST_NAMES, type DocumentTest, type SummaryArgs } from './tests/index.ts';
-import { bootstrapMedians, proportion, ratioOfCounts, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
+import { DOCUMENT_TESTS, TEST_NAMES, type DocumentTest, type SummaryArgs, type TestName } from './tests/index.ts';
+import { bootstrapPrepared, prepareMedian, proportion, ratioOfCounts, signTestP, twoByTwo, type PreparedMedian } from './statistics.ts';
+import { hasTestRecord, testRecordOf } from './compact-results.ts';
 import {
   EXTRA_RANKING_NAMES,
   RANKING_NAMES,
@@ -58,11 +59,12 @@ export function summarize(
 ): BatterySummary {
   const resamples = options.bootstrapResamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
   // Every median is requested first and filled in at the end, so that all of them are bootstrapped on
-  // the same resamples in one pass (statistics.ts: bootstrapMedians).
-  const pending: [MedianWithInterval, MedianStatistic][] = [];
+  // the same resamples in one pass (statistics.ts: bootstrapMedians). Each is kept in its sorted typed
+  // form from the start (prepareMedian): its per-document groups are garbage as soon as it is requested.
+  const pending: [MedianWithInterval, PreparedMedian][] = [];
   const interval = (groups: number[][], weight = 1): MedianWithInterval => {
     const placeholder: MedianWithInterval = { documents: 0, median: null, lo: null, hi: null };
-    pending.push([placeholder, { groups, weight }]);
+    pending.push([placeholder, prepareMedian({ groups, weight }, documents.length)]);
     return placeholder;
   };
 
@@ -140,7 +142,7 @@ export function summarize(
 
   const tests = summarizeTests(documents, classes, interval);
 
-  const medians = bootstrapMedians(pending.map(([, stat]) => stat), documents.length, derivedRng(options.seed, BOOTSTRAP_KEY), resamples);
+  const medians = bootstrapPrepared(pending.map(([, stat]) => stat), documents.length, derivedRng(options.seed, BOOTSTRAP_KEY), resamples);
   pending.forEach(([placeholder], j) => Object.assign(placeholder, medians[j]));
 
   const labelled = documents.filter((d) => d.label >= 0);
@@ -169,15 +171,34 @@ function summarizeTests(
   classes: readonly string[],
   median: SummaryArgs['median'],
 ): BatterySummary['tests'] {
-  const ran = TEST_NAMES.filter((name) => documents.some((d) => d.tests !== undefined && name in d.tests));
+  const ran = TEST_NAMES.filter((name) => documents.some((d) => hasTestRecord(d, name)));
   if (ran.length === 0) return undefined;
   const out: Record<string, unknown> = {};
   for (const name of ran) {
     // One entry at a time: the table's record types differ per entry.
     const test = DOCUMENT_TESTS[name] as DocumentTest<unknown, unknown>;
-    out[name] = test.summarize(documents.map((d) => d.tests?.[name]), { classes, documents, median });
+    out[name] = test.summarize(recordsOf(documents, name), { classes, documents, median });
   }
   return out;
+}
+
+/**
+ * documents.map((d) => d.tests?.[name]), read on demand: a compact document builds its record when it is
+ * read (compact-results.ts), so a test's summary never holds every record of a 100 k-document run at once.
+ */
+function recordsOf(documents: readonly DocumentResult[], name: TestName): readonly unknown[] {
+  const at = (key: string | symbol): number => {
+    if (typeof key !== 'string') return -1;
+    const i = Number(key);
+    return Number.isInteger(i) && i >= 0 && i < documents.length && String(i) === key ? i : -1;
+  };
+  return new Proxy(new Array<unknown>(documents.length), {
+    get: (target, key, receiver) => {
+      const i = at(key);
+      return i >= 0 ? testRecordOf(documents[i]!, name) : (Reflect.get(target, key, receiver) as unknown);
+    },
+    has: (target, key) => at(key) >= 0 || Reflect.has(target, key),
+  });
 }
 
 /** How much one order counts as a document: 1, or 1/5 for random's five permutations (pooled, docs/method.md §9). */
