@@ -5,21 +5,29 @@
 // without touching either. Adding a test: one file, one line in each interface below, one line in the table.
 import type { DocumentTest } from './document-test.ts';
 import { kendallTau, type KendallTauRecord, type KendallTauSummary } from './kendall-tau.ts';
+import { permutation, type PermutationRecord, type PermutationSummary } from './permutation.ts';
+import { adversarialAttentionTest, type AdversarialRecord, type AdversarialSummary } from './adversarial-attention.ts';
 
 /** The per-document record of each test (DocumentResult.tests[name]). */
 export interface TestRecords {
   kendall_tau: KendallTauRecord;
+  permutation: PermutationRecord;
+  adversarial_attention: AdversarialRecord;
 }
 
 /** The summary of each test over a run's documents (BatterySummary.tests[name]). */
 export interface TestSummaries {
   kendall_tau: KendallTauSummary;
+  permutation: PermutationSummary;
+  adversarial_attention: AdversarialSummary;
 }
 
 export type TestName = keyof TestRecords;
 
 export const DOCUMENT_TESTS: { [K in TestName]: DocumentTest<TestRecords[K], TestSummaries[K]> } = {
   kendall_tau: kendallTau,
+  permutation,
+  adversarial_attention: adversarialAttentionTest,
 };
 
 /** Every test, in table order (its position also keys its random stream: seeding.ts STREAM.test). */
