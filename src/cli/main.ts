@@ -42,7 +42,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // Expected failures (bad input, missing files) carry a message for the user, not a stack trace.
-    if (err instanceof Error && (err as { userFacing?: boolean }).userFacing) console.error(`attnlab: ${err.message}`);
+    // Most messages already name the command ("attnlab eval: ..."): those are printed as they are.
+    if (err instanceof Error && (err as { userFacing?: boolean }).userFacing) console.error(err.message.startsWith('attnlab') ? err.message : `attnlab: ${err.message}`);
     else console.error(err);
     process.exitCode = 1;
   },

@@ -160,7 +160,7 @@ const BOX_TEXT: Record<BoxMeasure, { id: string; paper: string; title: string; a
     title: 'Fraction of items erased before the decision first flips',
     axis: 'fraction erased',
     caption:
-      'Each ranking erases items (sentences for HAN, words for FLAN) in its order until the decision flips; the box ' +
+      'Each ranking erases items (sentences for HAN, words for FLAN, tokens for transformers) in its order until the decision flips; the box ' +
       'shows the fraction of the document erased by then (median, quartiles, whiskers to the furthest value within ' +
       '1.5 IQR; outliers not drawn). Lower is a better explanation. Documents that never flip are left out per ranking; ' +
       'random pools its 5 permutations per document.',
@@ -195,7 +195,7 @@ function boxFigure(m: ReportModel, measure: BoxMeasure, zeroVector: 'with' | 'wi
   const labelled = rows.map((b) => ({ ...b, rankingLabel: RANKING_LABELS[b.ranking] }));
   const sort = rankings.map((r) => RANKING_LABELS[r]);
   const x = { field: 'rankingLabel', type: 'nominal', sort, title: null, axis: { labels: false, ticks: false }, scale: { domain: sort } };
-  const color = { field: 'rankingLabel', type: 'nominal', sort, title: 'ranking', scale: { domain: sort, scheme: 'tableau10' }, legend: { labelLimit: 240, orient: 'top', symbolType: 'square' } };
+  const color = { field: 'rankingLabel', type: 'nominal', sort, title: 'ranking', scale: { domain: sort, scheme: 'tableau10' }, legend: { labelLimit: 240, orient: 'top', symbolType: 'square', columns: Math.min(sort.length, 6) } };
   const without = zeroVector === 'without';
   const size = panelSize(m, 150);
   const band = size.width / Math.max(1, sort.length);

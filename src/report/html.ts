@@ -24,14 +24,15 @@ export interface RenderedFigure extends Figure {
 const STYLE = /* css */ `
 body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { font-size: 1.6rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; } h4 { margin-bottom: .2rem; }
-table.report-table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; }
+/* A table wider than the page scrolls sideways in its own box instead of running off the page's edge. */
+table.report-table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; display: block; max-width: 100%; overflow-x: auto; }
 table.report-table th.group { text-align: center; background: #f4f4f4; }
 td.blue { background: ${FLIP_COLOURS['i* only']}; } td.orange { background: ${FLIP_COLOURS['r only']}; }
 .warning { background: #fff3cd; border: 1px solid #e0c36a; padding: .5rem 1rem; border-radius: 4px; }
 .small { font-size: .85rem; color: #444; }
 table.report-table th, table.report-table td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; } td.nw { white-space: nowrap; }
-table.report-table th, #table-findings td:nth-child(3) { white-space: nowrap; } td.detail { min-width: 28rem; font-size: .85rem; }
+table.report-table th, #table-findings td:nth-child(3) { white-space: nowrap; } #table-summary thead th, #table-outcomes thead th { white-space: normal; } td.detail { min-width: 28rem; font-size: .85rem; }
 .verdict-holds { background: #e3f4e1; } .verdict-does-not-hold { background: #fbe3e1; }
 .verdict-inconclusive { background: #fff6d6; } .verdict-too-few-documents { background: #eee; }
 figure.figure { margin: 1.5rem 0; } figure.figure img { display: block; width: 100%; max-width: 100%; height: auto; border: 1px solid #eee; }

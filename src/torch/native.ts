@@ -3,6 +3,7 @@
 // their constants and types) does not load libtorch; the first call of any addon function does, once,
 // with the thread settings this engine wants. This is the only module that touches the addon directly;
 // everything else goes through `native` (or Tensor).
+import { UserError } from '../util/errors.ts';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -38,8 +39,23 @@ export function loadNative(): void {
   const slots = native as unknown as Record<string, unknown>;
   for (const name of NATIVE_FUNCTIONS) if (typeof addon[name] === 'function') slots[name] = addon[name];
   loaded = true;
-  native.setNumThreads(Number(process.env.ATTNLAB_NUM_THREADS ?? availableParallelism()));
+  native.setNumThreads(threadsFromEnv(process.env.ATTNLAB_NUM_THREADS));
   native.setBlasThreads(Number(process.env.OPENBLAS_NUM_THREADS));
+}
+
+/**
+ * torch's intra-op threads from ATTNLAB_NUM_THREADS: all cores when unset; a positive integer, capped at
+ * the cores (more threads than cores only make every op wait for the others, runtime.ts). Anything else
+ * is refused with the variable's name, never passed on as NaN.
+ */
+export function threadsFromEnv(value: string | undefined, cores = availableParallelism()): number {
+  if (value === undefined || value.trim() === '') return cores;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UserError(`attnlab: ATTNLAB_NUM_THREADS must be a whole number of threads >= 1, got '${value}' (unset it to use all ${cores} cores)`);
+  }
+  if (n > cores) console.error(`attnlab: ATTNLAB_NUM_THREADS=${n}, but this machine has ${cores} cores: using ${cores}`);
+  return Math.min(n, cores);
 }
 
 /** Whether the addon has been loaded in this process (tests check that imports alone do not). */

@@ -12,7 +12,9 @@ import { loadModel, readModelMeta, type ModelMeta } from './checkpoint.ts';
 import { recordedPrepareOptions } from './dataset-record.ts';
 import { splitDocs } from './dataset.ts';
 import { accuracy } from './evaluate.ts';
-import { majorityShare } from './trainer.ts';
+import { LATER_SETTINGS } from './config.ts';
+import { applyLongDocPolicy } from './long-docs.ts';
+import { budgetOf, majorityShare } from './trainer.ts';
 
 export interface DataChoice {
   /** A data source instead of the recorded one (a moved file, a copy elsewhere). */
@@ -108,10 +110,14 @@ export async function evaluateTrainedModel(dir: string, choice: DataChoice & { s
     ds = await trainingDatasetOf(meta, dir, choice);
     choice.cache?.set(meta.dataset.hash, ds);
   }
+  // As training measured it: long documents cut or kept alone, and batches bounded in padded tokens, so
+  // that a corpus with a 200k-token document is evaluated in the memory it was trained in.
+  const cfg = { ...LATER_SETTINGS, ...meta.config };
   const docs = splitDocs(ds, ds.test);
+  const { docs: bounded } = applyLongDocPolicy(docs, cfg.longDocs, cfg.maxDocTokens);
   const { model } = loadModel(dir);
   try {
-    return { meta, accuracy: accuracy(model, docs), majority: majorityShare(docs, ds.labels.length) };
+    return { meta, accuracy: accuracy(model, bounded, cfg.batchSize, budgetOf(cfg)), majority: majorityShare(docs, ds.labels.length) };
   } finally {
     model.dispose();
   }

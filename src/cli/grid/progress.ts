@@ -49,11 +49,15 @@ export function chunkDone(plan: GridPlan, d: GridData, arch: string, [from, to]:
   return existsSync(chunkPath(erasureDir(plan, d, arch), 'chunks', from, to, 'jsonl'));
 }
 
-/** Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there. */
+/**
+ * Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there —
+ * model.json for HAN/FLAN, attnlab.json beside the Hugging Face files for a transformer (transformer-train.ts
+ * ATTNLAB_JSON, written just before its 'end' event; not imported, so `attnlab status` loads no engine).
+ */
 export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
   const dir = modelDir(plan, d, arch);
   const log = join(dir, 'train.jsonl');
-  if (!existsSync(join(dir, 'model.json')) || !existsSync(log)) return false;
+  if (!(existsSync(join(dir, 'model.json')) || existsSync(join(dir, 'attnlab.json'))) || !existsSync(log)) return false;
   const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
   try {
     return (JSON.parse(lines[lines.length - 1] ?? '') as { event?: string }).event === 'end';

@@ -38,5 +38,5 @@ test('attnlab report refuses a bad --resamples', () => {
 test('attnlab report names an unknown option', () => {
   const r = attnlab('report', '--colour', 'red');
   assert.equal(r.status, 1);
-  assert.match(r.stderr.trim(), /^attnlab: attnlab report: Unknown option '--colour'/);
+  assert.match(r.stderr.trim(), /^attnlab report: Unknown option '--colour'/);
 });

@@ -46,7 +46,7 @@ test('train from a file with data options; test and eval find the data from anot
     writeFileSync(join(work, 'data', 'reviews.csv'), [...Array.from({ length: 50 }, row), '2,He said "hi"', ...Array.from({ length: 30 }, row)].join('\n') + '\n');
     writeFileSync(join(work, 'data', 'reviews_test.csv'), Array.from({ length: 12 }, row).join('\n') + '\n');
     process.chdir(work);
-    const trainArgs = ['data/reviews.csv', '--test', 'data/reviews_test.csv', '--arch', 'flan-noenc', '--profile', 'quick', '--vectors', 'none', '--emb', '8', '--max-epochs', '1', '--out', 'models', '--threads', '1'];
+    const trainArgs = ['data/reviews.csv', '--test', 'data/reviews_test.csv', '--arch', 'flan-noenc', '--profile', 'quick', '--vectors', 'none', '--emb', '8', '--max-epochs', '1', '--max-doc-tokens', '4', '--out', 'models', '--threads', '1'];
     await assert.rejects(quietly(() => trainCommand.run(trainArgs)), userError(/reviews\.csv:51: malformed CSV row .*rerun with --skip-bad/));
     const trained = await quietly(() => trainCommand.run([...trainArgs, '--skip-bad']));
     assert.equal(trained.value, 0, trained.stderr);
@@ -73,6 +73,8 @@ test('train from a file with data options; test and eval find the data from anot
     await assert.rejects(quietly(() => runTestCommand([modelDir, '--out', join(elsewhere, 'run2')])), userError(/no longer there; pass the data with --data/));
     const moved = await evaluateTrainedModel(modelDir, { data: join(root, 'moved', 'reviews.csv'), options: { test: join(root, 'moved', 'reviews_test.csv') } });
     assert.equal(typeof moved.accuracy, 'number');
+    // eval measures as training did: documents over --max-doc-tokens cut, batches bounded in tokens.
+    assert.equal(moved.accuracy, readModelMeta(modelDir).testAccuracy, 'eval recomputes the accuracy training recorded');
 
     // Changed in place: refused, naming the file.
     renameSync(join(root, 'moved'), join(work, 'data'));

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStage } from '../../../src/cli/grid/stages.ts';
+import { stageDone } from '../../../src/cli/grid/progress.ts';
 import type { GridPlan } from '../../../src/cli/grid/plan.ts';
 import { MODEL_NAMES } from '../../../src/models/registry.ts';
 import { writeTinyData } from './tiny-data.ts';
@@ -23,7 +24,11 @@ test('grid: bert-small trains into a Hugging Face folder and is erasure-tested t
     const lines: string[] = [];
     const ctx = { log: (l: string) => lines.push(l), device: 'cpu', loaded: new Map() };
     const d = plan.data[0]!;
-    await runStage(plan, { kind: 'train', data: d, arch: 'bert-small' }, ctx);
+    const trainStage = { kind: 'train', data: d, arch: 'bert-small' } as const;
+    assert.equal(stageDone(plan, trainStage), false);
+    await runStage(plan, trainStage, ctx);
+    // `attnlab status` and a resumed or resubmitted grid see the finished training (it said "pending").
+    assert.equal(stageDone(plan, trainStage), true, 'a finished bert-small training is done');
     const folder = join(plan.out, 'tiny', 'bert-small');
     for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'attnlab.json']) assert.ok(existsSync(join(folder, f)), f);
     await runStage(plan, { kind: 'test', data: d, arch: 'bert-small' }, ctx);
