@@ -2,7 +2,7 @@
 // (src/report) calls these same functions on documents.jsonl, so the page and summary.json agree.
 import { ALL_RANKINGS, IG_STEPS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
-import { DOCUMENT_TESTS, TEST_NAMES, type SummaryArgs } from './tests/index.ts';
+import { DOCUMENT_TESTS, TEST_NAMES, type DocumentTest, type SummaryArgs } from './tests/index.ts';
 import { bootstrapMedians, proportion, ratioOfCounts, signTestP, twoByTwo, type MedianStatistic } from './statistics.ts';
 import {
   EXTRA_RANKING_NAMES,
@@ -173,7 +173,8 @@ function summarizeTests(
   if (ran.length === 0) return undefined;
   const out: Record<string, unknown> = {};
   for (const name of ran) {
-    const test = DOCUMENT_TESTS[name];
+    // One entry at a time: the table's record types differ per entry.
+    const test = DOCUMENT_TESTS[name] as DocumentTest<unknown, unknown>;
     out[name] = test.summarize(documents.map((d) => d.tests?.[name]), { classes, documents, median });
   }
   return out;
