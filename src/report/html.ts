@@ -12,6 +12,7 @@ import { FLIP_COLOURS, RANKING_LABELS } from './figures.ts';
 import type { Figure } from './figures.ts';
 import type { FlipCell, ReportModel, RunRow } from './report-model.ts';
 import { CSV_FILES } from './tables-csv.ts';
+import { JAIN_WALLACE_FIGURE_IDS, jainWallaceSectionHtml } from './section-jain-wallace.ts';
 
 export interface RenderedFigure extends Figure {
   svg: string;
@@ -59,18 +60,21 @@ Shares carry 95% Wilson intervals, ratios of counts the matching closed-form int
 interval over documents; every number says how many documents stand behind it, and fewer than ${m.minDocuments} give no verdict.
 Each figure's Vega-Lite spec and PNG sit beside this file; how to read every table and figure: docs/report.md.</p>`,
     provenanceSection(m),
-    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', 'summary', 'figures', 'tables', 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
+    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', 'summary', 'jain-wallace', 'figures', 'tables', 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
     findingsSection(m.findings),
     outcomesSection(m),
     paperStatisticsSection(m),
     summarySection(m),
-    `<h2 id="figures">Figures</h2>\n${figures.map(figureHtml).join('\n')}`,
+    jainWallaceSectionHtml(m, figures.filter(isJainWallace).map(figureHtml).join('\n')),
+    `<h2 id="figures">Figures</h2>\n${figures.filter((f) => !isJainWallace(f)).map(figureHtml).join('\n')}`,
     tablesSection(m),
     downloadsSection(),
     documentsSection(m),
   ];
   return htmlPage('attnlab report', STYLE, sections.join('\n\n'));
 }
+
+const isJainWallace = (f: Figure): boolean => (JAIN_WALLACE_FIGURE_IDS as readonly string[]).includes(f.id);
 
 function findingsSection(findings: readonly Finding[]): string {
   const ids = Object.keys(FINDINGS) as FindingId[];

@@ -10,6 +10,7 @@ import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
 import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
+import { jainWallaceRows, type JainWallaceModel } from './section-jain-wallace.ts';
 
 export interface RunRow {
   dataset: string;
@@ -156,6 +157,8 @@ export interface ReportModel {
   minDocuments: number;
   findings: Finding[];
   examples: ExampleView[];
+  /** Jain & Wallace's tests (section-jain-wallace.ts); absent when no run recorded them. */
+  jainWallace?: JainWallaceModel;
 }
 
 /** Enough points to see the shape; 24 full-size runs would put ~10 MB of circles in the page. */
@@ -243,6 +246,8 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
     model.boxes.push(...boxRows(key, run));
     model.examples.push(...exampleViews(key, run));
   }
+  const jainWallace = jainWallaceRows(summarized, opts.seed, opts.resamples);
+  if (jainWallace) model.jainWallace = jainWallace;
   return model;
 }
 

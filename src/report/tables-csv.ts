@@ -3,6 +3,7 @@
 import type { Proportion } from '../erasure/types.ts';
 import type { Bound } from './findings.ts';
 import type { ReportModel } from './report-model.ts';
+import { JAIN_WALLACE_CSV, jainWallaceCsv } from './section-jain-wallace.ts';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -11,6 +12,8 @@ export const CSV_FILES = {
   medians: 'medians.csv',
   outcomes: 'outcomes.csv',
   paperStatistics: 'paper-statistics.csv',
+  jainWallaceTau: JAIN_WALLACE_CSV.tau,
+  jainWallaceOutputs: JAIN_WALLACE_CSV.outputs,
 } as const;
 
 function cell(v: Cell): string {
@@ -27,7 +30,10 @@ const bound = (b: Bound | null | undefined): Cell => (b === 'unbounded' ? 'inf' 
 const prop = (p: Proportion | undefined): Cell[] => [p?.count, p?.documents, p?.share, p?.lo, p?.hi];
 
 export function reportCsvFiles(m: ReportModel): Record<keyof typeof CSV_FILES, string> {
+  const jw = jainWallaceCsv(m);
   return {
+    jainWallaceTau: jw.tau,
+    jainWallaceOutputs: jw.outputs,
     findings: csv(
       ['finding', 'dataset', 'model', 'view', 'verdict', 'estimate', 'ci_lo', 'ci_hi', 'documents', 'p', 'p_test', 'detail'],
       m.findings.map((f) => [f.id, f.dataset, f.model, f.view ?? '', f.verdict, bound(f.estimate), bound(f.interval?.lo), bound(f.interval?.hi), f.documents, f.p, f.pTest, f.detail]),
