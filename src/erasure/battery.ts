@@ -7,7 +7,7 @@ import { ALL_RANKINGS, integratedGradientsOf } from './rankings/index.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
-import { DOCUMENT_TESTS, TEST_NAMES, type TestName } from './tests/index.ts';
+import { DOCUMENT_TESTS, TEST_NAMES } from './tests/index.ts';
 import {
   ALL_RANKING_NAMES,
   EXTRA_RANKING_NAMES,
@@ -99,7 +99,7 @@ function runTests(
   const out: Record<string, unknown> = {};
   for (const name of TEST_NAMES) {
     if (!options.tests?.includes(name)) continue;
-    const test = DOCUMENT_TESTS[name as TestName];
+    const test = DOCUMENT_TESTS[name];
     if (doc.backend && !test.backends) {
       out[name] = null;
       continue;

@@ -5,9 +5,8 @@
 // results -> these rows of the report model -> figure specs, tables, CSV. Present only where a run has
 // the tests' records (older runs and the golden fixtures have none, so their report is unchanged).
 import { boxStats, medianWithInterval, MIN_DOCUMENTS, type BoxStats } from '../erasure/statistics.ts';
-import type { AdversarialRecord, AdversarialSummary } from '../erasure/tests/adversarial-attention.ts';
 import type { KendallTauRecord } from '../erasure/tests/kendall-tau.ts';
-import { MAX_ATTENTION_BINS, maxAttentionBin, type PermutationRecord, type PermutationSummary } from '../erasure/tests/permutation.ts';
+import { MAX_ATTENTION_BINS, maxAttentionBin } from '../erasure/tests/permutation.ts';
 import type { MedianWithInterval } from '../erasure/types.ts';
 import { Rng } from '../util/rng.ts';
 import { userTextHtml } from './bidi.ts';
@@ -92,7 +91,7 @@ export function jainWallaceRows(summarized: readonly SummarizedRun[], seed: numb
     const tauSummary = summary.tests?.kendall_tau;
     if (tauSummary) {
       any = true;
-      const records = docs.map((d) => d.tests?.kendall_tau as KendallTauRecord | null | undefined);
+      const records = docs.map((d) => d.tests?.kendall_tau);
       const predictedClasses = [...new Set(docs.filter((_, i) => records[i] !== undefined).map((d) => d.predicted))].sort((a, b) => a - b);
       for (const measure of TAU_MEASURES) {
         const field = TAU_FIELD[measure];
@@ -117,16 +116,16 @@ export function jainWallaceRows(summarized: readonly SummarizedRun[], seed: numb
         }
       }
     }
-    const perm = summary.tests?.permutation as PermutationSummary | undefined;
+    const perm = summary.tests?.permutation;
     if (perm) {
       any = true;
-      const records = docs.map((d) => d.tests?.permutation as PermutationRecord | null | undefined);
+      const records = docs.map((d) => d.tests?.permutation);
       outputRows(out, key, 'permutation', perm, records.map((r) => (r ? { value: r.medianTvd, maxAttention: r.maxAttention } : null)), perm.medianTvd);
     }
-    const adv = summary.tests?.adversarial_attention as AdversarialSummary | undefined;
+    const adv = summary.tests?.adversarial_attention;
     if (adv) {
       any = true;
-      const records = docs.map((d) => d.tests?.adversarial_attention as AdversarialRecord | null | undefined);
+      const records = docs.map((d) => d.tests?.adversarial_attention);
       outputRows(out, key, 'adversarial', adv, records.map((r) => (r ? { value: r.maxJs, maxAttention: r.maxAttention } : null)), adv.maxJs);
       const all = out.outputs[out.outputs.length - MAX_ATTENTION_BINS.length - 1]!;
       Object.assign(all, { epsilon: adv.epsilon, constraintMet: adv.constraintMet.count, maxTvd: adv.maxTvd === null ? null : round(adv.maxTvd) });
@@ -201,7 +200,7 @@ function tauFigure(m: ReportModel, jw: JainWallaceModel, measure: TauMeasure): F
 
 function boxFigure(m: ReportModel, jw: JainWallaceModel, test: OutputTest): Figure {
   const permutation = test === 'permutation';
-  const y = permutation ? 'median TVD over 100 permutations' : 'max JS(α′, α) within ε (nats)';
+  const y = permutation ? 'median TVD' : 'max JS (nats)';
   return {
     id: permutation ? 'jw-permutation' : 'jw-adversarial',
     paper: 'new',
@@ -228,7 +227,7 @@ function boxFigure(m: ReportModel, jw: JainWallaceModel, test: OutputTest): Figu
         { mark: { type: 'bar', size: 18, opacity: 0.7 }, encoding: { y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' } } },
         { mark: { type: 'tick', color: 'black', size: 18, thickness: 2 }, encoding: { y: { field: 'median', type: 'quantitative' } } },
       ],
-      { x: { field: 'bin', type: 'ordinal', sort: BIN_LABELS, title: 'max attention', scale: { domain: BIN_LABELS } } },
+      { x: { field: 'bin', type: 'ordinal', sort: BIN_LABELS, title: 'max attention', scale: { domain: BIN_LABELS }, axis: { labelAngle: 0 } } },
     ),
   };
 }
@@ -240,7 +239,7 @@ function boxFigure(m: ReportModel, jw: JainWallaceModel, test: OutputTest): Figu
 export const JAIN_WALLACE_CSV = { tau: 'jain-wallace-tau.csv', outputs: 'jain-wallace-outputs.csv' } as const;
 
 function medianText(x: MedianWithInterval, digits = 3): string {
-  if (x.median === null) return '—';
+  if (x.median === null) return `—<span class="small"> n ${x.documents}</span>`;
   const ci = x.lo === null || x.hi === null ? '' : ` [${x.lo.toFixed(digits)}, ${x.hi.toFixed(digits)}]`;
   const note = x.documents < MIN_DOCUMENTS ? ' too few documents' : '';
   return `${x.median.toFixed(digits)}<span class="small">${ci} n ${x.documents}${note}</span>`;

@@ -145,8 +145,8 @@ test('figures: every mark in its own panel, legend = the class names, bars = the
     assert.ok(data.length > 0, fig.id);
     for (const x of data) {
       assert.ok(x.cell, `${fig.id}: a mark outside any panel`);
-      assert.equal(x.datum.model, x.cell!.model, `${fig.id}: a mark of ${String(x.datum.model)} in ${String(x.cell!.model)}'s panel`);
-      assert.equal(x.datum.dataset, x.cell!.dataset, fig.id);
+      assert.equal(x.datum.model, x.cell.model, `${fig.id}: a mark of ${String(x.datum.model)} in ${String(x.cell.model)}'s panel`);
+      assert.equal(x.datum.dataset, x.cell.dataset, fig.id);
     }
     if (fig.id.startsWith('jw-tau')) {
       assert.deepEqual([...legend].sort(), CLASSES);

@@ -149,9 +149,8 @@ export function adversarialAttention(doc: DocumentContext, rng: Rng, opts: Adver
     let lambda = 0;
     let rho = opts.rho;
     for (let round = 0; round < opts.rounds; round++) {
-      let tvd = 0;
       for (let step = 0; step < opts.steps; step++) {
-        tvd = tvdOf(w); // also leaves p(w) in q
+        const tvd = tvdOf(w); // also leaves p(w) in q
         consider(w, tvd);
         // The penalty's weight c = max(0, lambda + rho (tvd − eps)); d TVD / d x'_k = q_k (s_k − Σ_l q_l s_l).
         const c = Math.max(0, lambda + rho * (tvd - eps));
@@ -182,8 +181,7 @@ export function adversarialAttention(doc: DocumentContext, rng: Rng, opts: Adver
         }
         projectOntoSimplex(w);
       }
-      tvd = tvdOf(w);
-      lambda = Math.max(0, lambda + rho * (tvd - eps));
+      lambda = Math.max(0, lambda + rho * (tvdOf(w) - eps));
       rho *= opts.rhoGrowth;
     }
     // The end point: inside the constraint as it is, or pulled back along the segment towards alpha; then
@@ -246,6 +244,7 @@ function slideAlongBoundary(doc: DocumentContext, start: Float64Array, inside: n
   const h = new Float64Array(n);
   const dx = new Float64Array(C);
   const trial = new Float64Array(n);
+  const free = new Uint8Array(n);
   const q = new Float64Array(C);
   const logits = new Float64Array(C);
   let step = 0.05;
@@ -254,7 +253,6 @@ function slideAlongBoundary(doc: DocumentContext, start: Float64Array, inside: n
     let ps = 0;
     for (let k = 0; k < C; k++) ps += q[k]! * 0.5 * Math.sign(q[k]! - doc.p[k]!);
     for (let k = 0; k < C; k++) dx[k] = q[k]! * (0.5 * Math.sign(q[k]! - doc.p[k]!) - ps);
-    // Free coordinates: an item at 0 whose gradient would take mass from it stays at 0.
     for (let i = 0; i < n; i++) {
       const wi = w[i]!;
       g[i] = 0.5 * Math.log((2 * Math.max(wi, 1e-12)) / (wi + alpha[i]!));
@@ -262,18 +260,25 @@ function slideAlongBoundary(doc: DocumentContext, start: Float64Array, inside: n
       for (let k = 0; k < C; k++) t += z[i * C + k]! * dx[k]!;
       h[i] = t;
     }
-    const free = (i: number): boolean => w[i]! > 0 || g[i]! > 0;
+    // Free coordinates, fixed before centring: an item at 0 whose gradient would take mass from it stays at 0.
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      free[i] = w[i]! > 0 || g[i]! > 0 ? 1 : 0;
+      count += free[i]!;
+    }
     const centre = (v: Float64Array): void => {
       let sum = 0;
-      let count = 0;
-      for (let i = 0; i < n; i++) if (free(i)) (sum += v[i]!), count++;
-      for (let i = 0; i < n; i++) v[i] = free(i) && count > 0 ? v[i]! - sum / count : 0;
+      for (let i = 0; i < n; i++) if (free[i]) sum += v[i]!;
+      for (let i = 0; i < n; i++) v[i] = free[i] ? v[i]! - sum / count : 0;
     };
     centre(g);
     centre(h);
     let gh = 0;
     let hh = 0;
-    for (let i = 0; i < n; i++) (gh += g[i]! * h[i]!), (hh += h[i]! * h[i]!);
+    for (let i = 0; i < n; i++) {
+      gh += g[i]! * h[i]!;
+      hh += h[i]! * h[i]!;
+    }
     // On the boundary (TVD at epsilon) move along it; inside it, straight up the gradient.
     const onBoundary = tvdOf(w) > inside * (1 - 1e-6);
     if (onBoundary && hh > 0) for (let i = 0; i < n; i++) g[i]! -= (gh / hh) * h[i]!;
