@@ -47,6 +47,8 @@ export interface TestSource {
     dataset: string;
     architecture: 'han' | 'flan';
     encoder: 'rnn' | 'conv' | 'noenc';
+    /** The attention normaliser, when not softmax (tested-model.json's `attention`). */
+    attention?: TestedModel['attention'];
     /** The trained model's recorded accuracy and majority share on the full test split (Table 3). */
     testAccuracy?: number | null;
     testMajority?: number | null;

@@ -10,6 +10,7 @@ import type { Rng } from '../util/rng.ts';
 import type { ErasureBackend } from './backend.ts';
 import type { TestName, TestRecords, TestSummaries } from './tests/index.ts';
 import type { TransformerFamily } from '../models/transformer-config.ts';
+import type { AttentionKind } from '../models/sparse-attention.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Input: what one model pass stores (docs/method.md §3)
@@ -548,6 +549,8 @@ export interface TestedModel {
   model?: string;
   /** As MinimalFlipRecord.method: the run's minimal sets are greedy upper bounds (transformers). */
   minimalMethod?: 'greedy_upper_bound';
+  /** The attention normaliser the model was trained with, when not softmax (absent: softmax). */
+  attention?: AttentionKind;
   /** Accuracy on the FULL test split, recorded when training ended (the paper's Table 3; what attnlab eval prints). */
   testAccuracy: number | null;
   /** Share of the test split's most frequent class (the majority-class baseline). */

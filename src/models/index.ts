@@ -5,7 +5,7 @@ import { Han } from './han.ts';
 import { splitArch, type AttentionClassifier, type ModelConfig } from './model.ts';
 
 export { Attention } from './attention.ts';
-export { ATTENTION_KINDS, isAttentionKind, maskedEntmax15, maskedSparsemax, type AttentionKind } from './sparse-attention.ts';
+export { ATTENTION_KINDS, isAttentionKind, maskedEntmax15, maskedSparsemax, maskedUniform, type AttentionKind } from './sparse-attention.ts';
 export { ENCODERS, makeEncoder, type Encoder, type EncoderKind } from './encoders.ts';
 export { Flan } from './flan.ts';
 export { Han } from './han.ts';

@@ -8,10 +8,12 @@
 // fixed S the closed form satisfies sum p = 1 identically, so autograd through step 2 gives the exact
 // Jacobian (sparsemax: diag(s) - s s^T / |S|; entmax: the implicit-function one), not an approximation.
 // S is piecewise constant in z, so its own derivative is 0 almost everywhere.
+//   uniform (Wiegreffe & Pinter 2019's baseline): alpha_i = 1/n over the n real items, whatever the
+//     scores; it depends on the mask only, so no gradient reaches the scorer (docs/faithfulness.md).
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
 
-export const ATTENTION_KINDS = ['softmax', 'sparsemax', 'entmax15'] as const;
+export const ATTENTION_KINDS = ['softmax', 'sparsemax', 'entmax15', 'uniform'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
 export function isAttentionKind(s: unknown): s is AttentionKind {
@@ -95,6 +97,14 @@ export function maskedEntmax15(scores: Tensor, mask: Tensor): Tensor {
   });
 }
 
+/** 1/n at each of the n real positions of a row, exactly 0 at padding; (N, T) bool -> (N, T), no gradient path. */
+export function maskedUniform(mask: Tensor, dtype: Tensor['dtype']): Tensor {
+  return torch.scope(() => {
+    const m = mask.to(dtype); // (N, T)
+    return m.div(m.sum(1, true)); // (N, T): 1 / n, correctly rounded
+  });
+}
+
 /** The attention normaliser of one kind, masked: softmax is torch.maskedSoftmax unchanged. */
 export function normalise(kind: AttentionKind, scores: Tensor, mask: Tensor): Tensor {
   switch (kind) {
@@ -104,5 +114,7 @@ export function normalise(kind: AttentionKind, scores: Tensor, mask: Tensor): Te
       return maskedSparsemax(scores, mask);
     case 'entmax15':
       return maskedEntmax15(scores, mask);
+    case 'uniform':
+      return maskedUniform(mask, scores.dtype);
   }
 }

@@ -9,6 +9,7 @@ import { Rng } from '../util/rng.ts';
 import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
 import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
+import { ATTENTION_KINDS } from '../models/sparse-attention.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
 import { jainWallaceRows, type JainWallaceModel } from './section-jain-wallace.ts';
 
@@ -254,8 +255,9 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
 /** Data sets in first-seen order; within one, models in the paper's order (HAN before FLAN; rnn, conv, noenc), transformers after them. */
 function compareRuns(runs: readonly RunInput[]): (a: RunInput, b: RunInput) => number {
   const datasets = unique(runs.map((r) => r.model.dataset));
+  // Within an architecture, the attention normalisers in ATTENTION_KINDS order (softmax first).
   const rank = (r: RunInput): number =>
-    datasets.indexOf(r.model.dataset) * 100 + ARCHITECTURES.indexOf(r.model.architecture) * 10 + ENCODERS.indexOf(r.model.encoder);
+    datasets.indexOf(r.model.dataset) * 1000 + ARCHITECTURES.indexOf(r.model.architecture) * 100 + ENCODERS.indexOf(r.model.encoder) * 10 + Math.max(0, ATTENTION_KINDS.indexOf(r.model.attention ?? 'softmax'));
   return (a, b) => rank(a) - rank(b);
 }
 

@@ -48,10 +48,13 @@ export interface RunInput {
   examples: DocumentExample[];
 }
 
-/** "HAN-rnn", "FLAN-noenc": the architecture names the paper uses; a transformer by its grid name ("bert-small") or family ("BERT"). */
-export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder' | 'model'>): string {
+/**
+ * "HAN-rnn", "FLAN-noenc": the architecture names the paper uses; a transformer by its grid name ("bert-small") or
+ * family ("BERT"); a model trained with another attention normaliser than softmax says which ("FLAN-rnn sparsemax").
+ */
+export function modelName(m: Pick<ModelInfo, 'architecture' | 'encoder' | 'model' | 'attention'>): string {
   if (isTransformer(m)) return m.model ?? m.architecture.toUpperCase();
-  return `${m.architecture.toUpperCase()}-${m.encoder}`;
+  return `${m.architecture.toUpperCase()}-${m.encoder}${m.attention !== undefined && m.attention !== 'softmax' ? ` ${m.attention}` : ''}`;
 }
 
 export function readRun(folder: string): RunInput {

@@ -28,6 +28,9 @@ export interface TrainConfig {
   lrFactor: number;
   /** Seeds weight init, dropout, batch order and any training-document sample. */
   seed: number;
+  /** Seeds the training-document sample instead of `seed` (absent: `seed`): another seed of one model
+   * (attnlab reproduce --seeds) keeps the first seed's documents. */
+  sampleSeed?: number;
   /** Embedding width (must equal the word vectors' width when vectors are given). */
   emb: number;
   /** GRU units per direction / convolution filters per width. */
@@ -75,6 +78,7 @@ export const FIELDS: Record<keyof TrainConfig, Field> = {
   clip: { kind: 'positive', help: 'gradient-norm clipping threshold' },
   lrFactor: { kind: 'factor', help: 'learning-rate factor after an epoch without improvement' },
   seed: { kind: 'int', help: 'random seed' },
+  sampleSeed: { kind: 'int', help: 'seed of the training-document sample under --max-train-docs (default: --seed)' },
   emb: { kind: 'positiveInt', help: 'embedding width' },
   encoderSize: { kind: 'positiveInt', help: 'GRU units per direction / filters per convolution width' },
   maxTrainDocs: { kind: 'nonNegativeInt', help: 'cap on training documents, a seeded sample (0: all)' },

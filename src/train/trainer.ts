@@ -81,7 +81,7 @@ export { epochSeed } from '../util/seeding.ts';
 /** The training documents actually used: all, or a seeded sample of maxTrainDocs (in original order). */
 export function trainingSample(docs: readonly LabeledDoc[], cfg: TrainConfig): readonly LabeledDoc[] {
   if (cfg.maxTrainDocs === 0 || docs.length <= cfg.maxTrainDocs) return docs;
-  const perm = new Rng(epochSeed(cfg.seed, 0, STREAM.sample)).permutation(docs.length);
+  const perm = new Rng(epochSeed(cfg.sampleSeed ?? cfg.seed, 0, STREAM.sample)).permutation(docs.length);
   const keep = Array.from(perm.subarray(0, cfg.maxTrainDocs)).sort((a, b) => a - b);
   return keep.map((i) => docs[i]!);
 }

@@ -57,6 +57,8 @@ export interface TransformerTrainConfig {
   clip: number;
   dropout: number;
   seed: number;
+  /** Seeds the training-document sample instead of `seed` (absent: `seed`; attnlab reproduce --seeds). */
+  sampleSeed?: number;
   /** Train on a seeded sample of at most this many training documents (0: all). */
   maxTrainDocs: number;
 }
@@ -388,7 +390,7 @@ export function trainTransformer(opts: TransformerTrainOptions): TransformerTrai
     });
     return { inputs, labels: docs.map((d) => d.label), truncated };
   };
-  const trainDocs = sample(data.train, cfg.maxTrainDocs, cfg.seed);
+  const trainDocs = sample(data.train, cfg.maxTrainDocs, cfg.sampleSeed ?? cfg.seed);
   const train = encode(trainDocs);
   const dev = encode(data.dev);
   const test = encode(data.test);

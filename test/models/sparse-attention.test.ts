@@ -135,5 +135,5 @@ test('attentionKind: default softmax leaves configurations unchanged; bad values
   assert.equal('attentionKind' in modelConfigOf(base, 10, 2), false);
   const sparse = mergeConfig(base, { source: 'flags', values: checkPartial({ attentionKind: 'sparsemax' }, 'flags') });
   assert.equal(modelConfigOf(sparse, 10, 2).attentionKind, 'sparsemax');
-  assert.throws(() => checkPartial({ attentionKind: 'relu' }, 'flags'), /flags: 'attentionKind' must be one of softmax, sparsemax, entmax15, got "relu"/);
+  assert.throws(() => checkPartial({ attentionKind: 'relu' }, 'flags'), /flags: 'attentionKind' must be one of softmax, sparsemax, entmax15, uniform, got "relu"/);
 });

@@ -1,4 +1,5 @@
 // attnlab reproduce [--data A,B] [--models LIST|all] [--profile quick|paper] [--out DIR] [--max-docs N]
+//                   [--suite default|full] [--seeds N] [--attention-kinds LIST]
 //                   [--executor local|slurm] [--sbatch "..."] [--device D]
 // The whole experiment: data -> train -> test -> report for every (data set, architecture), into one
 // folder. This file parses the options into a plan (src/cli/grid/plan.ts) and hands it to an executor:
@@ -14,7 +15,8 @@ import { PROFILES } from '../../train/index.ts';
 import { BUILTINS } from '../../data/builtin/index.ts';
 import { DEFAULT_CHUNK_SIZE } from '../../erasure/test-run.ts';
 import { DEVICE_HELP, checkDeviceSpec } from '../../train/device.ts';
-import { checkPlan, dataName, readPlan, stageById, type GridPlan } from '../grid/plan.ts';
+import { checkPlan, dataName, FULL_SUITE_ATTENTION_KINDS, FULL_SUITE_SEEDS, readPlan, stageById, SUITES, type GridPlan, type Suite } from '../grid/plan.ts';
+import { ATTENTION_KINDS, isAttentionKind, type AttentionKind } from '../../models/sparse-attention.ts';
 
 const BUILTIN = Object.keys(BUILTINS);
 const DEMO_TEST_DOCS = 300;
@@ -37,6 +39,20 @@ options:
   --max-docs N      erasure tests on a seeded random sample of N test documents (default: all; demo 300)
   --vectors KIND    word2vec | glove | none (default: word2vec)
   --seed N          seed of the erasure tests and the report (default: 1)
+  --suite NAME      default | full (default: default). default: the grid above with the default
+                    per-document tests (npm start). full: every test (attnlab test --tests all) on
+                    every erasure run, ${FULL_SUITE_SEEDS} seeds and the attention kinds
+                    ${FULL_SUITE_ATTENTION_KINDS.join(', ')} unless --seeds / --attention-kinds say otherwise;
+                    into <model>/erasure-full/ and <out>/report-full/, so it reuses the trainings of a
+                    default run in the same --out (docs/faithfulness.md, "Seeds, uniform and sparse attention")
+  --seeds N         train each model N times, training seeds 1..N (the first in <data>/<arch>/, the
+                    others in <data>/<arch>/seed-<k>/); every seed is tested, the report shows the
+                    spread across seeds and the attention's JS divergence between seeds (default: 1)
+  --attention-kinds LIST
+                    comma-separated attention normalisers each HAN/FLAN architecture is trained with:
+                    ${ATTENTION_KINDS.join(', ')} (default: softmax). Other than softmax: folder
+                    <data>/<arch>-<kind>/, a model of its own in the report ("FLAN-rnn sparsemax");
+                    uniform (alpha = 1/n) is trained only, its accuracy shown beside the learned one's
   --chunk N         documents per erasure chunk: the unit of resumption, and of a Slurm array task
                     (default: ${DEFAULT_CHUNK_SIZE})
   --device D        ${DEVICE_HELP}
@@ -61,6 +77,9 @@ export const command: Command = {
       'max-docs': { type: 'string' },
       vectors: { type: 'string' },
       seed: { type: 'string' },
+      suite: { type: 'string' },
+      seeds: { type: 'string' },
+      'attention-kinds': { type: 'string' },
       chunk: { type: 'string' },
       device: { type: 'string' },
       executor: { type: 'string', default: 'local' },
@@ -114,9 +133,10 @@ export const command: Command = {
   },
 };
 
-type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | undefined>;
 
-function planOf(values: Values): GridPlan {
+/** The grid the options describe (exported for tests). */
+export function planOf(values: Values): GridPlan {
   const str = (k: string, dflt: string): string => {
     const v = values[k];
     return typeof v === 'string' ? v : dflt;
@@ -133,6 +153,15 @@ function planOf(values: Values): GridPlan {
   const maxDocsRaw = typeof values['max-docs'] === 'string' ? values['max-docs'] : profile === 'demo' ? String(DEMO_TEST_DOCS) : undefined;
   const device = str('device', 'auto');
   checkDeviceSpec(device, 'attnlab reproduce');
+  const suite = str('suite', 'default');
+  if (!(SUITES as readonly string[]).includes(suite)) throw new UserError(`attnlab reproduce: --suite must be one of ${SUITES.join(', ')}, got '${suite}'`);
+  const full = suite === 'full';
+  const seeds = integer('--seeds', str('seeds', String(full ? FULL_SUITE_SEEDS : 1)), 1);
+  const kinds = typeof values['attention-kinds'] === 'string' ? list(values['attention-kinds']) : full ? [...FULL_SUITE_ATTENTION_KINDS] : ['softmax'];
+  const badKind = kinds.find((k) => !isAttentionKind(k));
+  if (badKind !== undefined) throw new UserError(`attnlab reproduce: --attention-kinds: unknown attention kind '${badKind}' (expected a comma-separated list of ${ATTENTION_KINDS.join(', ')})`);
+  // softmax first (the first model of each architecture, in its old folder), each kind once.
+  const attentionKinds: AttentionKind[] = ATTENTION_KINDS.filter((k) => kinds.includes(k));
   const plan: GridPlan = {
     format: 'attnlab-grid',
     version: 1,
@@ -145,6 +174,9 @@ function planOf(values: Values): GridPlan {
     maxDocs: maxDocsRaw === undefined ? null : integer('--max-docs', maxDocsRaw, 1),
     chunkSize: integer('--chunk', str('chunk', String(DEFAULT_CHUNK_SIZE)), 1),
     device,
+    suite: suite as Suite,
+    seeds,
+    attentionKinds,
   };
   // The data options shape how every data set is read; kept in the plan so each stage (and each Slurm job)
   // reads the data the same way. Absent when none is given.

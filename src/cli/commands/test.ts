@@ -76,6 +76,7 @@ export async function loadTrainOutput(checkpoint: string, split: string, data: s
       dataset: meta.dataset.name,
       architecture,
       encoder,
+      ...(meta.model.attentionKind !== undefined && meta.model.attentionKind !== 'softmax' ? { attention: meta.model.attentionKind } : {}),
       // What the report needs about the trained model: Table 3 (full test split) and its provenance.
       testAccuracy: meta.testAccuracy,
       testMajority: meta.testMajority ?? null,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { chunkPath } from '../../erasure/test-run.ts';
 import { TESTED_MODEL_FILE } from '../../erasure/types.ts';
-import { dataDir, erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { dataDir, erasureDir, modelDir, reportDir, stageModel, testedModels, type GridData, type GridPlan, type Stage } from './plan.ts';
 
 /** Written by the data stage when the data set is prepared and its word vectors exist. */
 export const DATA_MARKER = 'data.json';
@@ -45,8 +45,9 @@ export function testChunks(plan: GridPlan, d: GridData): [number, number][] | nu
   return chunks;
 }
 
-export function chunkDone(plan: GridPlan, d: GridData, arch: string, [from, to]: [number, number]): boolean {
-  return existsSync(chunkPath(erasureDir(plan, d, arch), 'chunks', from, to, 'jsonl'));
+/** `model` is a GridModel's name (plan.ts), as for every function below. */
+export function chunkDone(plan: GridPlan, d: GridData, model: string, [from, to]: [number, number]): boolean {
+  return existsSync(chunkPath(erasureDir(plan, d, model), 'chunks', from, to, 'jsonl'));
 }
 
 /**
@@ -54,8 +55,8 @@ export function chunkDone(plan: GridPlan, d: GridData, arch: string, [from, to]:
  * model.json for HAN/FLAN, attnlab.json beside the Hugging Face files for a transformer (transformer-train.ts
  * ATTNLAB_JSON, written just before its 'end' event; not imported, so `attnlab status` loads no engine).
  */
-export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
-  const dir = modelDir(plan, d, arch);
+export function trainDone(plan: GridPlan, d: GridData, model: string): boolean {
+  const dir = modelDir(plan, d, model);
   const log = join(dir, 'train.jsonl');
   if (!(existsSync(join(dir, 'model.json')) || existsSync(join(dir, 'attnlab.json'))) || !existsSync(log)) return false;
   const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
@@ -67,8 +68,8 @@ export function trainDone(plan: GridPlan, d: GridData, arch: string): boolean {
 }
 
 /** Every chunk done and the run's outputs written (examples.jsonl is the last of them). */
-export function testDone(plan: GridPlan, d: GridData, arch: string): boolean {
-  const dir = erasureDir(plan, d, arch);
+export function testDone(plan: GridPlan, d: GridData, model: string): boolean {
+  const dir = erasureDir(plan, d, model);
   return ['documents.jsonl', 'summary.json', TESTED_MODEL_FILE, 'examples.jsonl'].every((f) => existsSync(join(dir, f)));
 }
 
@@ -78,8 +79,8 @@ export function reportDone(plan: GridPlan): boolean {
   if (!existsSync(html)) return false;
   const t = statSync(html).mtimeMs;
   return plan.data.every((d) =>
-    plan.archs.every((a) => {
-      const docs = join(erasureDir(plan, d, a), 'documents.jsonl');
+    testedModels(plan).every((m) => {
+      const docs = join(erasureDir(plan, d, m.name), 'documents.jsonl');
       return existsSync(docs) && statSync(docs).mtimeMs <= t;
     }),
   );
@@ -90,9 +91,9 @@ export function stageDone(plan: GridPlan, s: Stage): boolean {
     case 'data':
       return readDataMarker(plan, s.data) !== null;
     case 'train':
-      return trainDone(plan, s.data, s.arch);
+      return trainDone(plan, s.data, stageModel(s).name);
     case 'test':
-      return testDone(plan, s.data, s.arch);
+      return testDone(plan, s.data, stageModel(s).name);
     case 'report':
       return reportDone(plan);
   }

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
-import { PLAN_FILE, readPlan, stageId, stagesOf, writePlan, type GridPlan, type Stage } from './plan.ts';
+import { isTested, PLAN_FILE, readPlan, stageId, stageModel, stagesOf, writePlan, type GridPlan, type Stage } from './plan.ts';
 import { chunkDone, stageDone, testChunks } from './progress.ts';
 
 export const SLURM_DIR = 'slurm';
@@ -208,13 +208,18 @@ export function submitSlurm(plan: GridPlan, opts: SubmitOptions): SubmitResult {
     const id = stageId(s);
     let trainDep: string | null = null;
     if (!stageDone(plan, s)) trainDep = keep(id) ?? submit(id, s, []);
-    const test: Stage = { kind: 'test', data: s.data, arch: s.arch };
+    // A uniform-attention baseline is trained only (plan.ts isTested); the report reads its accuracy.
+    if (!isTested(stageModel(s))) {
+      if (trainDep) reportDeps.push(trainDep);
+      continue;
+    }
+    const test: Stage = { kind: 'test', data: s.data, arch: s.arch, model: stageModel(s) };
     if (stageDone(plan, test)) continue;
     const testId = stageId(test);
     const chunks = testChunks(plan, s.data) ?? [];
     const need: number[] = [];
     chunks.forEach((c, i) => {
-      if (chunkDone(plan, s.data, s.arch, c)) return;
+      if (chunkDone(plan, s.data, stageModel(s).name, c)) return;
       const k = keep(`${testId}#${i}`);
       if (k) reportDeps.push(k);
       else need.push(i);

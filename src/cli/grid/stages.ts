@@ -1,13 +1,12 @@
 // One stage of the grid, by library calls: prepare a data set (and its word vectors), train one model,
 // erasure-test one model (all chunks, or one chunk for a Slurm array task), write the report. Each stage
 // resumes the way its library does: a finished training is not repeated, finished chunks are not redone.
-import { DEFAULT_TEST_NAMES } from '../../erasure/tests/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../util/errors.ts';
 import type { TrainingData } from '../../train/index.ts';
 import type { TestRunOptions, TestRunResult } from '../../erasure/test-run.ts';
-import { erasureDir, modelDir, reportDir, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { erasureDir, gridTestNames, modelDir, reportDir, stageModel, testedModels, type GridData, type GridModel, type GridPlan, type Stage } from './plan.ts';
 import { testChunks, testDone, writeDataMarker } from './progress.ts';
 
 export interface StageContext {
@@ -28,9 +27,9 @@ export async function runStage(plan: GridPlan, stage: Stage, ctx: StageContext, 
       return;
     }
     case 'train':
-      return trainStage(plan, stage.data, stage.arch, ctx);
+      return trainStage(plan, stage.data, stageModel(stage), ctx);
     case 'test':
-      return testStage(plan, stage.data, stage.arch, ctx, chunk);
+      return testStage(plan, stage.data, stageModel(stage), ctx, chunk);
     case 'report':
       return reportStage(plan, ctx);
   }
@@ -45,47 +44,53 @@ async function trainingData(plan: GridPlan, d: GridData, ctx: StageContext): Pro
   return data;
 }
 
-async function trainStage(plan: GridPlan, d: GridData, arch: string, ctx: StageContext): Promise<void> {
+async function trainStage(plan: GridPlan, d: GridData, m: GridModel, ctx: StageContext): Promise<void> {
   const { mergeConfig, preset, train } = await import('../../train/index.ts');
   const { isArch } = await import('../../models/index.ts');
   const { isTransformerArch } = await import('../../models/registry.ts');
+  const arch = m.arch;
   if (isTransformerArch(arch)) {
     const { trainTransformer, transformerPreset } = await import('../../train/transformer-train.ts');
     const data = await trainingData(plan, d, ctx);
-    const r = trainTransformer({ data, config: transformerPreset(arch, plan.profile), outDir: modelDir(plan, d, arch), profile: plan.profile, device: ctx.device });
+    const preset0 = transformerPreset(arch, plan.profile);
+    const config = m.seed === preset0.seed ? preset0 : { ...preset0, seed: m.seed, sampleSeed: preset0.seed };
+    const r = trainTransformer({ data, config, outDir: modelDir(plan, d, m.name), profile: plan.profile, device: ctx.device });
     const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
-    return ctx.log(`${d.name} ${arch}: best dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch}), test ${pct(r.testAccuracy)}`);
+    return ctx.log(`${d.name} ${m.name}: best dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch}), test ${pct(r.testAccuracy)}`);
   }
   if (!isArch(arch)) throw new UserError(`attnlab reproduce: unknown architecture '${arch}' in the grid`);
   const data = await trainingData(plan, d, ctx);
   // The embedding width follows the word vectors (GloVe is 100-d), as attnlab train sets it.
   const base = { ...preset(data.name, arch, plan.profile as Parameters<typeof preset>[2]), ...(data.vectors ? { emb: data.vectorDim } : {}) };
-  const config = mergeConfig(base, { source: 'attnlab reproduce', values: { arch } });
-  const r = train({ data, config, outDir: modelDir(plan, d, arch), profile: plan.profile, device: ctx.device });
+  // Another seed changes initialisation, dropout and batch order only: its training documents are the
+  // first seed's sample (sampleSeed), so the seeds of a model differ by chance alone (Wiegreffe & Pinter 2019).
+  const values = { arch, attentionKind: m.attention, ...(m.seed !== base.seed ? { seed: m.seed, sampleSeed: base.seed } : {}) };
+  const config = mergeConfig(base, { source: 'attnlab reproduce', values });
+  const r = train({ data, config, outDir: modelDir(plan, d, m.name), profile: plan.profile, device: ctx.device });
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-  ctx.log(`${d.name} ${arch}: best dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch}), test ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}`);
+  ctx.log(`${d.name} ${m.name}: best dev ${pct(r.devAccuracy)} (epoch ${r.bestEpoch}), test ${r.testAccuracy === null ? '-' : pct(r.testAccuracy)}`);
 }
 
-async function testStage(plan: GridPlan, d: GridData, arch: string, ctx: StageContext, chunk?: number): Promise<void> {
+async function testStage(plan: GridPlan, d: GridData, m: GridModel, ctx: StageContext, chunk?: number): Promise<void> {
   const { loadTrainOutput } = await import('../commands/test.ts');
   const { runTest } = await import('../../erasure/test-run.ts');
   let range: [number, number] | undefined;
   if (chunk !== undefined) {
     const chunks = testChunks(plan, d);
-    if (!chunks) throw new UserError(`attnlab reproduce: test chunk ${chunk} of ${d.name} ${arch}: the data stage has not finished (no ${join(plan.out, d.name, 'data.json')})`);
+    if (!chunks) throw new UserError(`attnlab reproduce: test chunk ${chunk} of ${d.name} ${m.name}: the data stage has not finished (no ${join(plan.out, d.name, 'data.json')})`);
     // An array task past the last chunk (the data has fewer documents than planned) has nothing to do.
     const c = chunks[chunk];
-    if (!c) return ctx.log(`${d.name} ${arch}: chunk ${chunk} is past the last of ${chunks.length} chunks; nothing to do`);
+    if (!c) return ctx.log(`${d.name} ${m.name}: chunk ${chunk} is past the last of ${chunks.length} chunks; nothing to do`);
     range = c;
   }
-  const checkpoint = modelDir(plan, d, arch);
+  const checkpoint = modelDir(plan, d, m.name);
   const { isTransformerArch } = await import('../../models/registry.ts');
-  if (isTransformerArch(arch)) return transformerTestStage(plan, d, arch, ctx, checkpoint, range);
+  if (isTransformerArch(m.arch)) return transformerTestStage(plan, d, m.name, ctx, checkpoint, range);
   const source = await loadTrainOutput(checkpoint, 'test', d.source, plan.prepare ?? {});
   try {
     source.model.to(ctx.device);
-    const r = runTest(source, testRunOptions(plan, d, arch, ctx, checkpoint, range, plan.maxDocs ?? undefined));
-    logOutputs(d, arch, ctx, r);
+    const r = runTest(source, testRunOptions(plan, d, m.name, ctx, checkpoint, range, plan.maxDocs ?? undefined));
+    logOutputs(d, m.name, ctx, r);
   } finally {
     source.model.dispose();
   }
@@ -95,48 +100,48 @@ async function testStage(plan: GridPlan, d: GridData, arch: string, ctx: StageCo
 // core, so the demo tests fewer documents on bert-small than on HAN/FLAN.
 export const DEMO_TRANSFORMER_TEST_DOCS = 60;
 
-async function transformerTestStage(plan: GridPlan, d: GridData, arch: string, ctx: StageContext, checkpoint: string, range: [number, number] | undefined): Promise<void> {
+async function transformerTestStage(plan: GridPlan, d: GridData, model: string, ctx: StageContext, checkpoint: string, range: [number, number] | undefined): Promise<void> {
   const { transformerTestSource, runTransformerTest } = await import('../../erasure/transformer-test-run.ts');
   const { loadDataset } = await import('../../data/dataset.ts');
   const ds = await loadDataset(d.source, { ...plan.prepare, log: ctx.log });
   const source = transformerTestSource(checkpoint, ds, 'test');
   const maxDocs = plan.profile === 'demo' ? Math.min(plan.maxDocs ?? Infinity, DEMO_TRANSFORMER_TEST_DOCS) : (plan.maxDocs ?? undefined);
   try {
-    const r = runTransformerTest(source, testRunOptions(plan, d, arch, ctx, checkpoint, range, maxDocs));
-    logOutputs(d, arch, ctx, r);
+    const r = runTransformerTest(source, testRunOptions(plan, d, model, ctx, checkpoint, range, maxDocs));
+    logOutputs(d, model, ctx, r);
   } finally {
     source.model.dispose();
   }
 }
 
 /** The erasure run's options for one model of the grid (HAN/FLAN and transformer runs alike). */
-function testRunOptions(plan: GridPlan, d: GridData, arch: string, ctx: StageContext, checkpoint: string, range: [number, number] | undefined, maxDocs: number | undefined): TestRunOptions {
+function testRunOptions(plan: GridPlan, d: GridData, model: string, ctx: StageContext, checkpoint: string, range: [number, number] | undefined, maxDocs: number | undefined): TestRunOptions {
   return {
-    outDir: erasureDir(plan, d, arch),
+    outDir: erasureDir(plan, d, model),
     seed: plan.seed,
     maxDocs,
     chunkSize: plan.chunkSize,
     range,
     batchSize: 64,
     bootstrapResamples: 1000,
-    run: { checkpoint, split: 'test', tests: DEFAULT_TEST_NAMES.join(',') },
-    tests: DEFAULT_TEST_NAMES,
+    run: { checkpoint, split: 'test', tests: gridTestNames(plan).join(',') },
+    tests: gridTestNames(plan),
     log: ctx.log,
   };
 }
 
-function logOutputs(d: GridData, arch: string, ctx: StageContext, r: TestRunResult): void {
-  if (r.outputs) ctx.log(`${d.name} ${arch}: ${r.documents} documents; wrote ${Object.values(r.outputs).join(', ')}`);
+function logOutputs(d: GridData, model: string, ctx: StageContext, r: TestRunResult): void {
+  if (r.outputs) ctx.log(`${d.name} ${model}: ${r.documents} documents; wrote ${Object.values(r.outputs).join(', ')}`);
 }
 
 async function reportStage(plan: GridPlan, ctx: StageContext): Promise<void> {
   const runs: string[] = [];
   for (const d of plan.data) {
-    for (const arch of plan.archs) {
+    for (const m of testedModels(plan)) {
       // Array tasks each write their chunk; the one that finishes last writes the run's outputs. Where that
       // did not happen (a shared file system that showed a task a stale listing), assemble them here.
-      if (!testDone(plan, d, arch)) await testStage(plan, d, arch, ctx);
-      runs.push(erasureDir(plan, d, arch));
+      if (!testDone(plan, d, m.name)) await testStage(plan, d, m, ctx);
+      runs.push(erasureDir(plan, d, m.name));
     }
   }
   const { writeReport } = await import('../../report/write-report.ts');

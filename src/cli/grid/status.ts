@@ -1,7 +1,7 @@
 // Where each stage of a grid stands: done (the run folder says so), running / pending / failed (its Slurm
 // job says so, from `scontrol show job`), or pending (never submitted, or a local run not yet there).
 import { stageDone, chunkDone, testChunks } from './progress.ts';
-import { stageId, stagesOf, type GridPlan } from './plan.ts';
+import { stageId, stageModel, stagesOf, type GridPlan } from './plan.ts';
 import { isActive, queryStates, readRecords, refOf, stateOf, type JobRecord, type JobState } from './slurm.ts';
 
 export type StageState = 'done' | 'running' | 'failed' | 'pending';
@@ -41,7 +41,7 @@ export function gridStatus(plan: GridPlan): StageRow[] {
         rows.push({ stage: id, state: 'pending', detail: 'waits for the data stage' });
         continue;
       }
-      const per = chunks.map((c, i) => unit(`${id}#${i}`, chunkDone(plan, s.data, s.arch, c)));
+      const per = chunks.map((c, i) => unit(`${id}#${i}`, chunkDone(plan, s.data, stageModel(s).name, c)));
       const count = (st: StageState): number => per.filter((p) => p.state === st).length;
       const state: StageState = count('failed') > 0 ? 'failed' : count('running') > 0 ? 'running' : 'pending';
       const parts = [`${count('done')}/${per.length} chunks done`];
