@@ -10,6 +10,7 @@ import { selectDocuments, type TestSource } from '../../../src/erasure/test-run.
 import type { TestDocument } from '../../../src/erasure/final-layer.ts';
 import { readRun } from '../../../src/report/run-input.ts';
 import { buildModel } from '../../../src/models/index.ts';
+import { DEFAULT_TEST_NAMES } from '../../../src/erasure/tests/index.ts';
 import { manualSeed } from '../../../src/torch/index.ts';
 import { Rng } from '../../../src/util/rng.ts';
 import { toyFlan, TOY_WORDS } from '../toy-flan.ts';
@@ -93,7 +94,7 @@ test('attnlab test: --range runs part of the chunks, a rerun finishes without re
     }
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { documents: number; run: unknown };
     assert.equal(summary.documents, 25);
-    assert.deepEqual(summary.run, { checkpoint: 'ckpt', split: 'test', tests: 'kendall_tau' });
+    assert.deepEqual(summary.run, { checkpoint: 'ckpt', split: 'test', tests: DEFAULT_TEST_NAMES.join(',') });
     assert.equal(readFileSync(join(dir, 'documents.csv'), 'utf8').trim().split('\n').length, 26);
 
     // Same results as one uninterrupted run with other chunk boundaries. Batches then hold other
