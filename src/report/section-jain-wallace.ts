@@ -228,6 +228,9 @@ function boxFigure(m: ReportModel, jw: JainWallaceModel, test: OutputTest): Figu
         { mark: { type: 'tick', color: 'black', size: 18, thickness: 2 }, encoding: { y: { field: 'median', type: 'quantitative' } } },
       ],
       { x: { field: 'bin', type: 'ordinal', sort: BIN_LABELS, title: 'max attention', scale: { domain: BIN_LABELS }, axis: { labelAngle: 0 } } },
+      undefined,
+      // A transformer run records null here (its backend cannot evaluate arbitrary weights): say so.
+      (dataset, model) => (m.runs.some((r) => r.dataset === dataset && r.model === model && r.encoder === 'transformer') ? 'not applicable to transformers' : undefined),
     ),
   };
 }
