@@ -22,6 +22,8 @@ export interface ErasureBackend {
   leaveOneOut(): LeaveOneOut;
   /** Sequential erasure in `order` until the decision changes. */
   firstFlip(order: ArrayLike<number>): FirstFlip;
+  /** firstFlip of each order, computed together (the battery hands over all of a document's orders at once). */
+  firstFlips(orders: readonly ArrayLike<number>[]): FirstFlip[];
   /** The smallest flip set the backend can find, with an order whose prefix is that set (method says how exact). */
   minimalFlipSet(): MinimalFlipSet;
   /** d p_m / d alpha_i at the unmodified weights, per item (docs/method.md §5). */

@@ -1,13 +1,14 @@
 // The whole battery on a set of documents: per document, every ranking, the single-weight tests,
 // the multi-weight tests and the exact minimal flip set; then the summary statistics.
 import { buildContext } from './context.ts';
+import type { FirstFlip } from './erase.ts';
 import { minimalFlipSetOf } from './minimal.ts';
 import { multiWeightTest } from './multi-weight.ts';
 import { ALL_RANKINGS, integratedGradientsOf } from './rankings/index.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { singleWeightTest } from './single-weight.ts';
 import { summarize } from './summary.ts';
-import { DOCUMENT_TESTS, TEST_NAMES } from './tests/index.ts';
+import { DOCUMENT_TESTS, TEST_NAMES, type DocumentTest } from './tests/index.ts';
 import {
   ALL_RANKING_NAMES,
   EXTRA_RANKING_NAMES,
@@ -53,10 +54,16 @@ export function testDocument(
   const orders = rankDocument(doc, index, options);
   const multi = {} as DocumentResult['multi'];
   const tops = new Map<AnyRankingName, number>();
+  // A backend evaluates the first flips of all the document's orders together (few, large batches).
+  const flips = new Map<Int32Array, FirstFlip>();
+  if (doc.backend && doc.n >= 2) {
+    const all = [...orders.values()].flat();
+    doc.backend.firstFlips(all).forEach((f, i) => flips.set(all[i]!, f));
+  }
   const record = (name: AnyRankingName): MultiWeightRecord[] => {
     const these = orders.get(name) ?? [];
     if (these.length > 0) tops.set(name, these[0]![0]!);
-    return these.map((order, j) => multiWeightTest(doc, name, j, order, minimal));
+    return these.map((order, j) => multiWeightTest(doc, name, j, order, minimal, flips.get(order)));
   };
   for (const name of RANKING_NAMES) multi[name] = record(name);
   // The extra rankings appear only where they ran, so HAN/FLAN results keep their shape.
@@ -105,6 +112,15 @@ function runTests(
       continue;
     }
     const rng = derivedRng(options.seed, index, STREAM.test, TEST_NAMES.indexOf(name));
+    const input = (test as DocumentTest<unknown, unknown>).input;
+    if (input && options.deferInput) {
+      // Filled in when the run has scored the variants (the record object is the one returned below).
+      const args = { doc, rng, orders };
+      const variants = input.variants(args);
+      out[name] = null;
+      if (variants) options.deferInput({ variants, finish: (logits) => (out[name] = input.record(args, logits)) });
+      continue;
+    }
     out[name] = test.run({ doc, rng, orders });
   }
   return out;

@@ -97,10 +97,12 @@ export function exampleOf(
 ): DocumentExample {
   const orders: Partial<Record<AnyRankingName, number[]>> = {};
   const atFlip: NonNullable<DocumentExample['atFlip']> = {};
-  for (const [name, o] of rankDocument(doc, index, options)) {
-    const order = o[0]!;
+  const ranked = [...rankDocument(doc, index, options)].map(([name, o]) => [name, o[0]!] as const);
+  // A backend (transformer) finds every order's first flip in shared batches, as the battery does.
+  const flips = doc.backend ? doc.backend.firstFlips(ranked.map(([, order]) => order)) : null;
+  for (const [r, [name, order]] of ranked.entries()) {
     orders[name] = Array.from(order);
-    const flip = firstFlip(doc, order);
+    const flip = flips ? flips[r]! : firstFlip(doc, order);
     if (flip.erased !== null) {
       atFlip[name] = {
         erased: flip.erased,
@@ -125,9 +127,9 @@ export function exampleOf(
   };
 }
 
-/** softmax of the logits after erasing `erased` (the battery's own erasure, erase.ts). */
+/** softmax of the logits after erasing `erased` (the battery's own erasure: erase.ts, or the document's backend). */
 export function probabilitiesAfterErasing(doc: DocumentContext, erased: ArrayLike<number>): number[] {
   const mask = new Uint8Array(doc.n);
   for (let t = 0; t < erased.length; t++) mask[erased[t]!] = 1;
-  return Array.from(softmax(logitsAfterErasing(doc, mask)));
+  return Array.from(softmax(doc.backend ? doc.backend.erase([mask]) : logitsAfterErasing(doc, mask)));
 }

@@ -25,10 +25,11 @@ import { UserError } from '../util/errors.ts';
 import { checkedAs, parseJson } from '../util/file-schema.ts';
 import { acquireLock } from '../util/lock.ts';
 import { msg } from './messages.ts';
-import { docLength, type AttentionClassifier } from '../models/index.ts';
+import { docLength, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import { truncateDoc, type LongDocPolicy } from '../train/long-docs.ts';
-import type { TestName } from './tests/index.ts';
+import { DOCUMENT_TESTS, type InputRequest, type TestName } from './tests/index.ts';
+import { scoreDocumentVariants } from './input-variants.ts';
 import { runDocument } from './battery.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
 import { classifierHead, DEFAULT_BATCH_SIZE, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
@@ -37,6 +38,7 @@ import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { summarize } from './summary.ts';
+import { writeEraserExports } from './eraser-export.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
 import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
@@ -104,11 +106,6 @@ export interface TestRunResult {
 }
 
 export const DEFAULT_CHUNK_SIZE = 500;
-/**
- * Example documents of a run that picks its first documents (the transformer run, transformer-test-run.ts).
- * runTest (HAN/FLAN) chooses by outcome instead: `examples` is then per (predicted class, outcome).
- */
-export const DEFAULT_EXAMPLES = 20;
 export const RUN_MANIFEST = 'erasure-run.json';
 export const TEST_LOCK = 'test.lock';
 /** Model-pass blocks: at most this many documents ... */
@@ -188,7 +185,11 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     const t0 = performance.now();
     const states = blocks.states(from, to);
     const t1 = performance.now();
-    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.tests ? { tests: opts.tests } : {}) }));
+    // Input-level tests (DocumentTest.input) hand over their variants; the chunk's are scored together below.
+    const pending: { doc: TokenDoc; request: InputRequest }[] = [];
+    const inputsOf = (index: number) => (needsModel(opts.tests) ? { deferInput: (request: InputRequest) => pending.push({ doc: docs[index]!.doc, request }) } : {});
+    const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.tests ? { tests: opts.tests } : {}), ...inputsOf(from + i) }));
+    scoreDocumentVariants(source.model, pending, pass.batchSize, batchTokens);
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
     const t2 = performance.now();
     computed++;
@@ -206,6 +207,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  Object.assign(outputs, writeEraserExports(opts.outDir, documents, head.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
@@ -217,6 +219,11 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   writeFileAtomic(outputs.examples, examplesJsonl(opts, blocks, head, chooseExamples(documents, examples), itemsOf));
   result.outputs = outputs;
   return result;
+}
+
+/** Whether any selected test re-runs the model on edited inputs (DocumentTest.input). */
+export function needsModel(tests: readonly TestName[] | undefined): boolean {
+  return (tests ?? []).some((name) => (DOCUMENT_TESTS[name] as { input?: unknown }).input !== undefined);
 }
 
 /** A document cut to its first maxTokens tokens, its words (for the examples) cut alike. */

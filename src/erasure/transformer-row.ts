@@ -165,6 +165,8 @@ function identity(T: number): Float32Array {
 
 /** Erasure sets evaluated per rowToLogits call (memory stays bounded for long documents). */
 const ROWS_PER_CALL = 256;
+/** The fewest prefixes of each order a first-flip round evaluates (however many orders are still going). */
+const FIRST_FLIP_MIN_ROUND = 8;
 
 /**
  * The document context of one state, with the transformer backend. Its tensors belong to the caller's
@@ -206,35 +208,93 @@ export function transformerContext(
   const p = softmax(logits);
   const predicted = argmax(logits);
 
-  /** Logits (K × C) after erasing each of the K item sets (erased[j] = 1). */
-  const evaluate = (sets: readonly Uint8Array[]): Float64Array => {
-    const out = new Float64Array(sets.length * C);
-    for (let s = 0; s < sets.length; s += ROWS_PER_CALL) {
-      const chunk = sets.slice(s, s + ROWS_PER_CALL);
-      const K = chunk.length;
-      const keep = new Float32Array(K * H * T).fill(1);
-      chunk.forEach((erased, k) => {
-        for (let j = 0; j < n; j++) {
-          if (!erased[j]) continue;
-          const h = headOf(j);
-          const t = positionOf(j);
-          if (h >= 0) keep[(k * H + h) * T + t] = 0;
-          else for (let g = 0; g < H; g++) keep[(k * H + g) * T + t] = 0;
-        }
-      });
+  // An erasure row is a keep mask over the row's positions: (T) per row when items span every head
+  // (broadcast over the heads), (H, T) per row when each (head, position) is its own item.
+  const rowWidth = eachHead ? H * T : T;
+  const keepShape = (K: number): number[] => (eachHead ? [K, H, T] : [K, 1, T]);
+  /** Zeroes item j in row k of a keep mask. */
+  const dropItem = (keep: Float32Array, k: number, j: number): void => {
+    const h = headOf(j);
+    keep[k * rowWidth + (h >= 0 ? h * T : 0) + positionOf(j)] = 0;
+  };
+
+  /** Logits (K × C) of the K rows of a keep mask (K × rowWidth), ROWS_PER_CALL rows per rowToLogits call. */
+  const evaluateKeep = (keep: Float32Array, K: number): Float64Array => {
+    const out = new Float64Array(K * C);
+    for (let s = 0; s < K; s += ROWS_PER_CALL) {
+      const k = Math.min(ROWS_PER_CALL, K - s);
       const rows = torch.noGrad(() =>
         torch.scope(() => {
-          const kept = probs.mul(torch.tensor(keep, [K, H, T], { device })); // (K, H, T)
+          const mask = torch.tensor(keep.subarray(s * rowWidth, (s + k) * rowWidth), keepShape(k), { device }); // (k, 1|H, T)
+          const kept = probs.mul(mask); // (k, H, T)
           // A head with nothing left has sum 0 and stays all 0: its context is the zero vector.
-          const renormalised = kept.div(kept.sum(-1, true).clamp(1e-38, Infinity)); // (K, H, T)
-          return model.rowToLogits(renormalised, values, residual).toFloat64Array(); // (K, C)
+          const renormalised = kept.div(kept.sum(-1, true).clamp(1e-38, Infinity)); // (k, H, T)
+          return model.rowToLogits(renormalised, values, residual).toFloat64Array(); // (k, C)
         }),
       );
       out.set(rows, s * C);
     }
     return out;
   };
+
+  /** Logits (K × C) after erasing each of the K item sets (erased[j] = 1). */
+  const evaluate = (sets: readonly Uint8Array[]): Float64Array => {
+    const keep = new Float32Array(sets.length * rowWidth).fill(1);
+    sets.forEach((erased, k) => {
+      for (let j = 0; j < n; j++) if (erased[j]) dropItem(keep, k, j);
+    });
+    return evaluateKeep(keep, sets.length);
+  };
   const decisionOf = (rows: Float64Array, k: number): number => argmax(rows, k * C, C);
+
+  /** Logits (K × C) after erasing `erased` and, in row k, candidates[k] with it (a greedy step). */
+  const withEach = (erased: Uint8Array, candidates: readonly number[]): Float64Array => {
+    const base = new Float32Array(rowWidth).fill(1);
+    for (let j = 0; j < n; j++) if (erased[j]) dropItem(base, 0, j);
+    const keep = new Float32Array(candidates.length * rowWidth);
+    candidates.forEach((j, k) => {
+      keep.set(base, k * rowWidth);
+      dropItem(keep, k, j);
+    });
+    return evaluateKeep(keep, candidates.length);
+  };
+
+  /**
+   * The first flip along each order, all orders together: each round evaluates the next prefixes of every
+   * order that has not flipped yet, about ROWS_PER_CALL rows in all, so a document's dozen orders cost a
+   * few full rowToLogits calls and only the prefixes of a round past an order's flip are spare work.
+   */
+  const firstFlips = (orders: readonly ArrayLike<number>[]): FirstFlip[] => {
+    const out: (FirstFlip | undefined)[] = orders.map(() => undefined);
+    // prefix[a]: order a's keep mask with its first `from` items erased.
+    const prefix = orders.map(() => new Float32Array(rowWidth).fill(1));
+    let from = 0;
+    while (from < n) {
+      const active = orders.flatMap((_, a) => (out[a] ? [] : [a]));
+      if (active.length === 0) break;
+      const width = Math.min(n - from, Math.max(FIRST_FLIP_MIN_ROUND, Math.floor(ROWS_PER_CALL / active.length)));
+      const keep = new Float32Array(active.length * width * rowWidth);
+      active.forEach((a, r) => {
+        const row = prefix[a]!;
+        for (let i = 0; i < width; i++) {
+          dropItem(row, 0, orders[a]![from + i]!);
+          keep.set(row, (r * width + i) * rowWidth);
+        }
+      });
+      const rows = evaluateKeep(keep, active.length * width);
+      active.forEach((a, r) => {
+        for (let i = 0; i < width; i++) {
+          const decision = decisionOf(rows, r * width + i);
+          if (decision === predicted) continue;
+          const k = from + i + 1;
+          out[a] = { erased: k, zeroVector: k === n, massErased: massOf(orders[a]!, k), flipsTo: decision };
+          break;
+        }
+      });
+      from += width;
+    }
+    return out.map((f) => f ?? { erased: null, zeroVector: false, massErased: null, flipsTo: null });
+  };
 
   let gradients: { g: Float64Array; gxa: Float64Array } | undefined;
   const gradientsOf = (): { g: Float64Array; gxa: Float64Array } => {
@@ -286,28 +346,10 @@ export function transformerContext(
       const rows = evaluate(sets);
       return { logits: rows, decisions: Int32Array.from({ length: n }, (_, i) => decisionOf(rows, i)) };
     },
-    firstFlip(order: ArrayLike<number>): FirstFlip {
-      // Prefixes in chunks: most documents flip early, so later prefixes are rarely evaluated.
-      const erased = new Uint8Array(n);
-      for (let start = 0; start < n; start += ROWS_PER_CALL) {
-        const sets: Uint8Array[] = [];
-        for (let k = start; k < Math.min(n, start + ROWS_PER_CALL); k++) {
-          erased[order[k]!] = 1;
-          sets.push(erased.slice());
-        }
-        const rows = evaluate(sets);
-        for (let i = 0; i < sets.length; i++) {
-          const decision = decisionOf(rows, i);
-          if (decision !== predicted) {
-            const k = start + i + 1;
-            return { erased: k, zeroVector: k === n, massErased: massOf(order, k), flipsTo: decision };
-          }
-        }
-      }
-      return { erased: null, zeroVector: false, massErased: null, flipsTo: null };
-    },
+    firstFlip: (order) => firstFlips([order])[0]!,
+    firstFlips,
     minimalFlipSet(): MinimalFlipSet {
-      return greedyFlipSet(n, predicted, C, evaluate, massOf);
+      return greedyFlipSet(n, predicted, C, withEach, massOf);
     },
     gradient: () => gradientsOf().g.slice(),
     gradientTimesAttention: () => gradientsOf().gxa.slice(),
@@ -349,7 +391,8 @@ export function greedyFlipSet(
   n: number,
   m: number,
   C: number,
-  evaluate: (sets: readonly Uint8Array[]) => Float64Array,
+  /** Logits (K × C) after erasing `erased` together with candidates[k], for each k. */
+  withEach: (erased: Uint8Array, candidates: readonly number[]) => Float64Array,
   massOf: (items: ArrayLike<number>, count: number) => number,
 ): MinimalFlipSet {
   const method = 'greedy_upper_bound' as const;
@@ -366,13 +409,7 @@ export function greedyFlipSet(
         .slice(0, GREEDY_POOL)
         .sort((a, b) => a - b);
     }
-    const rows = evaluate(
-      candidates.map((i) => {
-        const s = erased.slice();
-        s[i] = 1;
-        return s;
-      }),
-    );
+    const rows = withEach(erased, candidates);
     const margin = new Float64Array(candidates.length);
     const decision = new Int32Array(candidates.length);
     let best = -1;

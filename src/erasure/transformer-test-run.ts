@@ -3,27 +3,29 @@
 // documents.csv, summary.json, model.json, examples.jsonl — with the transformer row backend. Unlike HAN/FLAN
 // runs, no states/ files are kept: a transformer's row state (H × T weights and values per document) is
 // cheap to recompute and large to store, so a resumed run re-runs the model pass of the chunks it still has.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import type { SplitName } from '../data/readers.ts';
 import { describeEncodeStats, loadHfTokenizer, maxTokensForConfig } from '../models/hf-tokenizer.ts';
-import { loadTransformer, type TransformerClassifier, type TransformerFamily } from '../models/index.ts';
+import { loadTransformer, type TransformerClassifier, type TransformerFamily, type TransformerInput } from '../models/index.ts';
+import { scoreTransformerVariants, transformerItemPositions } from './input-variants.ts';
+import type { InputRequest } from './tests/index.ts';
 import { readTransformerRun } from '../train/transformer-train.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
-import { testDocument } from './battery.ts';
-import { exampleOf } from './examples.ts';
+import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
 import { writeOutputs } from './outputs.ts';
 import { summarize } from './summary.ts';
+import { writeEraserExports } from './eraser-export.ts';
 import {
   checkManifest,
   chunkDone,
   chunkFile,
   chunkPath,
   DEFAULT_CHUNK_SIZE,
-  DEFAULT_EXAMPLES,
+  needsModel,
   readResults,
   selectDocuments,
   type TestRunOptions,
@@ -103,8 +105,8 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   const log = opts.log ?? (() => {});
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const selected = selectDocuments(source.documents.length, opts.seed, opts.maxDocs);
-  const wanted = opts.examples ?? DEFAULT_EXAMPLES;
-  const docs = selected.map((i, j) => (j < wanted ? source.documents[i]! : { ...source.documents[i]!, tokens: undefined }));
+  // The battery's pass needs no token strings; the examples' pass (below) takes them from source.documents.
+  const docs = selected.map((i) => ({ ...source.documents[i]!, tokens: undefined }));
   if (docs.length === 0) throw new UserError(msg.noDocuments(String(opts.run.checkpoint ?? 'the model')));
   const erasure = { heads: opts.heads ?? 'all', specials: opts.specials ?? 'in' } as const;
   const run = { ...opts.run, erasureBackend: 'transformer-row', heads: erasure.heads, specials: erasure.specials, tokenization: source.tokenization };
@@ -121,20 +123,16 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     const t0 = performance.now();
     const states = transformerRowStates(source.model, docs.slice(from, to), opts.batchSize);
     const t1 = performance.now();
-    const options = { seed: opts.seed, ...erasure, ...(opts.tests ? { tests: opts.tests } : {}) };
-    const examples: string[] = [];
+    const base = { seed: opts.seed, ...erasure, ...(opts.tests ? { tests: opts.tests } : {}) };
+    // Input-level tests (DocumentTest.input) hand over their variants; the chunk's are scored together below.
+    const pending: { input: TransformerInput; positions: readonly number[]; request: InputRequest }[] = [];
     const results = states.map((s, i) => {
-      const items = transformerItems(s, erasure);
-      if (!items) return testTransformerDocument(source.model, s, from + i, options);
-      // One context for both: the example reuses the document's greedy set, gradients and erasures.
-      return withTransformerContext(source.model, s, erasure, (doc) => {
-        const result = testDocument(doc, s, from + i, options);
-        examples.push(JSON.stringify(exampleOf(doc, s.docId, items, source.classes, from + i, options)) + '\n');
-        return result;
-      });
+      const d = docs[from + i]!;
+      const positions = transformerItemPositions(d.special, erasure);
+      const options = needsModel(opts.tests) && positions ? { ...base, deferInput: (request: InputRequest) => pending.push({ input: d.input, positions, request }) } : base;
+      return testTransformerDocument(source.model, s, from + i, options);
     });
-    // Examples first: the results file marks the chunk done.
-    writeFileAtomic(chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'), examples.join(''));
+    scoreTransformerVariants(source.model, pending, opts.batchSize ?? 32, opts.batchTokens);
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
     computed++;
     log(msg.progress(c + 1, chunks.length, from, to, (t1 - t0) / 1000, (performance.now() - t1) / 1000));
@@ -149,17 +147,43 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
   const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
   const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  Object.assign(outputs, writeEraserExports(opts.outDir, documents, source.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, testedTransformer(source, opts, run, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');
-  const examples = chunks
-    .map(([from, to]) => chunkPath(opts.outDir, 'chunks', from, to, 'examples.jsonl'))
-    .filter((p) => existsSync(p))
-    .map((p) => readFileSync(p, 'utf8'))
-    .join('');
-  writeFileAtomic(outputs.examples, examples);
+  writeFileAtomic(outputs.examples, examplesJsonl(source, opts, selected, documents));
   result.outputs = outputs;
   return result;
+}
+
+/**
+ * examples.jsonl, chosen by outcome as for HAN/FLAN (examples.ts: per predicted class and outcome, the
+ * clearest documents): the chosen documents' model pass is run again, with their tokens, and each example
+ * takes the battery's own flips from the transformer backend.
+ */
+function examplesJsonl(source: TransformerTestSource, opts: TestRunOptions & TransformerErasureOptions, selected: readonly number[], documents: readonly DocumentResult[]): string {
+  const erasure = { heads: opts.heads ?? 'all', specials: opts.specials ?? 'in' } as const;
+  const chosen = chooseExamples(documents, opts.examples ?? DEFAULT_EXAMPLES_PER_OUTCOME);
+  if (chosen.length === 0) return '';
+  const states = transformerRowStates(source.model, chosen.map((c) => source.documents[selected[c.index]!]!), opts.batchSize);
+  return chosen
+    .map((c, j) => {
+      const state = states[j]!;
+      const items = transformerItems(state, erasure)!;
+      const ex = withTransformerContext(source.model, state, erasure, (doc) => exampleOf(doc, state.docId, items, source.classes, c.index, { seed: opts.seed, ...erasure }, c.outcomes));
+      return JSON.stringify(ex) + '\n';
+    })
+    .join('');
+}
+
+/** The training documents a folder's train.jsonl 'start' event records (for attnlab.json files that predate trainDocuments). */
+function trainDocsLogged(folder: string): number | null {
+  try {
+    const first = JSON.parse(readFileSync(join(folder, 'train.jsonl'), 'utf8').split('\n', 1)[0]!) as { event?: string; trainDocs?: unknown };
+    return first.event === 'start' && Number.isInteger(first.trainDocs) ? (first.trainDocs as number) : null;
+  } catch {
+    return null; // no log, or not ours: "not recorded"
+  }
 }
 
 /**
@@ -192,7 +216,7 @@ function testedTransformer(
           bestEpoch: trained.epoch,
           epochsRun: trained.history.length,
           maxEpochs: trained.config.maxEpochs,
-          trainDocuments: null,
+          trainDocuments: trained.trainDocuments ?? trainDocsLogged(source.info.folder),
           maxTrainDocs: trained.config.maxTrainDocs,
           seed: trained.config.seed,
           devAccuracy: trained.devAccuracy,

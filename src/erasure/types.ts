@@ -8,7 +8,7 @@
 // HAN, words for FLAN), 0-based, in document order. Classes are 0-based indices into head.classes.
 import type { Rng } from '../util/rng.ts';
 import type { ErasureBackend } from './backend.ts';
-import type { TestName, TestRecords, TestSummaries } from './tests/index.ts';
+import type { InputRequest, TestName, TestRecords, TestSummaries } from './tests/index.ts';
 import type { TransformerFamily } from '../models/transformer-config.ts';
 import type { AttentionKind } from '../models/sparse-attention.ts';
 
@@ -439,6 +439,11 @@ export interface BatteryOptions {
   tests?: readonly TestName[];
   /** Rankings to run (default: all the backend runs; RANKING_NAMES for HAN/FLAN, LINEAR_RANKING_NAMES adds the extras). */
   rankings?: readonly AnyRankingName[];
+  /**
+   * Given by a run that holds the model (test-run.ts, transformer-test-run.ts): input-level tests
+   * (DocumentTest.input) hand their variant documents here and get their records once the run has scored them.
+   */
+  deferInput?: (request: InputRequest) => void;
 }
 
 /**
@@ -549,6 +554,8 @@ export interface TestedModel {
   model?: string;
   /** As MinimalFlipRecord.method: the run's minimal sets are greedy upper bounds (transformers). */
   minimalMethod?: 'greedy_upper_bound';
+  /** Transformer runs: the erasure items, every head at once ('all') or each (head, position) ('each'). */
+  heads?: 'all' | 'each';
   /** The attention normaliser the model was trained with, when not softmax (absent: softmax). */
   attention?: AttentionKind;
   /** Accuracy on the FULL test split, recorded when training ended (the paper's Table 3; what attnlab eval prints). */

@@ -11,13 +11,11 @@ import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
 import { Dropout, Embedding, Linear, Module } from '../nn/index.ts';
 import type { TransformerConfig } from './transformer-config.ts';
+import { queryRow, rowContext, selfAttention, type Projections } from './self-attention.ts';
 import {
   activation,
-  attentionProbs,
   LayerNorm,
-  mergeHeads,
   ModuleList,
-  splitHeads,
   TransformerClassifier,
   type LastLayerInput,
   type RowInputs,
@@ -64,30 +62,20 @@ export class BertSelfAttention extends Module {
     this.value = this.child('value', new Linear(d, d));
     this.dropout = this.child('dropout', new Dropout(config.dropout.attention));
   }
+  private get projections(): Projections {
+    return { query: this.query, key: this.key, value: this.value, dropout: this.dropout, heads: this.config.heads };
+  }
   /** x (B, T, d), mask (B, T) -> context (B, T, d) and the attention weights (B, H, T, T) */
   forward(x: Tensor, mask: Tensor): { context: Tensor; probs: Tensor } {
-    const H = this.config.heads;
-    const q = splitHeads(this.query.forward(x), H); // (B, H, T, dh)
-    const k = splitHeads(this.key.forward(x), H); // (B, H, T, dh)
-    const v = splitHeads(this.value.forward(x), H); // (B, H, T, dh)
-    const probs = attentionProbs(q, k, mask); // (B, H, T, T)
-    const context = mergeHeads(this.dropout.forward(probs).matmul(v)); // (B, T, d)
-    return { context, probs };
+    return selfAttention(this.projections, x, mask);
   }
   /** Only query position 0's row: x (B, T, d) -> probs (B, H, T), values (B, H, T, dh) */
   row(x: Tensor, mask: Tensor): { probs: Tensor; values: Tensor } {
-    const H = this.config.heads;
-    const q0 = splitHeads(this.query.forward(x.narrow(1, 0, 1)), H); // (B, H, 1, dh)
-    const k = splitHeads(this.key.forward(x), H); // (B, H, T, dh)
-    const values = splitHeads(this.value.forward(x), H); // (B, H, T, dh)
-    const probs = attentionProbs(q0, k, mask).squeeze(2); // (B, H, T)
-    return { probs, values };
+    return queryRow(this.projections, x, mask);
   }
   /** The row's context from (possibly modified) weights: probs (K, H, T), values (K|1, H, T, dh) -> (K, d) */
   rowContext(probs: Tensor, values: Tensor): Tensor {
-    const [K, H] = probs.shape as [number, number];
-    const ctx = this.dropout.forward(probs).unsqueeze(2).matmul(values); // (K, H, 1, dh)
-    return ctx.reshape([K, H * values.size(-1)]); // (K, d), heads concatenated in order
+    return rowContext(probs, values, this.dropout);
   }
 }
 

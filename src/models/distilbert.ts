@@ -8,13 +8,11 @@ import type { Tensor } from '../torch/index.ts';
 import { Dropout, Embedding, Linear, Module } from '../nn/index.ts';
 import { absolutePositions } from './bert.ts';
 import type { TransformerConfig } from './transformer-config.ts';
+import { queryRow, rowContext, selfAttention, type Projections } from './self-attention.ts';
 import {
   activation,
-  attentionProbs,
   LayerNorm,
-  mergeHeads,
   ModuleList,
-  splitHeads,
   TransformerClassifier,
   type LastLayerInput,
   type RowInputs,
@@ -56,29 +54,21 @@ export class MultiHeadSelfAttention extends Module {
     this.out_lin = this.child('out_lin', new Linear(d, d));
     this.dropout = this.child('dropout', new Dropout(config.dropout.attention));
   }
+  private get projections(): Projections {
+    return { query: this.q_lin, key: this.k_lin, value: this.v_lin, dropout: this.dropout, heads: this.config.heads };
+  }
   /** x (B, T, d), mask (B, T) -> out_lin(context) (B, T, d), attention weights (B, H, T, T) */
   forward(x: Tensor, mask: Tensor): { out: Tensor; probs: Tensor } {
-    const H = this.config.heads;
-    const q = splitHeads(this.q_lin.forward(x), H); // (B, H, T, dh)
-    const k = splitHeads(this.k_lin.forward(x), H); // (B, H, T, dh)
-    const v = splitHeads(this.v_lin.forward(x), H); // (B, H, T, dh)
-    const probs = attentionProbs(q, k, mask); // (B, H, T, T)
-    const out = this.out_lin.forward(mergeHeads(this.dropout.forward(probs).matmul(v))); // (B, T, d)
-    return { out, probs };
+    const { context, probs } = selfAttention(this.projections, x, mask); // (B, T, d), (B, H, T, T)
+    return { out: this.out_lin.forward(context), probs }; // (B, T, d)
   }
   /** Query position 0's row only: probs (B, H, T), values (B, H, T, dh) */
   row(x: Tensor, mask: Tensor): { probs: Tensor; values: Tensor } {
-    const H = this.config.heads;
-    const q0 = splitHeads(this.q_lin.forward(x.narrow(1, 0, 1)), H); // (B, H, 1, dh)
-    const k = splitHeads(this.k_lin.forward(x), H); // (B, H, T, dh)
-    const values = splitHeads(this.v_lin.forward(x), H); // (B, H, T, dh)
-    return { probs: attentionProbs(q0, k, mask).squeeze(2), values }; // (B, H, T)
+    return queryRow(this.projections, x, mask);
   }
   /** probs (K, H, T), values (K|1, H, T, dh) -> out_lin(context) (K, d) */
   rowOut(probs: Tensor, values: Tensor): Tensor {
-    const [K, H] = probs.shape as [number, number];
-    const ctx = this.dropout.forward(probs).unsqueeze(2).matmul(values).reshape([K, H * values.size(-1)]); // (K, d)
-    return this.out_lin.forward(ctx); // (K, d)
+    return this.out_lin.forward(rowContext(probs, values, this.dropout)); // (K, d)
   }
 }
 

@@ -99,7 +99,7 @@
         el('td', {}, className(d, d.label)), el('td', {}, className(d, d.predicted)),
         el('td', { class: 'num' }, `${d.items.length} ${d.unit}s`),
         el('td', { class: 'num' }, erasedText(d, 'attention')), el('td', { class: 'num' }, erasedText(d, 'gradient')),
-        el('td', { class: 'num' }, d.minimalSet.length ? String(d.minimalSet.length) : d.minimalStatus.replace('_', ' ')),
+        el('td', { class: 'num', title: minimalName(d) }, d.minimalSet.length ? `${d.minimalMethod === 'greedy_upper_bound' ? '≤ ' : ''}${d.minimalSet.length}` : d.minimalStatus.replace('_', ' ')),
         el('td', {}, ...d.outcomes.map((o) => el('span', { class: `badge${d.chosenFor.includes(o) ? ' chosen' : ''}`, title: d.chosenFor.includes(o) ? 'chosen as an example of this' : 'also shows this', text: outcomeLabel(o) }))));
       row.addEventListener('click', () => select(d.key));
       row.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') select(d.key); });
@@ -131,8 +131,14 @@
     if (scroll) $('doc').scrollIntoView({ block: 'start' });
   }
 
+  /** What the document's minimal set is: exact (HAN/FLAN, a sort) or a greedy upper bound (transformers). */
+  function minimalName(doc) {
+    return doc.minimalMethod === 'greedy_upper_bound' ? 'greedy upper bound on the minimal flip set' : 'exact minimal flip set';
+  }
+
   function renderDocument() {
     const { doc } = current;
+    const setName = minimalName(doc);
     const n = doc.items.length;
     const maxAlpha = Math.max(...doc.alpha, 1e-12);
     // Outlines mark a set smaller than the whole document; "everything" (the zero vector) is said in words.
@@ -150,7 +156,13 @@
       el('th', {}, el('span', { class: 'swatch', style: `background:${PALETTE[k % PALETTE.length]}` }), ' ', userText(c)),
       el('td', { class: 'bar-cell' }, el('span', { class: 'bar', style: `background:${PALETTE[k % PALETTE.length]}` })),
       el('td', { class: 'num p-now' }), el('td', { class: 'num p-orig', text: fmt(doc.probabilities[k]) })));
-    const live = el('div', { class: 'live' },
+    const live = !doc.live ? el('div', { class: 'live' },
+      el('h3', { text: 'Erasures' }),
+      el('p', { class: 'hint', text: `A transformer's output is not linear in α, so this page cannot recompute an erasure of its ${doc.unit}s; the table below shows the battery's own outputs before and at each ranking's flip.` }),
+      el('table', { class: 'probs' }, el('thead', {}, el('tr', {}, el('th', { text: 'class' }), el('th', { text: 'original' }))),
+        el('tbody', {}, ...doc.classes.map((c, k) => el('tr', { 'data-class': String(k) },
+          el('th', {}, el('span', { class: 'swatch', style: `background:${PALETTE[k % PALETTE.length]}` }), ' ', userText(c)),
+          el('td', { class: 'num p-orig', text: fmt(doc.probabilities[k]) })))))) : el('div', { class: 'live' },
       el('h3', { text: 'Erase by hand' }),
       el('p', { class: 'hint', text: `Click ${doc.unit}s in the text to erase them (click again to restore). The output is recomputed in this page from z_i = W h_i, α and b: logits = Σ_kept α_i z_i / Σ_kept α_i + b, or b alone when everything is erased.` }),
       el('table', { class: 'probs' }, el('thead', {}, el('tr', {}, el('th', { text: 'class' }), el('th', { text: 'probability now' }), el('th', { text: 'now' }), el('th', { text: 'original' }))),
@@ -160,18 +172,20 @@
       el('p', { class: 'buttons' },
         el('button', { type: 'button', id: 'reset', onclick: () => setErased([]) }, 'restore all'),
         el('button', { type: 'button', id: 'erase-all', onclick: () => setErased([...Array(n).keys()]) }, 'erase everything (zero vector)'),
-        doc.minimalStatus === 'flipped' ? el('button', { type: 'button', id: 'erase-minimal', onclick: () => setErased(doc.minimalSet) }, `erase the exact minimal set (${doc.minimalSet.length})`) : null),
+        doc.minimalStatus === 'flipped' ? el('button', { type: 'button', id: 'erase-minimal', onclick: () => setErased(doc.minimalSet) }, `erase the ${setName} (${doc.minimalSet.length})`) : null),
     );
 
     const text = el('div', { class: `text ${doc.unit}`, id: 'text' });
     doc.items.forEach((words, i) => {
       const item = el('span', {
         class: `item${minimal.has(i) ? ' minimal' : ''}`, 'data-i': String(i), tabindex: '0', role: 'button',
-        style: `--a:${(doc.alpha[i] / maxAlpha).toFixed(3)}`, title: `${doc.unit} ${i}: α = ${doc.alpha[i].toFixed(4)}${minimal.has(i) ? ', in the exact minimal flip set' : ''}`,
+        style: `--a:${(doc.alpha[i] / maxAlpha).toFixed(3)}`, title: `${doc.unit} ${i}: α = ${doc.alpha[i].toFixed(4)}${minimal.has(i) ? `, in the ${setName}` : ''}`,
       }, userText(words));
-      item.addEventListener('click', () => toggle(i));
-      item.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); toggle(i); } });
-      text.append(item, doc.unit === 'word' ? ' ' : '');
+      if (doc.live) {
+        item.addEventListener('click', () => toggle(i));
+        item.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); toggle(i); } });
+      }
+      text.append(item, doc.unit === 'sentence' ? '' : ' ');
     });
     // The text beside the output, which stays in view while a long document scrolls.
     view.append(el('div', { class: 'workspace' }, text, live));
@@ -188,7 +202,7 @@
       const chips = order.slice(0, Math.min(shown, MAX_CHIPS)).map((i, rank) =>
         el('span', { class: `chip${minimal.has(i) ? ' minimal' : ''}`, title: `${doc.unit} ${i}` }, el('b', { text: String(rank + 1) }), ' ', userText(snippet(doc.items[i]))));
       const more = shown > MAX_CHIPS ? el('span', { class: 'more', text: ` … and ${shown - MAX_CHIPS} more` }) : null;
-      const button = f.erased === null ? null
+      const button = f.erased === null || !doc.live ? null
         : el('button', { type: 'button', class: 'erase-prefix', 'data-ranking': r.name, onclick: () => setErased(order.slice(0, f.erased)) }, `erase its first ${f.erased}`);
       return [el('tr', { 'data-ranking': r.name },
         el('th', { text: label }), el('td', {}, outcome, button ? el('br') : null, button),
@@ -200,8 +214,9 @@
       el('table', { class: 'rankings' },
         el('thead', {}, el('tr', {}, ...['ranking', 'battery', 'output one erasure before the flip', 'output at the flip', 'erased, in order, until the flip'].map((h) => el('th', { text: h })))),
         el('tbody', {}, ...rows)));
-    view.append(el('p', { class: 'minimal-set' }, el('strong', { text: 'Exact minimal flip set: ' }),
-      ...(doc.minimalStatus === 'zero_vector' ? [`all ${n} ${doc.unit}s: no smaller set changes the decision, only the zero vector does.`]
+    const bound = doc.minimalMethod === 'greedy_upper_bound';
+    view.append(el('p', { class: 'minimal-set' }, el('strong', { text: bound ? 'Greedy upper bound on the minimal flip set: ' : 'Exact minimal flip set: ' }),
+      ...(doc.minimalStatus === 'zero_vector' ? [bound ? `all ${n} ${doc.unit}s: the greedy search flips the decision only when everything is erased (a smaller set may exist).` : `all ${n} ${doc.unit}s: no smaller set changes the decision, only the zero vector does.`]
         : doc.minimalSet.length ? [`${doc.minimalSet.length} of ${n} ${doc.unit}s: `, ...doc.minimalSet.flatMap((i, j) => [j ? ' · ' : '', userText(snippet(doc.items[i]))])]
           : [`none (${doc.minimalStatus.replace('_', ' ')})`])));
   }
@@ -223,6 +238,7 @@
 
   function update() {
     const { doc, erased } = current;
+    if (!doc.live) return; // nothing to recompute: the page shows the battery's outputs only
     const out = explorerErase(doc, erased);
     const k = erased.reduce((a, b) => a + b, 0);
     for (const item of $('text').children) item.classList.toggle('erased', erased[Number(item.dataset.i)] === 1);

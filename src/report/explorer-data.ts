@@ -22,8 +22,15 @@ export interface ExplorerDocument {
   dataset: string;
   model: string;
   docId: string;
-  /** Sentences (HAN) or words (FLAN). */
-  unit: 'sentence' | 'word';
+  /** Sentences (HAN), words (FLAN), tokens (a transformer's last-layer positions, all heads) or head positions (--heads each). */
+  unit: 'sentence' | 'word' | 'token' | 'head position';
+  /**
+   * Whether the page can recompute any erasure itself (HAN/FLAN: linear in alpha, from z and b). A
+   * transformer's output is not, so its page shows the battery's own outputs only (z and b are empty).
+   */
+  live: boolean;
+  /** How minimalSet was found: 'exact' (HAN/FLAN, by a sort) or 'greedy_upper_bound' (transformers). */
+  minimalMethod: 'exact' | 'greedy_upper_bound';
   label: number;
   predicted: number;
   classes: string[];
@@ -62,7 +69,7 @@ export const OUTCOME_LABELS: Record<ExampleOutcome, string> = {
   attention_faster: 'attention needs fewer erasures than gradient',
   zero_vector_only: 'flips only at the zero vector',
   never_flips: 'never flips',
-  far_from_minimal: 'attention erases more than the exact minimum',
+  far_from_minimal: 'attention erases more than the minimal set (exact; transformers: the greedy bound)',
 };
 
 /** Digits kept for numbers the page only shows (probabilities at the flips). */
@@ -95,8 +102,10 @@ export function explorerData(runs: readonly RunInput[], datasets: readonly strin
     let skipped = 0;
     for (const e of run.examples) {
       const d = byId.get(String(e.docId));
-      const C = e.b?.length ?? 0;
-      if (!d || !e.z || !e.b || !e.probabilities || C === 0 || e.z.length !== e.items.length * C) {
+      const transformer = run.model.encoder === 'transformer';
+      const C = transformer ? (e.probabilities?.length ?? 0) : (e.b?.length ?? 0);
+      const linear = !transformer && !!e.z && !!e.b && e.z.length === e.items.length * C;
+      if (!d || !e.probabilities || C === 0 || (!transformer && !linear)) {
         skipped++;
         continue;
       }
@@ -112,14 +121,16 @@ export function explorerData(runs: readonly RunInput[], datasets: readonly strin
         dataset,
         model,
         docId: String(e.docId),
-        unit: run.model.architecture === 'han' ? 'sentence' : 'word',
+        unit: transformer ? (run.model.heads === 'each' ? 'head position' : 'token') : run.model.architecture === 'han' ? 'sentence' : 'word',
+        live: linear,
+        minimalMethod: transformer || d.minimal.method === 'greedy_upper_bound' ? 'greedy_upper_bound' : 'exact',
         label: d.label,
         predicted: d.predicted,
         classes: e.classes ?? Array.from({ length: C }, (_, k) => String(k)),
         items: e.items.map((words) => words.join(' ')),
         alpha: rounded(e.alpha, ALPHA_DIGITS),
-        z: e.z.map((v) => Math.round(v * 10 ** Z_DECIMALS) / 10 ** Z_DECIMALS),
-        b: e.b,
+        z: linear ? e.z!.map((v) => Math.round(v * 10 ** Z_DECIMALS) / 10 ** Z_DECIMALS) : [],
+        b: linear ? e.b! : [],
         probabilities: rounded(e.probabilities, SHOWN_DIGITS),
         orders: Object.fromEntries(Object.entries(e.orders).map(([r, o]) => [r, o.slice(0, flips[r as RankingName]?.erased ?? ORDER_SHOWN)])),
         flips,

@@ -57,12 +57,12 @@ How to read it: docs/explorer.md.</p>
 <form id="filters" onsubmit="return false"></form>
 <div class="index-wrap"><table id="doc-index"><thead><tr><th>data set</th><th>model</th><th>document</th><th>gold</th><th>predicted</th><th>items</th>
 <th title="items the attention ranking erased before the decision flipped">attention</th><th title="items the gradient ranking erased before the decision flipped">gradient</th>
-<th title="size of the exact minimal flip set">minimum</th><th>outcomes</th></tr></thead><tbody></tbody></table></div>
+<th title="size of the exact minimal flip set (transformers: ≤ the greedy upper bound)">minimum</th><th>outcomes</th></tr></thead><tbody></tbody></table></div>
 <p class="meta" id="skipped"></p>
 </section>
 <div class="legend" id="legend">
 <span><span class="scale"></span> shading: attention α<sub>i</sub> / largest α of the document (white = none, darkest red = the most)</span>
-<span><span class="sample minimal">outlined blue</span> in the exact minimal flip set</span>
+<span><span class="sample minimal">outlined blue</span> in the exact minimal flip set (transformers: the greedy upper bound on it)</span>
 <span><span class="sample erased">struck through</span> erased by you</span>
 <span><span class="chip"><b>3</b> word</span> a ranking's 3rd erasure</span>
 <span><span class="bidi-control">RLO</span> a bidi control character in the text, shown, not applied</span>

@@ -5,6 +5,7 @@ import type { AnyRankingName, TopItemRankingName } from '../erasure/types.ts';
 import type { BoxMeasure, ReportModel } from './report-model.ts';
 import { NEGATIVE_BIN_WIDTH, SCATTER_CAP } from './report-model.ts';
 import { jainWallaceFigures } from './section-jain-wallace.ts';
+import { eraserFigures } from './section-eraser.ts';
 
 /** A Vega-Lite spec as plain JSON (what vega-lite's compile() takes). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -45,7 +46,7 @@ const ROW_HEADER = 190;
 export const MIN_FONT = 11;
 
 /** Panel size: the panels of one row share the page width. */
-function panelSize(m: ReportModel, height = 130): { width: number; height: number } {
+export function panelSize(m: ReportModel, height = 130): { width: number; height: number } {
   const columns = Math.max(1, m.datasets.length);
   const width = Math.floor((PAGE_WIDTH - ROW_HEADER) / columns) - 24;
   return { width: Math.max(150, Math.min(420, width)), height };
@@ -63,6 +64,7 @@ export function buildFigures(m: ReportModel): Figure[] {
     flipFigure(m, 'gradient_x_attention', '13'),
     boxFigure(m, 'extraFraction', 'with'),
     ...jainWallaceFigures(m),
+    ...eraserFigures(m, m.eraser ?? []),
   ];
   return figures;
 }

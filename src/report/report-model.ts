@@ -9,6 +9,7 @@ import { Rng } from '../util/rng.ts';
 import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
 import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
+import { eraserRows, type EraserRow } from './section-eraser.ts';
 import { ATTENTION_KINDS } from '../models/sparse-attention.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
 import { jainWallaceRows, type JainWallaceModel } from './section-jain-wallace.ts';
@@ -160,6 +161,8 @@ export interface ReportModel {
   examples: ExampleView[];
   /** Jain & Wallace's tests (section-jain-wallace.ts); absent when no run recorded them. */
   jainWallace?: JainWallaceModel;
+  /** ERASER AOPC per model × ranking × place, where the runs ran an ERASER test (section-eraser.ts). */
+  eraser?: EraserRow[];
 }
 
 /** Enough points to see the shape; 24 full-size runs would put ~10 MB of circles in the page. */
@@ -190,6 +193,8 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
     findings: checkFindings(summarized, opts),
     examples: [],
   };
+  const eraser = eraserRows(summarized);
+  if (eraser.length > 0) model.eraser = eraser;
   for (const { run, summary } of summarized) {
     const key = { dataset: run.model.dataset, model: modelName(run.model) };
     const docs = run.documents;

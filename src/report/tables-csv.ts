@@ -4,6 +4,7 @@ import type { Proportion } from '../erasure/types.ts';
 import type { Bound } from './findings.ts';
 import type { ReportModel } from './report-model.ts';
 import { JAIN_WALLACE_CSV, jainWallaceCsv } from './section-jain-wallace.ts';
+import { eraserCsv } from './section-eraser.ts';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -14,6 +15,7 @@ export const CSV_FILES = {
   paperStatistics: 'paper-statistics.csv',
   jainWallaceTau: JAIN_WALLACE_CSV.tau,
   jainWallaceOutputs: JAIN_WALLACE_CSV.outputs,
+  eraser: 'eraser.csv',
 } as const;
 
 function cell(v: Cell): string {
@@ -31,9 +33,11 @@ const prop = (p: Proportion | undefined): Cell[] => [p?.count, p?.documents, p?.
 
 export function reportCsvFiles(m: ReportModel): Record<keyof typeof CSV_FILES, string> {
   const jw = jainWallaceCsv(m);
+  const eraser = eraserCsv(m.eraser ?? []);
   return {
     jainWallaceTau: jw.tau,
     jainWallaceOutputs: jw.outputs,
+    eraser: csv(eraser.header, eraser.rows),
     findings: csv(
       ['finding', 'dataset', 'model', 'view', 'verdict', 'estimate', 'ci_lo', 'ci_hi', 'documents', 'p', 'p_test', 'detail'],
       m.findings.map((f) => [f.id, f.dataset, f.model, f.view ?? '', f.verdict, bound(f.estimate), bound(f.interval?.lo), bound(f.interval?.hi), f.documents, f.p, f.pTest, f.detail]),

@@ -103,6 +103,8 @@ export interface TransformerRunInfo {
   devAccuracy: number;
   testAccuracy: number | null;
   testMajority: number | null;
+  /** Training documents used (the sample of at most config.maxTrainDocs); absent in records before it was kept. */
+  trainDocuments?: number;
   history: { epoch: number; trainLoss: number; devAccuracy: number; seconds: number }[];
   /** Documents longer than maxTokens (cut at the end), per split. */
   truncated: { train: number; dev: number; test: number };
@@ -414,6 +416,7 @@ export function trainTransformer(opts: TransformerTrainOptions): TransformerTrai
     devAccuracy: -1,
     testAccuracy: null,
     testMajority: majorityShare(data.test, data.classes.length),
+    trainDocuments: trainDocs.length,
     history: [],
     truncated: { train: train.truncated, dev: dev.truncated, test: test.truncated },
     embeddings,

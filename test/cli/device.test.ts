@@ -11,6 +11,7 @@ import { command as train } from '../../src/cli/commands/train.ts';
 import { runTestCommand } from '../../src/cli/commands/test.ts';
 import { command as reproduce } from '../../src/cli/commands/reproduce.ts';
 import { UserError } from '../../src/util/errors.ts';
+import { fixtureDir } from '../models/hf-fixtures.ts';
 
 const cpuOnly = torch.cudaDeviceCount() === 0;
 
@@ -35,6 +36,9 @@ test('--device cuda on a CPU-only libtorch fails with a clear message in train, 
   };
   await assert.rejects(runTestCommand([join(dir, 'model'), '--device', 'cuda:1', '--out', join(dir, 'e')], load), clear('attnlab test', 'cuda:1'));
   assert.equal(loaded, false, 'nothing was loaded');
+  // A Hugging Face folder honours --device like a HAN/FLAN model: the same clear line, nothing written.
+  await assert.rejects(runTestCommand([fixtureDir('bert'), '--data', 'no-such-data', '--device', 'cuda', '--out', join(dir, 'hf')]), clear('attnlab test', 'cuda'));
+  assert.equal(existsSync(join(dir, 'hf')), false, 'attnlab test on a Hugging Face folder wrote nothing');
   await assert.rejects(reproduce.run(['--device', 'cuda', '--out', join(dir, 'r')]), clear('attnlab reproduce', 'cuda'));
   assert.equal(existsSync(join(dir, 'r')), false, 'reproduce wrote nothing');
 });

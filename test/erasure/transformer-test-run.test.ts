@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTestCommand } from '../../src/cli/commands/test.ts';
-import type { BatterySummary, DocumentExample, DocumentResult } from '../../src/erasure/index.ts';
+import { argmax, type BatterySummary, type DocumentExample, type DocumentResult } from '../../src/erasure/index.ts';
+import { outcomeScore } from '../../src/erasure/examples.ts';
 import { liveTensors } from '../../src/torch/index.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { expected, fixtureDir } from '../models/hf-fixtures.ts';
@@ -68,11 +69,31 @@ test('attnlab test on a Hugging Face folder: tokenized by the folder, the same o
     assert.equal(model.testAccuracy, null);
     assert.equal(typeof model.sampleAccuracy, 'number');
     const examples = readFileSync(join(out, 'examples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DocumentExample);
-    assert.equal(examples.length, 9);
-    // With specials out, the items are the words (WordPiece pieces), never [CLS] / [SEP].
-    assert.equal(examples[0]!.items.length, docs[0]!.n);
-    assert.ok(examples.every((e) => e.items.flat().every((w) => w !== '[CLS]' && w !== '[SEP]')));
-    assert.ok(examples[0]!.orders.greedy && examples[0]!.orders.rollout);
+    // Chosen by outcome, as for HAN/FLAN: each example says what it shows, and shows it.
+    assert.ok(examples.length > 0 && examples.length <= docs.length);
+    const byId = new Map(docs.map((d) => [String(d.docId), d]));
+    let flipsSeen = 0;
+    for (const e of examples) {
+      const d = byId.get(String(e.docId))!;
+      assert.ok(d, `example ${String(e.docId)} is a tested document`);
+      assert.ok(e.outcomes && e.outcomes.length > 0, 'chosen for an outcome');
+      for (const o of e.outcomes) assert.notEqual(outcomeScore(d, o), null, `${String(e.docId)} shows ${o}`);
+      // With specials out, the items are the words (WordPiece pieces), never [CLS] / [SEP].
+      assert.equal(e.items.length, d.n);
+      assert.ok(e.items.flat().every((w) => w !== '[CLS]' && w !== '[SEP]'));
+      assert.ok(e.orders.greedy && e.orders.rollout);
+      // The battery's flips, from the transformer backend: the same k as documents.jsonl, the output at
+      // the flip decides another class and the one before it does not.
+      for (const [name, at] of Object.entries(e.atFlip ?? {})) {
+        const m = d.multi[name as keyof typeof d.multi]![0]!;
+        flipsSeen++;
+        assert.equal(at.erased, m.erased, `${name}: erased`);
+        assert.equal(at.after.length, summary.classes.length, `${name}: probabilities at the flip`);
+        assert.notEqual(argmax(Float64Array.from(at.after)), d.predicted, `${name}: flipped at the flip`);
+        if (at.erased > 1) assert.equal(argmax(Float64Array.from(at.before)), d.predicted, `${name}: not yet flipped before it`);
+      }
+    }
+    assert.ok(flipsSeen > 0, 'some ranking flips some example, so the flips are really checked');
 
     // A second run finds every chunk done and writes the same results.
     const again = await quietly(() => runTestCommand(args));

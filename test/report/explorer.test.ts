@@ -94,3 +94,29 @@ test('user text: isolated in <bdi>, bidi controls shown as markers, markup escap
   assert.ok(view.includes('gold <bdi>ספורט</bdi>, predicted <bdi>כלכלה</bdi>, 3 words'));
   assert.ok(view.includes('<th>random (1st permutation)</th>') && view.includes('<th>attention</th>'), 'the permutation note comes from the rankings table');
 });
+
+test('explorer data: a transformer run\'s examples are shown without z and b, their items tokens, their minimal set the greedy bound', () => {
+  const results = [makeDocument(0, { n: 3, erased: { attention: 2, gradient: 1 }, minimal: 1 })];
+  results[0]!.minimal.method = 'greedy_upper_bound';
+  const example = {
+    docId: results[0]!.docId, items: [['[CLS]'], ['good'], ['[SEP]']], alpha: [0.5, 0.3, 0.2], orders: { attention: [0, 1, 2] }, minimalSet: [1],
+    classes: ['x', 'y'], z: [], b: [], probabilities: [0.7, 0.3], atFlip: { attention: { erased: 2, before: [0.6, 0.4], after: [0.4, 0.6] } },
+  };
+  const run = (heads: 'all' | 'each'): RunInput => ({
+    folder: 'f',
+    model: { dataset: 'news', architecture: 'bert', encoder: 'transformer', testAccuracy: 0.5, minimalMethod: 'greedy_upper_bound', heads },
+    documents: results,
+    examples: [example],
+  });
+  const data = explorerData([run('all')], ['news'], ['bert']);
+  assert.deepEqual(data.skipped, [], 'not left out for want of z and b');
+  const d = data.documents[0]!;
+  assert.deepEqual([d.unit, d.live, d.minimalMethod, d.z, d.b], ['token', false, 'greedy_upper_bound', [], []]);
+  assert.deepEqual(d.flips.attention!.after, [0.4, 0.6], "the battery's output at the flip");
+  assert.equal(explorerData([run('each')], ['news'], ['bert']).documents[0]!.unit, 'head position');
+  // HAN/FLAN documents stay live and exact.
+  const flan: RunInput = { ...run('all'), model: { dataset: 'news', architecture: 'flan', encoder: 'rnn', testAccuracy: 0.5 }, examples: [{ ...example, z: [1, 0, 0, 1, 2, 2], b: [0.1, 0] }] };
+  results[0]!.minimal.method = undefined;
+  const f = explorerData([flan], ['news'], ['FLAN-rnn']).documents[0]!;
+  assert.deepEqual([f.unit, f.live, f.minimalMethod], ['word', true, 'exact']);
+});

@@ -5,12 +5,14 @@
 // folder. This file parses the options into a plan (src/cli/grid/plan.ts) and hands it to an executor:
 // local (every stage in this process, in order) or slurm (the stages as dependent Slurm jobs). Either
 // resumes: finished stages are not redone.
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs, requiredInteger } from '../args.ts';
 import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
 import { MODEL_NAMES, isModelName } from '../../models/registry.ts';
+import { isHfFolder } from '../../models/transformer-load.ts';
 import { PROFILES } from '../../train/index.ts';
 import { BUILTINS } from '../../data/builtin/index.ts';
 import { DEFAULT_CHUNK_SIZE } from '../../erasure/test-run.ts';
@@ -31,7 +33,9 @@ shows where each stage stands.
 
 options:
   --data LIST       comma-separated data sets: built-in names or paths (default: ${BUILTIN.join(',')})
-  --models LIST     comma-separated architectures or 'all' (default: all): ${MODEL_NAMES.join(', ')}
+  --models LIST     comma-separated architectures or 'all' (default: all): ${MODEL_NAMES.join(', ')};
+                    or a Hugging Face folder (config.json + model.safetensors): tested as it is, with its
+                    own tokenizer, on every --data (whose classes must be its id2label), never trained
   --profile NAME    demo | quick | paper (default: demo). demo: 4 epochs, 2000 training documents, 300
                     test documents, minutes on 2 cores; quick: 10 epochs, 3000 documents; paper:
                     Appendix A.1's procedure (60 epochs at most, patience 5, 10 for noenc)
@@ -142,9 +146,7 @@ export function planOf(values: Values): GridPlan {
     return typeof v === 'string' ? v : dflt;
   };
   const data = list(str('data', BUILTIN.join(',')));
-  const models = str('models', 'all') === 'all' ? [...MODEL_NAMES] : list(str('models', 'all'));
-  const bad = models.filter((m) => !isModelName(m));
-  if (bad.length) throw new UserError(`attnlab reproduce: --models: unknown architecture '${bad[0]}' (expected ${MODEL_NAMES.join(', ')} or all)`);
+  const { models, folders } = modelEntries(str('models', 'all') === 'all' ? [...MODEL_NAMES] : list(str('models', 'all')));
   const profile = str('profile', 'demo');
   if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`attnlab reproduce: --profile must be one of ${PROFILES.join(', ')}, got '${profile}'`);
   const vectors = str('vectors', 'word2vec');
@@ -168,6 +170,7 @@ export function planOf(values: Values): GridPlan {
     out: str('out', join('runs', 'reproduce')),
     data: data.map((source) => ({ source, name: dataName(source) })),
     archs: models,
+    ...(Object.keys(folders).length > 0 ? { folders } : {}),
     profile,
     vectors,
     seed: integer('--seed', str('seed', '1'), 0),
@@ -184,6 +187,29 @@ export function planOf(values: Values): GridPlan {
   if (Object.keys(prepare).length > 0) plan.prepare = prepare;
   checkPlan(plan);
   return plan;
+}
+
+/**
+ * --models entries: built-in architecture names, and Hugging Face folders (config.json + model.safetensors),
+ * each named in the grid by its folder's own name (its run folder is <out>/<data>/<name>).
+ */
+function modelEntries(entries: string[]): { models: string[]; folders: Record<string, string> } {
+  const models: string[] = [];
+  const folders: Record<string, string> = {};
+  for (const entry of entries) {
+    if (isModelName(entry)) {
+      models.push(entry);
+      continue;
+    }
+    if (!existsSync(entry)) throw new UserError(`attnlab reproduce: --models: unknown architecture '${entry}' (expected ${MODEL_NAMES.join(', ')} or all)`);
+    if (!isHfFolder(entry)) throw new UserError(`attnlab reproduce: --models: ${entry} is not a Hugging Face model folder (it needs config.json and model.safetensors); name an architecture or such a folder`);
+    const name = entry.replace(/\/+$/, '').split('/').pop()!;
+    if (isModelName(name) && entries.includes(name)) throw new UserError(`attnlab reproduce: --models: the folder ${entry} and the architecture '${name}' would both write to <out>/<data>/${name}; copy the folder under another name`);
+    if (Object.hasOwn(folders, name)) throw new UserError(`attnlab reproduce: --models: the folders ${folders[name]} and ${entry} are both named '${name}'; copy one under another name`);
+    folders[name] = resolve(entry);
+    models.push(name);
+  }
+  return { models, folders };
 }
 
 function list(s: string): string[] {

@@ -173,10 +173,9 @@ export async function runTestCommand(args: string[], load: LoadTestSource = load
     log: (line: string) => console.error(line),
   };
   const device = await resolveDevice(values.device, 'attnlab test');
-  if (isHfFolder(checkpoint) && device !== 'cpu') throw new UserError(`attnlab test: --device ${values.device}: Hugging Face folders run on the CPU for now`);
   let result: TestRunResult;
   if (isHfFolder(checkpoint)) {
-    result = await runHfTest(checkpoint, values.split, values.data, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) });
+    result = await runHfTest(checkpoint, values.split, values.data, device, { ...options, heads: oneOf('--heads', values.heads, ['all', 'each'] as const), specials: oneOf('--specials', values.specials, ['in', 'out'] as const) });
   } else {
     const source = await load(checkpoint, values.split, values.data, dataOptions);
     // Only the model pass runs on the device; the tests read the final-layer states back on the CPU.
@@ -201,6 +200,7 @@ async function runHfTest(
   folder: string,
   split: string,
   data: string | undefined,
+  device: string,
   options: TestRunOptions & TransformerErasureOptions,
 ): Promise<TestRunResult> {
   if (!(SPLITS as readonly string[]).includes(split)) throw new UserError(`attnlab test: --split must be one of ${SPLITS.join(', ')}, got '${split}'`);
@@ -210,6 +210,8 @@ async function runHfTest(
   const ds = await loadDataset(data, { log: (line: string) => console.error(line) });
   const source = transformerTestSource(folder, ds, split as (typeof SPLITS)[number]);
   try {
+    // The model pass and the erasure rows run on the device; the rankings read the rows back on the CPU.
+    if (device !== 'cpu') source.model.to(device);
     return runTransformerTest(source, options);
   } finally {
     source.model.dispose();

@@ -25,7 +25,13 @@ export interface GridPlan {
   version: 1;
   out: string;
   data: GridData[];
+  /** Model names: built-in architectures (trained here) and the names of `folders`. */
   archs: string[];
+  /**
+   * Hugging Face folders given to --models, by their name in archs (the folder's own name) -> absolute
+   * path. Already trained: tested as they are, with their own tokenizer, on every data set; never trained.
+   */
+  folders?: Record<string, string>;
   profile: string;
   vectors: 'word2vec' | 'glove' | 'none';
   /** Seed of the erasure tests and the report. */
@@ -90,8 +96,11 @@ export function gridModel(arch: string, attention: AttentionKind = 'softmax', se
 /**
  * The models of the grid for one architecture, in stage order: per attention kind, per seed. Transformers
  * have their own attention (softmax only); uniform attention is a baseline for accuracy, trained only.
+ * A Hugging Face folder of --models is its one model.
  */
 export function modelsOf(plan: GridPlan, arch: string): GridModel[] {
+  // A Hugging Face folder is one model, trained already: no other normaliser, no other seed.
+  if (hfFolderOf(plan, arch) !== undefined) return [gridModel(arch)];
   const kinds = isTransformerArch(arch) ? (['softmax'] as AttentionKind[]) : attentionKindsOf(plan);
   const out: GridModel[] = [];
   for (const kind of kinds) for (let k = 0; k < seedsOf(plan); k++) out.push(gridModel(arch, kind, BASE_TRAINING_SEED + k));
@@ -122,6 +131,11 @@ export type Stage =
 /** The folder name a data source gets under <out> (as `attnlab reproduce` has always named it). */
 export function dataName(source: string): string {
   return source.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
+}
+
+/** The Hugging Face folder a model name of the grid stands for, or undefined for a built-in architecture. */
+export function hfFolderOf(plan: GridPlan, arch: string): string | undefined {
+  return plan.folders && Object.hasOwn(plan.folders, arch) ? plan.folders[arch] : undefined;
 }
 
 export function dataDir(plan: GridPlan, d: GridData): string {
@@ -208,6 +222,7 @@ export function readPlan(out: string): GridPlan {
   for (const k of ['profile', 'vectors', 'device'] as const) if (typeof p[k] !== 'string') bad(k, 'a string');
   for (const k of ['seed', 'chunkSize'] as const) if (!Number.isInteger(p[k])) bad(k, 'an integer');
   if (p.maxDocs !== null && !Number.isInteger(p.maxDocs)) bad('maxDocs', 'an integer or null');
+  if (p.folders !== undefined && (p.folders === null || typeof p.folders !== 'object' || !Object.values(p.folders).every((f) => typeof f === 'string'))) bad('folders', 'an object of model name -> folder path');
   if (p.suite !== undefined && !(SUITES as readonly unknown[]).includes(p.suite)) bad('suite', SUITES.join(' or '));
   if (p.seeds !== undefined && !(Number.isInteger(p.seeds) && p.seeds >= 1)) bad('seeds', 'a positive integer');
   if (p.attentionKinds !== undefined && !(Array.isArray(p.attentionKinds) && p.attentionKinds.length > 0 && p.attentionKinds.every(isAttentionKind)))

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { chunkPath } from '../../erasure/test-run.ts';
 import { TESTED_MODEL_FILE } from '../../erasure/types.ts';
-import { dataDir, erasureDir, modelDir, reportDir, stageModel, testedModels, type GridData, type GridPlan, type Stage } from './plan.ts';
+import { dataDir, erasureDir, hfFolderOf, modelDir, reportDir, stageModel, testedModels, type GridData, type GridPlan, type Stage } from './plan.ts';
 
 /** Written by the data stage when the data set is prepared and its word vectors exist. */
 export const DATA_MARKER = 'data.json';
@@ -54,8 +54,10 @@ export function chunkDone(plan: GridPlan, d: GridData, model: string, [from, to]
  * Training ended (early stop or last epoch): the log's last event is 'end' and the best model is there —
  * model.json for HAN/FLAN, attnlab.json beside the Hugging Face files for a transformer (transformer-train.ts
  * ATTNLAB_JSON, written just before its 'end' event; not imported, so `attnlab status` loads no engine).
+ * A Hugging Face folder of --models comes trained: always done.
  */
 export function trainDone(plan: GridPlan, d: GridData, model: string): boolean {
+  if (hfFolderOf(plan, model) !== undefined) return true;
   const dir = modelDir(plan, d, model);
   const log = join(dir, 'train.jsonl');
   if (!(existsSync(join(dir, 'model.json')) || existsSync(join(dir, 'attnlab.json'))) || !existsSync(log)) return false;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../util/errors.ts';
 import type { TrainingData } from '../../train/index.ts';
 import type { TestRunOptions, TestRunResult } from '../../erasure/test-run.ts';
-import { erasureDir, gridTestNames, modelDir, reportDir, stageModel, testedModels, type GridData, type GridModel, type GridPlan, type Stage } from './plan.ts';
+import { erasureDir, gridTestNames, hfFolderOf, modelDir, reportDir, stageModel, testedModels, type GridData, type GridModel, type GridPlan, type Stage } from './plan.ts';
 import { testChunks, testDone, writeDataMarker } from './progress.ts';
 
 export interface StageContext {
@@ -45,6 +45,8 @@ async function trainingData(plan: GridPlan, d: GridData, ctx: StageContext): Pro
 }
 
 async function trainStage(plan: GridPlan, d: GridData, m: GridModel, ctx: StageContext): Promise<void> {
+  const folder = hfFolderOf(plan, m.name);
+  if (folder !== undefined) return ctx.log(`${d.name} ${m.name}: a Hugging Face folder (${folder}), tested as it is; not trained`);
   const { mergeConfig, preset, train } = await import('../../train/index.ts');
   const { isArch } = await import('../../models/index.ts');
   const { isTransformerArch } = await import('../../models/registry.ts');
@@ -83,9 +85,10 @@ async function testStage(plan: GridPlan, d: GridData, m: GridModel, ctx: StageCo
     if (!c) return ctx.log(`${d.name} ${m.name}: chunk ${chunk} is past the last of ${chunks.length} chunks; nothing to do`);
     range = c;
   }
-  const checkpoint = modelDir(plan, d, m.name);
+  const folder = hfFolderOf(plan, m.name);
+  const checkpoint = folder ?? modelDir(plan, d, m.name);
   const { isTransformerArch } = await import('../../models/registry.ts');
-  if (isTransformerArch(m.arch)) return transformerTestStage(plan, d, m.name, ctx, checkpoint, range);
+  if (folder !== undefined || isTransformerArch(m.arch)) return transformerTestStage(plan, d, m.name, ctx, checkpoint, range);
   const source = await loadTrainOutput(checkpoint, 'test', d.source, plan.prepare ?? {});
   try {
     source.model.to(ctx.device);
@@ -107,6 +110,7 @@ async function transformerTestStage(plan: GridPlan, d: GridData, model: string, 
   const source = transformerTestSource(checkpoint, ds, 'test');
   const maxDocs = plan.profile === 'demo' ? Math.min(plan.maxDocs ?? Infinity, DEMO_TRANSFORMER_TEST_DOCS) : (plan.maxDocs ?? undefined);
   try {
+    if (ctx.device !== 'cpu') source.model.to(ctx.device);
     const r = runTransformerTest(source, testRunOptions(plan, d, model, ctx, checkpoint, range, maxDocs));
     logOutputs(d, model, ctx, r);
   } finally {

@@ -30,6 +30,25 @@ export interface SummaryArgs {
   median: (groups: number[][], weight?: number) => MedianWithInterval;
 }
 
+/**
+ * What an input-level test asks of one document (DocumentTest.input): variant documents, each the original
+ * with the items of one set removed at the input (sets[k][i] = 1: item i's words removed), and where the
+ * model's logits on them go (variants × C, row-major). The run that holds the model scores the requests
+ * of many documents together (input-variants.ts) and calls finish; a request never finished records null.
+ */
+export interface InputRequest {
+  variants: readonly Uint8Array[];
+  finish: (logits: Float64Array) => void;
+}
+
+/** The input-level part of a test: it needs the whole model, so only a run that has it (test-run.ts) calls it. */
+export interface InputHook<R> {
+  /** The variants to score; null where the test does not apply (the record stays null). */
+  variants(args: TestArgs): Uint8Array[] | null;
+  /** The record from the model's logits on those variants. */
+  record(args: TestArgs, logits: Float64Array): R | null;
+}
+
 export interface DocumentTest<R, S> {
   /** One sentence for captions and `attnlab test --help`. */
   description: string;
@@ -41,6 +60,12 @@ export interface DocumentTest<R, S> {
   backends: boolean;
   /** The test on one document; null where it does not apply (e.g. a single item). */
   run(args: TestArgs): R | null;
+  /**
+   * Optional (additive): a test that re-runs the whole model on edited inputs. Where the battery is given
+   * BatteryOptions.deferInput (a run with the model), this replaces run: the record is filled in once the
+   * run has scored the variants; without it the record is run()'s.
+   */
+  input?: InputHook<R>;
   /** The test's summary over a run; records[i] is documents[i]'s record (undefined: the test did not run on it). */
   summarize(records: readonly (R | null | undefined)[], args: SummaryArgs): S;
 }

@@ -7,12 +7,17 @@ import type { DocumentTest } from './document-test.ts';
 import { kendallTau, type KendallTauRecord, type KendallTauSummary } from './kendall-tau.ts';
 import { permutation, type PermutationRecord, type PermutationSummary } from './permutation.ts';
 import { adversarialAttentionTest, type AdversarialRecord, type AdversarialSummary } from './adversarial-attention.ts';
+import { eraserAttention } from './eraser-attention.ts';
+import { eraserInput } from './eraser-input.ts';
+import type { EraserRecord, EraserSummary } from '../eraser.ts';
 
 /** The per-document record of each test (DocumentResult.tests[name]). */
 export interface TestRecords {
   kendall_tau: KendallTauRecord;
   permutation: PermutationRecord;
   adversarial_attention: AdversarialRecord;
+  eraser_attention: EraserRecord;
+  eraser_input: EraserRecord;
 }
 
 /** The summary of each test over a run's documents (BatterySummary.tests[name]). */
@@ -20,6 +25,8 @@ export interface TestSummaries {
   kendall_tau: KendallTauSummary;
   permutation: PermutationSummary;
   adversarial_attention: AdversarialSummary;
+  eraser_attention: EraserSummary;
+  eraser_input: EraserSummary;
 }
 
 export type TestName = keyof TestRecords;
@@ -28,6 +35,8 @@ export const DOCUMENT_TESTS: { [K in TestName]: DocumentTest<TestRecords[K], Tes
   kendall_tau: kendallTau,
   permutation,
   adversarial_attention: adversarialAttentionTest,
+  eraser_attention: eraserAttention,
+  eraser_input: eraserInput,
 };
 
 /** Every test, in table order (its position also keys its random stream: seeding.ts STREAM.test). */
@@ -36,5 +45,5 @@ export const TEST_NAMES = Object.keys(DOCUMENT_TESTS) as TestName[];
 /** The tests `attnlab test` runs unless told otherwise: the cheap ones (suite 'default'). */
 export const DEFAULT_TEST_NAMES = TEST_NAMES.filter((name) => DOCUMENT_TESTS[name].suite === 'default');
 
-export type { DocumentTest, SummaryArgs, TestArgs } from './document-test.ts';
+export type { DocumentTest, InputHook, InputRequest, SummaryArgs, TestArgs } from './document-test.ts';
 export { kendallTauB, type KendallTauRecord, type KendallTauSummary } from './kendall-tau.ts';

@@ -32,14 +32,17 @@ test('grid: bert-small trains into a Hugging Face folder and is erasure-tested t
     const folder = join(plan.out, 'tiny', 'bert-small');
     for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'attnlab.json']) assert.ok(existsSync(join(folder, f)), f);
     await runStage(plan, { kind: 'test', data: d, arch: 'bert-small' }, ctx);
-    const model = JSON.parse(readFileSync(join(folder, 'erasure', 'tested-model.json'), 'utf8')) as { architecture: string; model: string; documents: number; testAccuracy: number | null; testMajority: number | null };
+    const model = JSON.parse(readFileSync(join(folder, 'erasure', 'tested-model.json'), 'utf8')) as { architecture: string; model: string; documents: number; testAccuracy: number | null; testMajority: number | null; training: { trainDocuments: number | null } | null };
     assert.equal(model.architecture, 'bert');
     assert.equal(model.model, 'bert-small');
     assert.equal(model.documents, 12);
     // Table 3's numbers are the full test split's, as training recorded them, not the erasure sample's.
-    const trained = JSON.parse(readFileSync(join(folder, 'attnlab.json'), 'utf8')) as { testAccuracy: number; testMajority: number };
+    const trained = JSON.parse(readFileSync(join(folder, 'attnlab.json'), 'utf8')) as { testAccuracy: number; testMajority: number; trainDocuments: number };
     assert.equal(model.testAccuracy, trained.testAccuracy);
     assert.equal(model.testMajority, trained.testMajority);
+    // The provenance header's training documents: the trainer's record, not "?".
+    assert.ok(Number.isInteger(trained.trainDocuments) && trained.trainDocuments > 0);
+    assert.equal(model.training?.trainDocuments, trained.trainDocuments);
     assert.ok(existsSync(join(folder, 'erasure', 'summary.json')));
     await runStage(plan, { kind: 'train', data: d, arch: 'bert-small' }, ctx);
     assert.equal(lines.filter((l) => /tiny bert-small: best dev/.test(l)).length, 2);
