@@ -1,7 +1,8 @@
 // Input-level edits for the tests that re-run the whole model (DocumentTest.input; docs/faithfulness.md §6.2):
 // a variant document is the original with some final-layer items' words removed — HAN a sentence, FLAN a
-// word, a transformer a token — and every variant of every document handed over (a chunk's worth) is scored
-// in batched model passes of similar-length variants, the same batching as the model pass.
+// word, a transformer a token — and each document's variants are scored in batched model passes of
+// similar-length variants (the runs hand over a chunk's documents at once; see scoreAll on why a batch
+// never mixes documents).
 import { docLength, makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import type { TransformerClassifier, TransformerInput } from '../models/index.ts';
 import { transformerBatch } from '../models/transformer-model.ts';
@@ -52,9 +53,13 @@ export function removeTokens(input: TransformerInput, positions: readonly number
 }
 
 /**
- * Scores every request's variants: edits each document (edit returns null: the request is left unfinished,
- * so its test records null), sorts the variants by length, cuts them into batches of at most batchSize
- * variants and batchTokens padded tokens (one variant always makes a batch) and hands each request its logits.
+ * Scores every request's variants: edits the document (edit returns null: the request is left unfinished,
+ * so its test records null), sorts its variants by length, cuts them into batches of at most batchSize
+ * variants and batchTokens padded tokens (one variant always makes a batch) and hands the request its logits.
+ * A document's variants are batched together and never with another document's: float32 results then
+ * depend on the document alone, not on which documents share its chunk, so a run's results stay the same
+ * whatever --chunk is (test-run.ts). At the default --batch 64 a document's 61 variants (the paper's six
+ * rankings) are one batch anyway.
  */
 function scoreAll<B, V>(
   requests: readonly { base: B; request: InputRequest }[],
@@ -65,40 +70,29 @@ function scoreAll<B, V>(
   batchSize: number,
   batchTokens: number,
 ): void {
-  const variants: V[] = [];
-  const owner: { logits: Float64Array; left: number; request: InputRequest }[] = [];
-  const slot: [number, number][] = [];
   for (const { base, request } of requests) {
     const edited = request.variants.map((v) => edit(base, v));
     if (edited.length === 0 || edited.some((d) => d === null || lengthOf(d) === 0)) continue;
-    const o = owner.length;
-    owner.push({ logits: new Float64Array(edited.length * C), left: edited.length, request });
-    edited.forEach((d, k) => {
-      variants.push(d!);
-      slot.push([o, k]);
-    });
-  }
-  const lengths = variants.map(lengthOf);
-  const byLength = variants.map((_, i) => i).sort((i, j) => lengths[i]! - lengths[j]! || i - j);
-  const run = (idx: number[]): void => {
-    const logits = forward(idx.map((i) => variants[i]!)); // (B, C)
-    idx.forEach((i, b) => {
-      const [o, k] = slot[i]!;
-      const w = owner[o]!;
-      w.logits.set(logits.subarray(b * C, (b + 1) * C), k * C);
-      if (--w.left === 0) w.request.finish(w.logits);
-    });
-  };
-  let cur: number[] = [];
-  for (const i of byLength) {
-    // Sorted ascending: the variant joining is the batch's longest.
-    if (cur.length > 0 && (cur.length + 1 > batchSize || (cur.length + 1) * lengths[i]! > batchTokens)) {
-      run(cur);
-      cur = [];
+    const variants = edited as V[];
+    const lengths = variants.map(lengthOf);
+    const byLength = variants.map((_, i) => i).sort((i, j) => lengths[i]! - lengths[j]! || i - j);
+    const out = new Float64Array(variants.length * C);
+    const run = (idx: number[]): void => {
+      const logits = forward(idx.map((i) => variants[i]!)); // (B, C)
+      idx.forEach((i, b) => out.set(logits.subarray(b * C, (b + 1) * C), i * C));
+    };
+    let cur: number[] = [];
+    for (const i of byLength) {
+      // Sorted ascending: the variant joining is the batch's longest.
+      if (cur.length > 0 && (cur.length + 1 > batchSize || (cur.length + 1) * lengths[i]! > batchTokens)) {
+        run(cur);
+        cur = [];
+      }
+      cur.push(i);
     }
-    cur.push(i);
+    if (cur.length > 0) run(cur);
+    request.finish(out);
   }
-  if (cur.length > 0) run(cur);
 }
 
 /** HAN/FLAN: the requests of documents `docs` (same order), scored by the model in eval mode without gradients. */

@@ -13,6 +13,7 @@ import type { Figure } from './figures.ts';
 import type { FlipCell, ReportModel, RunRow } from './report-model.ts';
 import { CSV_FILES } from './tables-csv.ts';
 import { JAIN_WALLACE_FIGURE_IDS, jainWallaceSectionHtml } from './section-jain-wallace.ts';
+import { seedsSectionHtml } from './section-seeds.ts';
 import { eraserSectionHtml } from './section-eraser.ts';
 
 export interface RenderedFigure extends Figure {
@@ -65,6 +66,7 @@ Each figure's Vega-Lite spec and PNG sit beside this file; how to read every tab
     findingsSection(m.findings),
     outcomesSection(m),
     paperStatisticsSection(m),
+    seedsSectionHtml(m.seeds),
     eraserSectionHtml(m.eraser ?? [], CSV_FILES.eraser),
     summarySection(m),
     jainWallaceSectionHtml(m, figures.filter(isJainWallace).map(figureHtml).join('\n')),

@@ -11,6 +11,7 @@ import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
 import { eraserRows, type EraserRow } from './section-eraser.ts';
 import { ATTENTION_KINDS } from '../models/sparse-attention.ts';
+import type { SeedsModel } from './section-seeds.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
 import { jainWallaceRows, type JainWallaceModel } from './section-jain-wallace.ts';
 
@@ -161,6 +162,8 @@ export interface ReportModel {
   examples: ExampleView[];
   /** Jain & Wallace's tests (section-jain-wallace.ts); absent when no run recorded them. */
   jainWallace?: JainWallaceModel;
+  /** Seeds and trained-only (uniform attention) models: section-seeds.ts; absent when there are none. */
+  seeds?: SeedsModel;
   /** ERASER AOPC per model × ranking × place, where the runs ran an ERASER test (section-eraser.ts). */
   eraser?: EraserRow[];
 }

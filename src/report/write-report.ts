@@ -21,6 +21,7 @@ import { modelName, readRun } from './run-input.ts';
 import type { RunInput } from './run-input.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { CSV_FILES, reportCsvFiles } from './tables-csv.ts';
+import { readTrainedOnly, SEED_CSV_FILES, seedsCsvFiles, seedsModel, splitSeedReplicates } from './section-seeds.ts';
 
 /** SVGs above this size (bytes) go into the page as their PNG, to keep report.html small. */
 export const INLINE_SVG_LIMIT = 300_000;
@@ -31,6 +32,8 @@ export interface ReportOptions {
   seed?: number;
   /** Also write a PNG of each figure (default true). */
   png?: boolean;
+  /** Folders of trained models the erasure tests skipped (uniform attention): their accuracy, section-seeds.ts. */
+  trainedOnly?: readonly string[];
 }
 
 export interface ReportFiles {
@@ -42,17 +45,29 @@ export interface ReportFiles {
   explorer: { page: string; data: string };
 }
 
+/** The report's runs: each data set × model once (its first training seed; the others: readRunsWithSeeds). */
 export function readRuns(folders: readonly string[]): RunInput[] {
+  return readRunsWithSeeds(folders).runs;
+}
+
+/**
+ * Every run, checked: one data set × model may come more than once only with different training seeds
+ * (attnlab reproduce --seeds); `runs` holds each model's lowest seed, `groups` every model's runs by seed.
+ */
+export function readRunsWithSeeds(folders: readonly string[]): { runs: RunInput[]; groups: RunInput[][] } {
   if (folders.length === 0) throw new UserError(msg.noRunFolders());
   const runs = folders.map(readRun);
-  const seen = new Map<string, string>();
+  const seen = new Map<string, RunInput[]>();
   for (const r of runs) {
     const key = `${r.model.dataset} · ${modelName(r.model)}`;
-    const other = seen.get(key);
-    if (other !== undefined) throw new UserError(msg.duplicateRun(other, r.folder, key));
-    seen.set(key, r.folder);
+    const seed = r.model.training?.seed;
+    const others = seen.get(key) ?? [];
+    const clash = others.find((o) => seed === undefined || o.model.training?.seed === undefined || o.model.training.seed === seed);
+    if (clash !== undefined) throw new UserError(msg.duplicateRun(clash.folder, r.folder, key));
+    seen.set(key, [...others, r]);
   }
-  return runs;
+  const { main, groups } = splitSeedReplicates(runs);
+  return { runs: main, groups };
 }
 
 export function reportModelOf(runs: readonly RunInput[], opts: ReportOptions = {}): ReportModel {
@@ -60,8 +75,10 @@ export function reportModelOf(runs: readonly RunInput[], opts: ReportOptions = {
 }
 
 export async function writeReport(folders: readonly string[], outDir: string, opts: ReportOptions = {}): Promise<ReportFiles> {
-  const runs = readRuns(folders);
+  const { runs, groups } = readRunsWithSeeds(folders);
   const model = reportModelOf(runs, opts);
+  const seeds = seedsModel(groups, (opts.trainedOnly ?? []).map(readTrainedOnly), { resamples: opts.resamples ?? 1000, seed: opts.seed ?? 1 });
+  if (seeds) model.seeds = seeds;
   const files: ReportFiles = {
     html: join(outDir, 'report.html'),
     model: join(outDir, 'report-model.json'),
@@ -76,6 +93,14 @@ export async function writeReport(folders: readonly string[], outDir: string, op
     const path = join(outDir, CSV_FILES[key]);
     writeFileAtomic(path, tables[key]);
     files.csv.push(path);
+  }
+  if (seeds) {
+    const tables = seedsCsvFiles(seeds);
+    for (const key of Object.keys(SEED_CSV_FILES) as (keyof typeof SEED_CSV_FILES)[]) {
+      const path = join(outDir, SEED_CSV_FILES[key]);
+      writeFileAtomic(path, tables[key]);
+      files.csv.push(path);
+    }
   }
   const rendered: RenderedFigure[] = [];
   for (const fig of buildFigures(model)) {

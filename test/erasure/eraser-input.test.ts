@@ -99,3 +99,20 @@ test('variant builders: FLAN words across sentences, HAN non-empty sentences, tr
   const cut = removeTokens({ ids: Int32Array.of(101, 7, 8, 102), typeIds: Int32Array.of(0, 0, 1, 1) }, [1, 2], Uint8Array.of(0, 1))!;
   assert.deepEqual([Array.from(cut.ids), Array.from(cut.typeIds!)], [[101, 7, 102], [0, 0, 1]]);
 });
+
+test('input-level records do not depend on how the run is cut into chunks (a document\'s variants batch alone)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-eraser-chunks-'));
+  try {
+    const src = source('flan-rnn', 12);
+    const jsonl = [12, 5, 1].map((chunkSize) => {
+      const out = join(dir, `c${chunkSize}`);
+      runTest(src, { outDir: out, seed: 5, bootstrapResamples: 20, batchSize: 16, chunkSize, tests: ['eraser_input'], run: { checkpoint: 'x' } });
+      return readFileSync(join(out, 'documents.jsonl'), 'utf8');
+    });
+    assert.ok(jsonl[0]!.includes('"eraser_input":{'), 'records present');
+    assert.equal(jsonl[1], jsonl[0], 'chunks of 5');
+    assert.equal(jsonl[2], jsonl[0], 'chunks of 1');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -45,10 +45,11 @@ options:
   --seed N          seed of the erasure tests and the report (default: 1)
   --suite NAME      default | full (default: default). default: the grid above with the default
                     per-document tests (npm start). full: every test (attnlab test --tests all) on
-                    every erasure run, ${FULL_SUITE_SEEDS} seeds and the attention kinds
-                    ${FULL_SUITE_ATTENTION_KINDS.join(', ')} unless --seeds / --attention-kinds say otherwise;
-                    into <model>/erasure-full/ and <out>/report-full/, so it reuses the trainings of a
-                    default run in the same --out (docs/faithfulness.md, "Seeds, uniform and sparse attention")
+                    every erasure run, and unless --seeds / --attention-kinds say otherwise
+                    ${FULL_SUITE_SEEDS} seeds and the attention kinds ${FULL_SUITE_ATTENTION_KINDS.join(',')};
+                    into <model>/erasure-full/ and <out>/report-full/, so it reuses the trainings
+                    of a default run in the same --out (docs/faithfulness.md, "Seeds, uniform and
+                    sparse attention")
   --seeds N         train each model N times, training seeds 1..N (the first in <data>/<arch>/, the
                     others in <data>/<arch>/seed-<k>/); every seed is tested, the report shows the
                     spread across seeds and the attention's JS divergence between seeds (default: 1)

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../util/errors.ts';
 import type { TrainingData } from '../../train/index.ts';
 import type { TestRunOptions, TestRunResult } from '../../erasure/test-run.ts';
-import { erasureDir, gridTestNames, hfFolderOf, modelDir, reportDir, stageModel, testedModels, type GridData, type GridModel, type GridPlan, type Stage } from './plan.ts';
+import { erasureDir, gridTestNames, hfFolderOf, isTested, modelDir, modelsOf, reportDir, stageModel, testedModels, type GridData, type GridModel, type GridPlan, type Stage } from './plan.ts';
 import { testChunks, testDone, writeDataMarker } from './progress.ts';
 
 export interface StageContext {
@@ -148,9 +148,11 @@ async function reportStage(plan: GridPlan, ctx: StageContext): Promise<void> {
       runs.push(erasureDir(plan, d, m.name));
     }
   }
+  // Uniform-attention baselines are trained only: the report reads their accuracy from the model folder.
+  const trainedOnly = plan.data.flatMap((d) => plan.archs.flatMap((a) => modelsOf(plan, a)).filter((m) => !isTested(m)).map((m) => modelDir(plan, d, m.name)));
   const { writeReport } = await import('../../report/write-report.ts');
   const { msg } = await import('../../report/messages.ts');
-  const files = await writeReport(runs, reportDir(plan), { resamples: 1000, seed: plan.seed, png: true });
+  const files = await writeReport(runs, reportDir(plan), { resamples: 1000, seed: plan.seed, png: true, trainedOnly });
   if (!existsSync(files.html)) throw new UserError(`attnlab reproduce: the report stage finished without writing ${files.html}`);
   ctx.log(msg.wrote(files.html));
 }

@@ -99,3 +99,35 @@ test('slurm executor: data first, then trainings, test arrays after them, the re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('slurm executor with --seeds 2 --attention-kinds softmax,uniform: a job per seed, no test array for uniform, the report after its trainings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-fake-slurm-'));
+  const savedPath = process.env.PATH;
+  const slurm = fakeSlurm(dir);
+  process.env.PATH = `${join(dir, 'bin')}:${savedPath}`;
+  try {
+    const plan: GridPlan = {
+      format: 'attnlab-grid', version: 1, out: join(dir, 'out'), data: [{ source: 'tiny.jsonl', name: 'tiny' }],
+      archs: ['flan-noenc'], profile: 'demo', vectors: 'none', seed: 1, maxDocs: 8, chunkSize: 8, device: 'auto',
+      suite: 'default', seeds: 2, attentionKinds: ['softmax', 'uniform'],
+    };
+    writePlan(plan);
+    writeDataMarker(plan, plan.data[0]!, { source: 'tiny.jsonl', hash: 'h', testDocs: 8 });
+    const r = submitSlurm(plan, { sbatch: [], log: () => {} });
+    assert.deepEqual([...r.submitted], [
+      ['train/tiny/flan-noenc', '101'], ['test/tiny/flan-noenc', '102'],
+      ['train/tiny/flan-noenc/seed-2', '103'], ['test/tiny/flan-noenc/seed-2', '104'],
+      ['train/tiny/flan-noenc-uniform', '105'], ['train/tiny/flan-noenc-uniform/seed-2', '106'],
+      ['report', '107'],
+    ]);
+    const calls = slurm.calls().filter((c) => c[0] === 'sbatch').map((c) => c.slice(1));
+    const opt = (args: string[], name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    assert.match(opt(calls[2]!, 'wrap')!, /--stage 'train\/tiny\/flan-noenc\/seed-2'$/);
+    assert.match(opt(calls[2]!, 'output')!, /train_tiny_flan-noenc_seed-2-%j\.out$/);
+    assert.equal(opt(calls[6]!, 'dependency'), 'afterok:102:104:105:106', 'the report waits for the tests and the uniform trainings');
+    assert.equal(gridStatus(plan).filter((row) => row.stage.startsWith('test/')).length, 2);
+  } finally {
+    process.env.PATH = savedPath;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
