@@ -4,7 +4,9 @@ import type { Command } from './command.ts';
 
 // name -> lazy loader, so `attnlab data ...` does not load the tensor engine.
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  adversary: () => import('./commands/adversary.ts'),
   data: () => import('./commands/data.ts'),
+  diagnose: () => import('./commands/diagnose.ts'),
   eval: () => import('./commands/eval.ts'),
   import: () => import('./commands/import.ts'),
   reproduce: () => import('./commands/reproduce.ts'),

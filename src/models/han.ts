@@ -8,6 +8,7 @@
 import * as torch from '../torch/index.ts';
 import { Dropout, Embedding, Linear } from '../nn/index.ts';
 import type { Batch } from './batch.ts';
+import type { Tensor } from '../torch/index.ts';
 import { Attention } from './attention.ts';
 import { makeEncoder, type Encoder } from './encoders.ts';
 import { AttentionClassifier, splitArch, type ForwardOutput, type ModelConfig } from './model.ts';
@@ -44,6 +45,31 @@ export class Han extends AttentionClassifier {
   forward(batch: Batch): ForwardOutput {
     if (batch.family !== 'han') throw new Error(`${this.config.arch} needs a HAN batch, got a ${batch.family} batch`);
     const { tokens, sentLengths, sentCounts } = batch; // (B, S, T), (B, S), (B)
+    const [B, S] = tokens.shape as [number, number, number];
+    const Dw = this.wordAttention.dim;
+    const { sents } = this.wordLevel(tokens, sentLengths, false); // (B*S, Dw)
+    const sentVecs = sents.reshape([B, S, Dw]); // (B, S, Dw)
+    const smask = sentLengths.gt(0); // (B, S)
+    const xs = this.dropoutSentence.forward(sentVecs).mul(smask.unsqueeze(-1)); // (B, S, Dw), zero at padding
+    const h = this.sentenceEncoder.forward(xs, sentCounts); // (B, S, D)
+    const { alpha, s } = this.sentenceAttention.forward(h, smask); // (B, S), (B, D)
+    const logits = this.classifier.forward(this.dropoutClassifier.forward(s)); // (B, C)
+    return { logits, alpha, h, mask: smask };
+  }
+
+  /**
+   * The word attention weights within each sentence, (B, S, T): a real sentence's row sums to 1, padding
+   * words and padding sentences are 0. (The frozen-attention diagnostic's HAN word weights,
+   * src/train/attention-diagnostic.ts; the forward pass does not keep them.)
+   */
+  wordWeights(batch: Batch): Tensor {
+    if (batch.family !== 'han') throw new Error(`${this.config.arch} needs a HAN batch, got a ${batch.family} batch`);
+    const [B, S, T] = batch.tokens.shape as [number, number, number];
+    return this.wordLevel(batch.tokens, batch.sentLengths, true).alpha!.reshape([B, S, T]); // (B, S, T)
+  }
+
+  /** Sentence vectors (B*S, Dw), zero for padding sentences; with keepAlpha also the word weights (B*S, T). */
+  private wordLevel(tokens: Tensor, sentLengths: Tensor, keepAlpha: boolean): { sents: Tensor; alpha: Tensor | null } {
     const [B, S, T] = tokens.shape as [number, number, number];
     const flatTokens = tokens.reshape([B * S, T]); // (B*S, T)
     // The word level reads each real sentence on its own, so the real sentences can be cut into groups of
@@ -52,6 +78,7 @@ export class Han extends AttentionClassifier {
     const groups = sentenceGroups(sentLengths.reshape([B * S]).toInt32Array(), T);
     const Dw = this.wordAttention.dim;
     let sents = torch.zeros([B * S, Dw], { device: tokens.device }); // (B*S, Dw), zero for padding sentences
+    let alpha = keepAlpha ? torch.zeros([B * S, T], { device: tokens.device }) : null; // (B*S, T)
     for (const g of groups) {
       const rows = torch.tensor(g.rows, [g.rows.length], { device: tokens.device }); // (R)
       const words = flatTokens.indexSelect(0, rows).narrow(1, 0, g.width); // (R, Tg)
@@ -60,16 +87,14 @@ export class Han extends AttentionClassifier {
       const x = this.dropoutWord.forward(e).mul(wmask.unsqueeze(-1)); // (R, Tg, E), zero at padding
       const lengths = torch.tensor(g.lengths, [g.lengths.length], { device: tokens.device }); // (R)
       const hw = this.wordEncoder.forward(x, lengths); // (R, Tg, Dw)
-      const { s: sv } = this.wordAttention.forward(hw, wmask); // (R, Dw)
+      const { alpha: aw, s: sv } = this.wordAttention.forward(hw, wmask); // (R, Tg), (R, Dw)
       sents = sents.indexCopy(0, rows, sv);
+      if (alpha !== null) {
+        const wide = g.width < T ? torch.cat([aw, torch.zeros([g.rows.length, T - g.width], { device: tokens.device })], 1) : aw; // (R, T)
+        alpha = alpha.indexCopy(0, rows, wide);
+      }
     }
-    const sentVecs = sents.reshape([B, S, Dw]); // (B, S, Dw)
-    const smask = sentLengths.gt(0); // (B, S)
-    const xs = this.dropoutSentence.forward(sentVecs).mul(smask.unsqueeze(-1)); // (B, S, Dw), zero at padding
-    const h = this.sentenceEncoder.forward(xs, sentCounts); // (B, S, D)
-    const { alpha, s } = this.sentenceAttention.forward(h, smask); // (B, S), (B, D)
-    const logits = this.classifier.forward(this.dropoutClassifier.forward(s)); // (B, C)
-    return { logits, alpha, h, mask: smask };
+    return { sents, alpha };
   }
 }
 

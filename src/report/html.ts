@@ -14,6 +14,7 @@ import type { FlipCell, ReportModel, RunRow } from './report-model.ts';
 import { CSV_FILES } from './tables-csv.ts';
 import { JAIN_WALLACE_FIGURE_IDS, jainWallaceSectionHtml } from './section-jain-wallace.ts';
 import { seedsSectionHtml } from './section-seeds.ts';
+import { wiegreffePinterSection } from './section-wiegreffe-pinter.ts';
 import { eraserSectionHtml } from './section-eraser.ts';
 
 export interface RenderedFigure extends Figure {
@@ -62,7 +63,7 @@ Shares carry 95% Wilson intervals, ratios of counts the matching closed-form int
 interval over documents; every number says how many documents stand behind it, and fewer than ${m.minDocuments} give no verdict.
 Each figure's Vega-Lite spec and PNG sit beside this file; how to read every table and figure: docs/report.md.</p>`,
     provenanceSection(m),
-    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', ...(m.eraser ? ['eraser'] : []), 'summary', 'jain-wallace', 'figures', 'tables', 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
+    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', ...(m.eraser ? ['eraser'] : []), 'summary', 'jain-wallace', 'figures', 'tables', ...(m.wiegreffePinter ? ['wiegreffe-pinter'] : []), 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
     findingsSection(m.findings),
     outcomesSection(m),
     paperStatisticsSection(m),
@@ -72,6 +73,7 @@ Each figure's Vega-Lite spec and PNG sit beside this file; how to read every tab
     jainWallaceSectionHtml(m, figures.filter(isJainWallace).map(figureHtml).join('\n')),
     `<h2 id="figures">Figures</h2>\n${figures.filter((f) => !isJainWallace(f)).map(figureHtml).join('\n')}`,
     tablesSection(m),
+    ...(m.wiegreffePinter ? [wiegreffePinterSection(m.wiegreffePinter)] : []),
     downloadsSection(),
     documentsSection(m),
   ];

@@ -9,6 +9,7 @@ import { Rng } from '../util/rng.ts';
 import { checkFindings, comparison, summarizeRuns, VIEWS } from './findings.ts';
 import type { Finding, FindingOptions, SummarizedRun } from './findings.ts';
 import { ARCHITECTURES, ENCODERS, modelName } from './run-input.ts';
+import { wiegreffePinterRows, type WiegreffePinterRows } from './section-wiegreffe-pinter.ts';
 import { eraserRows, type EraserRow } from './section-eraser.ts';
 import { ATTENTION_KINDS } from '../models/sparse-attention.ts';
 import type { SeedsModel } from './section-seeds.ts';
@@ -164,6 +165,8 @@ export interface ReportModel {
   jainWallace?: JainWallaceModel;
   /** Seeds and trained-only (uniform attention) models: section-seeds.ts; absent when there are none. */
   seeds?: SeedsModel;
+  /** Wiegreffe & Pinter's diagnostic and adversary (section-wiegreffe-pinter.ts); absent when no model has them. */
+  wiegreffePinter?: WiegreffePinterRows;
   /** ERASER AOPC per model × ranking × place, where the runs ran an ERASER test (section-eraser.ts). */
   eraser?: EraserRow[];
 }
@@ -257,6 +260,8 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
   }
   const jainWallace = jainWallaceRows(summarized, opts.seed, opts.resamples);
   if (jainWallace) model.jainWallace = jainWallace;
+  const wp = wiegreffePinterRows(summarized.map(({ run }) => ({ folder: run.folder, checkpoint: run.model.checkpoint, dataset: run.model.dataset, model: modelName(run.model) })), opts);
+  if (wp.diagnostic.length + wp.adversary.length + wp.skipped.length > 0) model.wiegreffePinter = wp;
   return model;
 }
 

@@ -22,6 +22,7 @@ import type { RunInput } from './run-input.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { CSV_FILES, reportCsvFiles } from './tables-csv.ts';
 import { readTrainedOnly, SEED_CSV_FILES, seedsCsvFiles, seedsModel, splitSeedReplicates } from './section-seeds.ts';
+import { WP_CSV_FILES, wiegreffePinterCsv } from './section-wiegreffe-pinter.ts';
 
 /** SVGs above this size (bytes) go into the page as their PNG, to keep report.html small. */
 export const INLINE_SVG_LIMIT = 300_000;
@@ -101,6 +102,11 @@ export async function writeReport(folders: readonly string[], outDir: string, op
       writeFileAtomic(path, tables[key]);
       files.csv.push(path);
     }
+  }
+  for (const [key, text] of Object.entries(wiegreffePinterCsv(model.wiegreffePinter)) as [keyof typeof WP_CSV_FILES, string][]) {
+    const path = join(outDir, WP_CSV_FILES[key]);
+    writeFileAtomic(path, text);
+    files.csv.push(path);
   }
   const rendered: RenderedFigure[] = [];
   for (const fig of buildFigures(model)) {

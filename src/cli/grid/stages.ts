@@ -8,6 +8,7 @@ import type { TrainingData } from '../../train/index.ts';
 import type { TestRunOptions, TestRunResult } from '../../erasure/test-run.ts';
 import { erasureDir, gridTestNames, hfFolderOf, isTested, modelDir, modelsOf, reportDir, stageModel, testedModels, type GridData, type GridModel, type GridPlan, type Stage } from './plan.ts';
 import { testChunks, testDone, writeDataMarker } from './progress.ts';
+import { diagnosticsStage } from './stages-diagnostics.ts';
 
 export interface StageContext {
   log: (line: string) => void;
@@ -150,6 +151,7 @@ async function reportStage(plan: GridPlan, ctx: StageContext): Promise<void> {
   }
   // Uniform-attention baselines are trained only: the report reads their accuracy from the model folder.
   const trainedOnly = plan.data.flatMap((d) => plan.archs.flatMap((a) => modelsOf(plan, a)).filter((m) => !isTested(m)).map((m) => modelDir(plan, d, m.name)));
+  await diagnosticsStage(plan, ctx); // suite full only
   const { writeReport } = await import('../../report/write-report.ts');
   const { msg } = await import('../../report/messages.ts');
   const files = await writeReport(runs, reportDir(plan), { resamples: 1000, seed: plan.seed, png: true, trainedOnly });

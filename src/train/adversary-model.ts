@@ -1,0 +1,117 @@
+// `attnlab adversary` as a library call: adversarial training with λ (adversarial-train.ts) on one trained
+// model folder, for several λ, written to <folder>/adversary.json atomically after every λ. A rerun with the
+// same settings keeps the λ already done and trains only the others (`fresh` retrains all).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { checkedAs, parseJson } from '../util/file-schema.ts';
+import { ADVERSARY_DEFAULTS, baseTargets, trainAdversary, type AdversaryResult, type AdversarySettings } from './adversarial-train.ts';
+import { budgetOf } from './trainer.ts';
+import { loadTrainedModel, type DataChoice, type TrainedModel } from './trained-model.ts';
+import { completeConfig, trainedSplits } from './trained-splits.ts';
+
+export const ADVERSARY_JSON = 'adversary.json';
+/** W&P's Figure 3 spans λ from 1e-3 to 10; these three cover it at demo cost. */
+export const DEFAULT_LAMBDAS = [0, 0.1, 1];
+
+export interface AdversaryFile {
+  format: 'attnlab-adversary';
+  version: 1;
+  arch: string;
+  dataset: string;
+  settings: AdversarySettings;
+  trainDocuments: number;
+  /** The base model's test accuracy on the same documents. */
+  base: { testAccuracy: number; testCorrect: number; testDocuments: number };
+  /** By increasing λ, those finished so far. */
+  runs: AdversaryResult[];
+}
+
+const num = z.number().nullable();
+const comparison = z.looseObject({
+  documents: z.number(),
+  attentionDocuments: z.number(),
+  meanJs: num,
+  medianJs: num,
+  meanKl: num,
+  meanTvd: num,
+  medianTvd: num,
+  correct: z.number(),
+  accuracy: num,
+  js: z.array(z.number()),
+  tvd: z.array(z.number()),
+});
+export const adversaryFileSchema = z.looseObject({
+  format: z.literal('attnlab-adversary'),
+  version: z.literal(1),
+  arch: z.string(),
+  dataset: z.string(),
+  settings: z.looseObject({ epochs: z.number(), lr: z.number(), clip: z.number(), seed: z.number() }),
+  trainDocuments: z.number(),
+  base: z.looseObject({ testAccuracy: num, testCorrect: z.number(), testDocuments: z.number() }),
+  runs: z.array(z.looseObject({ lambda: z.number(), bestEpoch: z.number(), history: z.array(z.looseObject({ epoch: z.number(), trainLoss: z.number(), trainTvd: z.number(), trainKl: z.number(), devLoss: z.number() })), test: comparison, seconds: z.number() })),
+});
+
+export function readAdversaryFile(dir: string): AdversaryFile | null {
+  const path = join(dir, ADVERSARY_JSON);
+  if (!existsSync(path)) return null;
+  const way = 'run attnlab adversary again with --fresh';
+  return checkedAs(adversaryFileSchema, parseJson(readFileSync(path, 'utf8'), path, way), path, way) as AdversaryFile;
+}
+
+export interface AdversaryOptions extends DataChoice {
+  lambdas?: readonly number[];
+  settings?: Partial<AdversarySettings>;
+  fresh?: boolean;
+  /** The model and its data already loaded (the caller keeps and disposes the model); else read from dir. */
+  loaded?: TrainedModel;
+}
+
+export async function adversaryModel(dir: string, opts: AdversaryOptions = {}): Promise<AdversaryFile> {
+  const log = opts.log ?? (() => {});
+  const settings: AdversarySettings = { ...ADVERSARY_DEFAULTS, ...opts.settings };
+  const lambdas = [...new Set(opts.lambdas ?? DEFAULT_LAMBDAS)].sort((a, b) => a - b);
+  const old = opts.fresh ? null : readAdversaryFile(dir);
+  const same = old !== null && (Object.keys(ADVERSARY_DEFAULTS) as (keyof AdversarySettings)[]).every((k) => old.settings[k] === settings[k]);
+  if (old && !same && old.runs.length > 0) log(`${dir}: ${ADVERSARY_JSON} was made with other settings; training again`);
+  const kept = same ? old.runs : [];
+  if (lambdas.every((l) => kept.some((r) => r.lambda === l))) {
+    log(`${dir}: ${ADVERSARY_JSON} already holds λ = ${lambdas.join(', ')}`);
+    return old!;
+  }
+  const { model, meta, dataset } = opts.loaded ?? (await loadTrainedModel(dir, opts));
+  try {
+    const cfg = completeConfig(meta.config);
+    const splits = trainedSplits(dataset, cfg);
+    const target = baseTargets(model, splits);
+    let baseCorrect = 0;
+    splits.test.forEach((d, i) => {
+      const p = target.test.probs[i]!;
+      let am = 0;
+      for (let c = 1; c < p.length; c++) if (p[c]! > p[am]!) am = c;
+      if (am === d.label) baseCorrect++;
+    });
+    const file: AdversaryFile = {
+      format: 'attnlab-adversary',
+      version: 1,
+      arch: meta.arch,
+      dataset: meta.dataset.name,
+      settings,
+      trainDocuments: splits.train.length,
+      base: { testAccuracy: splits.test.length ? baseCorrect / splits.test.length : NaN, testCorrect: baseCorrect, testDocuments: splits.test.length },
+      runs: [...kept],
+    };
+    for (const lambda of lambdas) {
+      if (file.runs.some((r) => r.lambda === lambda)) continue;
+      const r = trainAdversary(model, splits, lambda, settings, { batchSize: cfg.batchSize, budget: budgetOf(cfg), log, target });
+      file.runs = [...file.runs, r].sort((a, b) => a.lambda - b.lambda);
+      writeJsonAtomic(join(dir, ADVERSARY_JSON), file);
+      const t = r.test;
+      log(`${dir}: adversary λ=${lambda}: mean JS ${t.meanJs.toFixed(4)}, mean TVD ${t.meanTvd.toFixed(4)}, test ${(100 * t.accuracy).toFixed(1)}% (base ${(100 * file.base.testAccuracy).toFixed(1)}%), ${r.seconds.toFixed(1)} s`);
+    }
+    return file;
+  } finally {
+    if (!opts.loaded) model.dispose();
+  }
+}
