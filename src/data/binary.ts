@@ -1,6 +1,6 @@
 // Compact int32 storage for prepared splits: growable arrays, a buffered int32 file writer, and the
 // split file format (all little-endian int32 after a 32-byte header, so loading is one read + views).
-import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { UserError } from '../util/errors.ts';
 
 export class IntList {
@@ -127,29 +127,107 @@ export function splitHeader(nDocs: number, nSents: number, nTokens: number): Uin
   return h;
 }
 
-export function readSplitFile(path: string): SplitArrays {
-  const file = readFileSync(path);
-  if (file.length < HEADER_BYTES || file.toString('latin1', 0, 8) !== MAGIC) {
+/**
+ * A split file opened for reading. The labels and offset arrays (a few int32 per document and sentence)
+ * are read at once; the token stream, the bulk of the file, is read only when `tokens` is first touched,
+ * and `readDocTokens` reads one document's tokens with a positioned read without ever loading it — what
+ * training and the erasure pass use, so a 1.4 M-document split is never held whole (docs/scale.md).
+ */
+export interface SplitFile extends SplitArrays {
+  /** Document i's tokens, sentences concatenated: a fresh array read from the file (a view once `tokens` is loaded). */
+  readDocTokens(i: number): Int32Array;
+}
+
+export function readSplitFile(path: string): SplitFile {
+  const fd = openSync(path, 'r');
+  let size: number;
+  let head: Buffer;
+  try {
+    size = fstatSync(fd).size;
+    head = Buffer.alloc(Math.min(size, HEADER_BYTES));
+    readFully(fd, head, 0);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  if (head.length < HEADER_BYTES || head.toString('latin1', 0, 8) !== MAGIC) {
+    closeSync(fd);
     throw new UserError(`${path}: not an attnlab prepared split (bad header); delete the cache folder and prepare again`);
   }
-  const nDocs = file.readUInt32LE(8);
-  const nSents = file.readUInt32LE(12);
-  const nTokens = file.readUInt32LE(16);
-  const expected = HEADER_BYTES + 4 * (2 * nDocs + (nDocs + 1) + (nSents + 1) + nTokens);
-  if (file.length !== expected) throw new UserError(`${path}: truncated prepared split (${file.length} bytes, expected ${expected}); delete the cache folder and prepare again`);
-  // Views need 4-byte alignment; a fresh readFileSync buffer is aligned, a pooled one may not be.
-  const buf = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
-  let off = buf.byteOffset + HEADER_BYTES;
-  const take = (n: number): Int32Array => {
-    const a = new Int32Array(buf.buffer, off, n);
-    off += 4 * n;
-    return a;
+  const nDocs = head.readUInt32LE(8);
+  const nSents = head.readUInt32LE(12);
+  const nTokens = head.readUInt32LE(16);
+  const nIndex = 2 * nDocs + (nDocs + 1) + (nSents + 1);
+  const expected = HEADER_BYTES + 4 * (nIndex + nTokens);
+  if (size !== expected) {
+    closeSync(fd);
+    throw new UserError(`${path}: truncated prepared split (${size} bytes, expected ${expected}); delete the cache folder and prepare again`);
+  }
+  const index = new Int32Array(nIndex);
+  try {
+    readFully(fd, new Uint8Array(index.buffer), HEADER_BYTES);
+  } finally {
+    closeSync(fd);
+  }
+  let off = 0;
+  const take = (n: number): Int32Array => index.subarray(off, (off += n));
+  const labels = take(nDocs);
+  const sourceIndex = take(nDocs);
+  const docOffsets = take(nDocs + 1);
+  const sentOffsets = take(nSents + 1);
+  const tokensAt = HEADER_BYTES + 4 * nIndex;
+  let tokens: Int32Array | undefined;
+  // One read-only descriptor per opened split for the per-document reads (training reads every document
+  // once per epoch: opening the file each time would cost more than the read); closed when the split is
+  // garbage-collected. Per opened split, not per path: a cache entry prepared again is a new file.
+  let readFd: number | undefined;
+  const split: SplitFile = {
+    labels,
+    sourceIndex,
+    docOffsets,
+    sentOffsets,
+    get tokens(): Int32Array {
+      if (!tokens) {
+        const all = new Int32Array(nTokens);
+        const f = openSync(path, 'r');
+        try {
+          readFully(f, new Uint8Array(all.buffer), tokensAt);
+        } finally {
+          closeSync(f);
+        }
+        tokens = all;
+      }
+      return tokens;
+    },
+    readDocTokens(i: number): Int32Array {
+      const from = sentOffsets[docOffsets[i]!]!;
+      const to = sentOffsets[docOffsets[i + 1]!]!;
+      if (tokens) return tokens.subarray(from, to);
+      const out = new Int32Array(to - from);
+      if (readFd === undefined) {
+        readFd = openSync(path, 'r');
+        closeOnCollect.register(split, readFd);
+      }
+      readFully(readFd, new Uint8Array(out.buffer), tokensAt + 4 * from);
+      return out;
+    },
   };
-  return {
-    labels: take(nDocs),
-    sourceIndex: take(nDocs),
-    docOffsets: take(nDocs + 1),
-    sentOffsets: take(nSents + 1),
-    tokens: take(nTokens),
-  };
+  return split;
+}
+
+const closeOnCollect = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+function readFully(fd: number, into: Uint8Array, position: number): void {
+  let got = 0;
+  while (got < into.length) {
+    const n = readSync(fd, into, got, into.length - got, position + got);
+    if (n === 0) throw new UserError(`a prepared split file ended early (read ${got} of ${into.length} bytes at ${position}); delete the cache folder and prepare again`);
+    got += n;
+  }
 }

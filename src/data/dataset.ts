@@ -4,11 +4,11 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
-import { readSplitFile, type SplitArrays } from './binary.ts';
+import { readSplitFile, type SplitFile } from './binary.ts';
 import { prepareDataset, SPLITS, PREP_VERSION, type DataOrigin, type PrepareOptions, type PreparedMeta } from './prepare.ts';
 import type { SplitName } from './readers.ts';
 
-export interface Split extends SplitArrays {
+export interface Split extends SplitFile {
   name: SplitName;
   /** Number of documents. */
   size: number;
@@ -41,8 +41,9 @@ export class Dataset {
     this.counts = Int32Array.from(lines, (l) => Number(l.slice(l.lastIndexOf('\t') + 1)));
     this.labels = meta.labels;
     const load = (name: SplitName): Split => {
+      // Assigned onto the split, not spread: a spread would read its lazy token stream (binary.ts).
       const a = readSplitFile(join(dir, `${name}.bin`));
-      return { name, size: a.labels.length, ...a };
+      return Object.assign(a, { name, size: a.labels.length });
     };
     this.train = load('train');
     this.dev = load('dev');
@@ -62,16 +63,22 @@ export class Dataset {
     return split.docOffsets[i + 1]! - split.docOffsets[i]!;
   }
 
-  /** All token ids of document i, sentences concatenated (FLAN's view). A view, not a copy. */
+  /**
+   * All token ids of document i, sentences concatenated (FLAN's view): read from the split file, or a
+   * view when the split's whole token stream has been loaded.
+   */
   docTokens(split: Split, i: number): Int32Array {
-    return split.tokens.subarray(split.sentOffsets[split.docOffsets[i]!], split.sentOffsets[split.docOffsets[i + 1]!]);
+    return split.readDocTokens(i);
   }
 
-  /** Token ids of each sentence of document i (HAN's view). Views, not copies. */
+  /** Token ids of each sentence of document i (HAN's view): views into one read of the document. */
   docSentences(split: Split, i: number): Int32Array[] {
+    const all = split.readDocTokens(i);
+    const first = split.docOffsets[i]!;
+    const base = split.sentOffsets[first]!;
     const out: Int32Array[] = [];
-    for (let j = split.docOffsets[i]!; j < split.docOffsets[i + 1]!; j++) {
-      out.push(split.tokens.subarray(split.sentOffsets[j], split.sentOffsets[j + 1]));
+    for (let j = first; j < split.docOffsets[i + 1]!; j++) {
+      out.push(all.subarray(split.sentOffsets[j]! - base, split.sentOffsets[j + 1]! - base));
     }
     return out;
   }

@@ -1,7 +1,7 @@
 // The one model pass of the erasure tests (docs/method.md §3): run the model over the test documents and keep, per
 // document, the FINAL attention layer's weights and attended vectors and the logits; plus the classifier.
 import { docLength, makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
-import { keep, noGrad, scope, type Tensor } from '../torch/index.ts';
+import { keep, noGrad, releaseFreeMemory, scope, type Tensor } from '../torch/index.ts';
 import { cutBatches, DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
 import { batchOn, deviceOf } from '../train/on-device.ts';
@@ -55,6 +55,7 @@ export function finalLayerStates(
     for (const idx of cutBatches(tokenDocs, byLength, batchSize, { batchTokens })) {
       const batchStates = noGrad(() => scope(() => statesOfBatch(model, W, idx.map((i) => docs[i]!))));
       idx.forEach((i, j) => (out[i] = batchStates[j]!));
+      releaseFreeMemory(); // batches in length order grow: see src/torch/runtime.ts
     }
     return out;
   } finally {

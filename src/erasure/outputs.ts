@@ -1,7 +1,7 @@
 // Writing the battery's results: one CSV row and one JSONL line per document, and summary.json.
 // The CSV flattens DocumentResult into fixed columns (documented in the README, "Erasure outputs");
 // empty cells are missing values (excluded documents), booleans are true/false: pandas reads both.
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { AtomicWriter, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { ALL_RANKINGS } from './rankings/index.ts';
 import { extraRankingsOf } from './summary.ts';
 import {
@@ -86,8 +86,9 @@ function csvCell(v: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function documentsCsv(results: readonly DocumentResult[], withHeader = true): string {
-  const cols = documentColumns(extraRankingsOf(results));
+/** CSV lines of the results; `extras` fixes the columns when the results are one chunk of a larger run. */
+export function documentsCsv(results: readonly DocumentResult[], withHeader = true, extras: readonly AnyRankingName[] = extraRankingsOf(results)): string {
+  const cols = documentColumns(extras);
   const lines = withHeader ? [cols.map((c) => c.name).join(',')] : [];
   for (const r of results) lines.push(cols.map((c) => csvCell(c.get(r))).join(','));
   return lines.join('\n') + '\n';
@@ -110,6 +111,45 @@ export function writeOutputs(dir: string, results: readonly DocumentResult[], su
   };
   writeFileAtomic(paths.csv, documentsCsv(results));
   writeFileAtomic(paths.jsonl, documentsJsonl(results));
+  writeJsonAtomic(paths.summary, summary);
+  return paths;
+}
+
+/**
+ * Writes the three outputs from results that come in chunks (a run of 100 k documents is never held as
+ * DocumentResult objects): `chunks` is called twice, once for documents.jsonl and once for documents.csv,
+ * whose columns (`extras`) must be known before its first row. Same bytes as writeOutputs on the
+ * concatenated chunks (test/erasure/test-run.test.ts).
+ */
+export function writeOutputsStreamed(
+  dir: string,
+  chunks: () => Iterable<readonly DocumentResult[]>,
+  extras: readonly AnyRankingName[],
+  summary: BatterySummary,
+): Record<keyof typeof OUTPUT_FILES, string> {
+  const paths = {
+    csv: `${dir}/${OUTPUT_FILES.csv}`,
+    jsonl: `${dir}/${OUTPUT_FILES.jsonl}`,
+    summary: `${dir}/${OUTPUT_FILES.summary}`,
+  };
+  const write = (path: string, piece: (rs: readonly DocumentResult[], first: boolean) => string): void => {
+    const w = new AtomicWriter(path);
+    try {
+      let first = true;
+      for (const rs of chunks()) {
+        w.write(piece(rs, first));
+        first = false;
+      }
+      if (first) w.write(piece([], true));
+      w.commit();
+    } catch (err) {
+      w.abort();
+      throw err;
+    }
+  };
+  write(paths.jsonl, (rs) => documentsJsonl(rs));
+  // documentsCsv ends every piece with a newline: a chunk without rows adds only that, so it is skipped.
+  write(paths.csv, (rs, first) => (rs.length === 0 && !first ? '' : documentsCsv(rs, first, extras)));
   writeJsonAtomic(paths.summary, summary);
   return paths;
 }

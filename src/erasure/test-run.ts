@@ -26,6 +26,7 @@ import { checkedAs, parseJson } from '../util/file-schema.ts';
 import { acquireLock } from '../util/lock.ts';
 import { msg } from './messages.ts';
 import { docLength, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { releaseFreeMemory } from '../torch/index.ts';
 import { DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import { truncateDoc, type LongDocPolicy } from '../train/long-docs.ts';
 import { DOCUMENT_TESTS, type InputRequest, type TestName } from './tests/index.ts';
@@ -33,11 +34,12 @@ import { scoreDocumentVariants } from './input-variants.ts';
 import { runDocument } from './battery.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
 import { classifierHead, DEFAULT_BATCH_SIZE, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
-import { documentsJsonl, writeOutputs } from './outputs.ts';
+import { documentsJsonl, writeOutputsStreamed } from './outputs.ts';
+import { CompactStore, compactResult } from './compact-results.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
-import { summarize } from './summary.ts';
+import { extraRankingsOf, summarize } from './summary.ts';
 import { writeEraserExports } from './eraser-export.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
 import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
@@ -191,11 +193,14 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     const results = states.map((s, i) => runDocument(s, head, from + i, { seed: opts.seed, ...(opts.rankings ? { rankings: opts.rankings } : {}), ...(opts.tests ? { tests: opts.tests } : {}), ...inputsOf(from + i) }));
     scoreDocumentVariants(source.model, pending, pass.batchSize, batchTokens);
     writeFileAtomic(resultsPath, chunkFile(from, to, results));
+    releaseFreeMemory();
     const t2 = performance.now();
     computed++;
     log(msg.progress(c + 1, chunks.length, from, to, (t1 - t0) / 1000, (t2 - t1) / 1000));
   });
   blocks.clear();
+  // The model pass's freed tensors and the chunks' freed buffers go back before the summary's work.
+  releaseFreeMemory();
 
   const done = chunks.filter(([from, to]) => chunkDone(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to, () => {}));
   const result: TestRunResult = { documents: docs.length, chunks: chunks.length, chunksDone: done.length, chunksComputed: computed, outputs: null };
@@ -203,10 +208,18 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     log(msg.partial(done.length, chunks.length, opts.range));
     return result;
   }
-  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
+  // The results are read back chunk by chunk: the summary and the examples work over compact records
+  // (compact-results.ts), and documents.jsonl / .csv are written from the chunk files as they are read.
+  const chunkResults = function* (): Generator<DocumentResult[]> {
+    for (const [from, to] of chunks) yield readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to);
+  };
+  const store = new CompactStore();
+  const documents: DocumentResult[] = [];
+  for (const rs of chunkResults()) for (const r of rs) documents.push(compactResult(r, store));
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
-  const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  releaseFreeMemory();
+  const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
   Object.assign(outputs, writeEraserExports(opts.outDir, documents, head.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });

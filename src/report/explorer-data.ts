@@ -62,6 +62,8 @@ export interface ExplorerData {
   documents: ExplorerDocument[];
   /** Examples left out because their examples.jsonl predates z and b (re-run `attnlab test`), per run. */
   skipped: { dataset: string; model: string; examples: number }[];
+  /** Runs whose examples.jsonl held more than the report shows (run-input.ts MAX_EXAMPLES_PER_RUN); absent when none. */
+  sampled?: { dataset: string; model: string; shown: number; of: number }[];
 }
 
 export const OUTCOME_LABELS: Record<ExampleOutcome, string> = {
@@ -141,6 +143,7 @@ export function explorerData(runs: readonly RunInput[], datasets: readonly strin
       });
     }
     if (skipped > 0) data.skipped.push({ dataset, model, examples: skipped });
+    if (run.examplesLeftOut) (data.sampled ??= []).push({ dataset, model, shown: run.examples.length, of: run.examples.length + run.examplesLeftOut });
   }
   data.rankings = rankingsOf(data.documents);
   return data;

@@ -15,6 +15,8 @@ import type { DocumentExample, DocumentResult, TestedModel } from '../erasure/ty
 
 export type { DocumentExample };
 import { UserError } from '../util/errors.ts';
+import { fileLines } from '../util/lines.ts';
+import { CompactStore, compactResult } from '../erasure/compact-results.ts';
 import { ENCODERS as HAN_FLAN_ENCODERS, FAMILIES, TRANSFORMER_FAMILIES } from '../models/index.ts';
 import { msg } from './messages.ts';
 
@@ -46,6 +48,8 @@ export interface RunInput {
   model: ModelInfo;
   documents: DocumentResult[];
   examples: DocumentExample[];
+  /** Examples in examples.jsonl beyond MAX_EXAMPLES_PER_RUN, not shown (absent: none). */
+  examplesLeftOut?: number;
 }
 
 /**
@@ -66,13 +70,34 @@ export function readRun(folder: string): RunInput {
     throw new UserError(msg.trainedModelFolder(folder, join(folder, 'erasure')));
   for (const p of [modelPath, documentsPath]) if (!existsSync(p)) throw new UserError(msg.runFileMissing(folder, p));
   const model = parseModelInfo(readJson(modelPath), modelPath);
-  const documents = readJsonl(documentsPath).map((v, i) => checkDocument(v, `${documentsPath}:${i + 1}`));
+  // Line by line, each line checked and kept as a compact record (src/erasure/compact-results.ts): a
+  // documents.jsonl of 100 k documents (~300 MB) is never one string nor 100 k DocumentResult objects.
+  const store = new CompactStore();
+  const documents: DocumentResult[] = [];
+  for (const [i, v] of jsonlValues(documentsPath)) documents.push(compactResult(checkDocument(v, `${documentsPath}:${i}`), store));
   if (documents.length === 0) throw new UserError(msg.runHasNoDocuments(documentsPath));
   const examplesPath = join(folder, RUN_FILES.examples);
-  const examples = existsSync(examplesPath)
-    ? readJsonl(examplesPath).map((v, i) => checkExample(v, `${examplesPath}:${i + 1}`))
-    : [];
-  return { folder, model, documents, examples };
+  if (!existsSync(examplesPath)) return { folder, model, documents, examples: [] };
+  // Every example is checked; at most MAX_EXAMPLES_PER_RUN of them, spread evenly over the file, are kept.
+  let total = 0;
+  for (const [, line] of fileLines(examplesPath)) if (line.trim() !== '') total++;
+  const keep = evenSample(total, MAX_EXAMPLES_PER_RUN);
+  const examples: DocumentExample[] = [];
+  let k = 0;
+  for (const [i, v] of jsonlValues(examplesPath)) {
+    const e = checkExample(v, `${examplesPath}:${i}`);
+    if (keep.has(k++)) examples.push(e);
+  }
+  return { folder, model, documents, examples, ...(total > examples.length ? { examplesLeftOut: total - examples.length } : {}) };
+}
+
+/** Most example documents of one run the report and its explorer show (examples.jsonl holds one per class and outcome by default). */
+export const MAX_EXAMPLES_PER_RUN = 500;
+
+/** `count` positions out of 0..total-1, spread evenly (all of them when total <= count). */
+export function evenSample(total: number, count: number): Set<number> {
+  if (total <= count) return new Set(Array.from({ length: total }, (_, i) => i));
+  return new Set(Array.from({ length: count }, (_, j) => Math.floor((j * total) / count)));
 }
 
 export function parseModelInfo(v: unknown, where: string): ModelInfo {
@@ -140,19 +165,19 @@ function readJson(path: string): unknown {
   }
 }
 
-function readJsonl(path: string): unknown[] {
-  const out: unknown[] = [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+/** The values of a JSONL file's non-empty lines with their line numbers, read one line at a time. */
+function* jsonlValues(path: string): Generator<[number, unknown]> {
+  for (const [i, raw] of fileLines(path)) {
+    const line = raw.trim();
     if (line === '') continue;
+    let v: unknown;
     try {
-      out.push(JSON.parse(line));
+      v = JSON.parse(line);
     } catch (err) {
-      throw new UserError(msg.badJson(`${path}:${i + 1}`, (err as Error).message));
+      throw new UserError(msg.badJson(`${path}:${i}`, (err as Error).message));
     }
+    yield [i, v];
   }
-  return out;
 }
 
 function isObject(v: unknown): v is object {

@@ -24,6 +24,7 @@ export {
   getNumThreads,
   setBlasThreads,
   liveTensors,
+  releaseFreeMemory,
   cudaDeviceCount,
   defaultDevice,
   setDeterministic,

@@ -79,6 +79,8 @@ export interface NativeAddon {
   buildInfo(): NativeBuildInfo;
   /** addon.cc CORE_FUNCTIONS: SetDeterministic */
   setDeterministic(on: boolean): void;
+  /** addon.cc CORE_FUNCTIONS: ReleaseFreeMemory */
+  releaseFreeMemory(): boolean;
   /** ops.cc TENSOR_OPS: at::add(T(0), T(1)) */
   add(arg0: Handle, arg1: Handle): Handle;
   /** ops.cc TENSOR_OPS: at::sub(T(0), T(1)) */
@@ -254,6 +256,7 @@ export const NATIVE_FUNCTIONS = [
   'cudaDeviceCount',
   'buildInfo',
   'setDeterministic',
+  'releaseFreeMemory',
   'add',
   'sub',
   'mul',

@@ -33,6 +33,15 @@ export function liveTensors(): number {
   return native.liveCount();
 }
 
+/**
+ * Hands freed heap memory back to the system. The addon keeps freed memory for the next training step
+ * (native/addon.cc TuneMalloc); no-grad passes over many batches of changing size call this after each
+ * batch so their fragments do not add up (docs/scale.md). Returns whether anything was released.
+ */
+export function releaseFreeMemory(): boolean {
+  return native.releaseFreeMemory();
+}
+
 export function cudaDeviceCount(): number {
   return native.cudaDeviceCount();
 }

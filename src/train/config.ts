@@ -48,6 +48,9 @@ export interface TrainConfig {
   /** Attention normaliser of every attention layer. Absent means softmax: mergeConfig drops an explicit
    * 'softmax', so softmax configurations (and checkpoints) are what they were before this setting existed. */
   attentionKind?: AttentionKind;
+  /** Stop each epoch after this many steps (absent or 0: every batch), e.g. one capped epoch over a 1.4 M-document
+   * corpus (bench:scale). mergeConfig drops a 0, so uncapped configurations (and checkpoints) are what they were. */
+  maxStepsPerEpoch?: number;
 }
 
 /**
@@ -87,6 +90,7 @@ export const FIELDS: Record<keyof TrainConfig, Field> = {
   maxDocTokens: { kind: 'positiveInt', help: 'documents with more tokens are long, see --long-docs (default 5000)' },
   longDocs: { kind: 'longDocs', help: 'long documents: truncate (default: cut to --max-doc-tokens, counted in the log and model.json) | alone (whole, a batch of their own)' },
   attentionKind: { kind: 'attentionKind', help: `attention normaliser: ${ATTENTION_KINDS.join(', ')} (default softmax)` },
+  maxStepsPerEpoch: { kind: 'nonNegativeInt', help: 'end each epoch after this many steps (default 0: every batch)' },
 };
 
 export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
@@ -186,6 +190,7 @@ export function mergeConfig(base: TrainConfig, ...overrides: { source: string; v
   }
   checkPartial(merged, 'configuration');
   if (merged.attentionKind === 'softmax') delete merged.attentionKind;
+  if (merged.maxStepsPerEpoch === 0) delete merged.maxStepsPerEpoch;
   return merged;
 }
 

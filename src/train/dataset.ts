@@ -8,10 +8,28 @@ import { datasetRecordOf } from './dataset-record.ts';
 export const VECTOR_KINDS = ['word2vec', 'glove', 'none'] as const;
 export type VectorKind = (typeof VECTOR_KINDS)[number];
 
-/** Documents of a split as the models read them (views into the split's arrays, no copies). */
+/**
+ * A document of a prepared split that reads its tokens from the split file each time `sentences` is
+ * asked for, and keeps nothing but its label and position: a 1.4 M-document split is then a few tens
+ * of MB of these, and only the documents of the batch at hand have their tokens in memory (docs/scale.md).
+ */
+export class StoredDoc implements LabeledDoc {
+  constructor(
+    private readonly ds: Dataset,
+    private readonly split: Split,
+    private readonly i: number,
+    readonly label: number,
+  ) {}
+
+  get sentences(): Int32Array[] {
+    return this.ds.docSentences(this.split, this.i);
+  }
+}
+
+/** Documents of a split as the models read them, streamed from the prepared cache (StoredDoc). */
 export function splitDocs(ds: Dataset, split: Split): LabeledDoc[] {
   const out = new Array<LabeledDoc>(split.size);
-  for (let i = 0; i < split.size; i++) out[i] = { sentences: ds.docSentences(split, i), label: split.labels[i]! };
+  for (let i = 0; i < split.size; i++) out[i] = new StoredDoc(ds, split, i, split.labels[i]!);
   return out;
 }
 

@@ -24,6 +24,8 @@ export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[],
       for (const idx of sortedBatches(docs, model.family, batchSize, budget)) {
         const am = torch.scope(() => model.forward(batchOn(makeBatch(model.family, idx.map((i) => docs[i]!)), device)).logits.argmax(1).toInt32Array());
         idx.forEach((i, j) => (predicted[i] = am[j]!));
+        // Batches in length order grow: without this each one's freed tensors stay as fragments (docs/scale.md).
+        torch.releaseFreeMemory();
       }
     });
   } finally {

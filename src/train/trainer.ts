@@ -205,7 +205,8 @@ function trainLocked(opts: TrainOptions): TrainResult {
       const epoch = state.epoch + 1;
       const started = Date.now();
       torch.manualSeed(epochSeed(cfg.seed, epoch, STREAM.dropout));
-      const batches = bucketBatches(train, family, cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, STREAM.batches)), budget);
+      const planned = bucketBatches(train, family, cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, STREAM.batches)), budget);
+      const batches = cfg.maxStepsPerEpoch ? planned.slice(0, cfg.maxStepsPerEpoch) : planned;
       model.train();
       let lossSum = 0;
       let docsSeen = 0;
@@ -234,7 +235,7 @@ function trainLocked(opts: TrainOptions): TrainResult {
           loss: lossSum / docsSeen,
           dev: state.history.length ? state.history[state.history.length - 1]!.devAccuracy : null,
           docsPerSecond: rate,
-          etaSeconds: (train.length - docsSeen) / rate,
+          etaSeconds: batches === planned ? (train.length - docsSeen) / rate : (batches.length - b - 1) * (secs / (b + 1)),
         });
         if ((b + 1) % cfg.logEvery === 0) progress.log({ event: 'step', epoch, step: b + 1, steps: batches.length, loss, lr: opt.lr });
       });

@@ -33,6 +33,44 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
   renameSync(tmp, path);
 }
 
+/**
+ * A file written piece by piece and put in place atomically: the pieces go to the temporary file, and
+ * `commit` syncs and renames it (a large output, documents.jsonl of 100 k documents, is never one string).
+ * `abort` removes the temporary file.
+ */
+export class AtomicWriter {
+  private readonly tmp: string;
+  private fd: number | null;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.tmp = tempPath(path);
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  write(text: string): void {
+    if (this.fd === null) throw new Error(`${this.path}: written after commit or abort`);
+    const buf = Buffer.from(text);
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+  }
+
+  commit(): void {
+    if (this.fd === null) throw new Error(`${this.path}: committed twice`);
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = null;
+    renameSync(this.tmp, this.path);
+  }
+
+  abort(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+    rmSync(this.tmp, { force: true });
+  }
+}
+
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }

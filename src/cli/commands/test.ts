@@ -105,7 +105,8 @@ export async function loadTrainOutput(checkpoint: string, split: string, data: s
     documents: Array.from({ length: sp.size }, (_, i) => ({
       docId: i,
       label: sp.labels[i]!,
-      doc: { sentences: ds.docSentences(sp, i) },
+      // Read from the split file when the pass needs it, not held for the whole split (docs/scale.md).
+      doc: { get sentences() { return ds.docSentences(sp, i); } },
       words: () => ds.docText(sp, i),
     })),
   };
