@@ -4,6 +4,7 @@ import { ALL_RANKING_NAMES } from '../erasure/types.ts';
 import type { AnyRankingName, TopItemRankingName } from '../erasure/types.ts';
 import type { BoxMeasure, ReportModel } from './report-model.ts';
 import { NEGATIVE_BIN_WIDTH, SCATTER_CAP } from './report-model.ts';
+import { jainWallaceFigures } from './section-jain-wallace.ts';
 import { eraserFigures } from './section-eraser.ts';
 
 /** A Vega-Lite spec as plain JSON (what vega-lite's compile() takes). */
@@ -62,6 +63,7 @@ export function buildFigures(m: ReportModel): Figure[] {
     flipFigure(m, 'gradient', '12'),
     flipFigure(m, 'gradient_x_attention', '13'),
     boxFigure(m, 'extraFraction', 'with'),
+    ...jainWallaceFigures(m),
     ...eraserFigures(m, m.eraser ?? []),
   ];
   return figures;

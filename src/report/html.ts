@@ -12,6 +12,7 @@ import { FLIP_COLOURS, RANKING_LABELS } from './figures.ts';
 import type { Figure } from './figures.ts';
 import type { FlipCell, ReportModel, RunRow } from './report-model.ts';
 import { CSV_FILES } from './tables-csv.ts';
+import { JAIN_WALLACE_FIGURE_IDS, jainWallaceSectionHtml } from './section-jain-wallace.ts';
 import { seedsSectionHtml } from './section-seeds.ts';
 import { wiegreffePinterSection } from './section-wiegreffe-pinter.ts';
 import { eraserSectionHtml } from './section-eraser.ts';
@@ -62,14 +63,15 @@ Shares carry 95% Wilson intervals, ratios of counts the matching closed-form int
 interval over documents; every number says how many documents stand behind it, and fewer than ${m.minDocuments} give no verdict.
 Each figure's Vega-Lite spec and PNG sit beside this file; how to read every table and figure: docs/report.md.</p>`,
     provenanceSection(m),
-    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', ...(m.eraser ? ['eraser'] : []), 'summary', 'figures', 'tables', ...(m.wiegreffePinter ? ['wiegreffe-pinter'] : []), 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
+    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', ...(m.eraser ? ['eraser'] : []), 'summary', 'jain-wallace', 'figures', 'tables', ...(m.wiegreffePinter ? ['wiegreffe-pinter'] : []), 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
     findingsSection(m.findings),
     outcomesSection(m),
     paperStatisticsSection(m),
     seedsSectionHtml(m.seeds),
     eraserSectionHtml(m.eraser ?? [], CSV_FILES.eraser),
     summarySection(m),
-    `<h2 id="figures">Figures</h2>\n${figures.map(figureHtml).join('\n')}`,
+    jainWallaceSectionHtml(m, figures.filter(isJainWallace).map(figureHtml).join('\n')),
+    `<h2 id="figures">Figures</h2>\n${figures.filter((f) => !isJainWallace(f)).map(figureHtml).join('\n')}`,
     tablesSection(m),
     ...(m.wiegreffePinter ? [wiegreffePinterSection(m.wiegreffePinter)] : []),
     downloadsSection(),
@@ -77,6 +79,8 @@ Each figure's Vega-Lite spec and PNG sit beside this file; how to read every tab
   ];
   return htmlPage('attnlab report', STYLE, sections.join('\n\n'));
 }
+
+const isJainWallace = (f: Figure): boolean => (JAIN_WALLACE_FIGURE_IDS as readonly string[]).includes(f.id);
 
 function findingsSection(findings: readonly Finding[]): string {
   const ids = Object.keys(FINDINGS) as FindingId[];

@@ -14,6 +14,7 @@ import { eraserRows, type EraserRow } from './section-eraser.ts';
 import { ATTENTION_KINDS } from '../models/sparse-attention.ts';
 import type { SeedsModel } from './section-seeds.ts';
 import type { DocumentExample, RunInput } from './run-input.ts';
+import { jainWallaceRows, type JainWallaceModel } from './section-jain-wallace.ts';
 
 export interface RunRow {
   dataset: string;
@@ -160,6 +161,8 @@ export interface ReportModel {
   minDocuments: number;
   findings: Finding[];
   examples: ExampleView[];
+  /** Jain & Wallace's tests (section-jain-wallace.ts); absent when no run recorded them. */
+  jainWallace?: JainWallaceModel;
   /** Seeds and trained-only (uniform attention) models: section-seeds.ts; absent when there are none. */
   seeds?: SeedsModel;
   /** Wiegreffe & Pinter's diagnostic and adversary (section-wiegreffe-pinter.ts); absent when no model has them. */
@@ -255,6 +258,8 @@ export function buildReportModel(runs: readonly RunInput[], opts: FindingOptions
     model.boxes.push(...boxRows(key, run));
     model.examples.push(...exampleViews(key, run));
   }
+  const jainWallace = jainWallaceRows(summarized, opts.seed, opts.resamples);
+  if (jainWallace) model.jainWallace = jainWallace;
   const wp = wiegreffePinterRows(summarized.map(({ run }) => ({ folder: run.folder, checkpoint: run.model.checkpoint, dataset: run.model.dataset, model: modelName(run.model) })), opts);
   if (wp.diagnostic.length + wp.adversary.length + wp.skipped.length > 0) model.wiegreffePinter = wp;
   return model;

@@ -3,6 +3,7 @@
 import type { Proportion } from '../erasure/types.ts';
 import type { Bound } from './findings.ts';
 import type { ReportModel } from './report-model.ts';
+import { JAIN_WALLACE_CSV, jainWallaceCsv } from './section-jain-wallace.ts';
 import { eraserCsv } from './section-eraser.ts';
 
 type Cell = string | number | boolean | null | undefined;
@@ -12,6 +13,8 @@ export const CSV_FILES = {
   medians: 'medians.csv',
   outcomes: 'outcomes.csv',
   paperStatistics: 'paper-statistics.csv',
+  jainWallaceTau: JAIN_WALLACE_CSV.tau,
+  jainWallaceOutputs: JAIN_WALLACE_CSV.outputs,
   eraser: 'eraser.csv',
 } as const;
 
@@ -29,8 +32,11 @@ const bound = (b: Bound | null | undefined): Cell => (b === 'unbounded' ? 'inf' 
 const prop = (p: Proportion | undefined): Cell[] => [p?.count, p?.documents, p?.share, p?.lo, p?.hi];
 
 export function reportCsvFiles(m: ReportModel): Record<keyof typeof CSV_FILES, string> {
+  const jw = jainWallaceCsv(m);
   const eraser = eraserCsv(m.eraser ?? []);
   return {
+    jainWallaceTau: jw.tau,
+    jainWallaceOutputs: jw.outputs,
     eraser: csv(eraser.header, eraser.rows),
     findings: csv(
       ['finding', 'dataset', 'model', 'view', 'verdict', 'estimate', 'ci_lo', 'ci_hi', 'documents', 'p', 'p_test', 'detail'],

@@ -5,6 +5,8 @@
 // without touching either. Adding a test: one file, one line in each interface below, one line in the table.
 import type { DocumentTest } from './document-test.ts';
 import { kendallTau, type KendallTauRecord, type KendallTauSummary } from './kendall-tau.ts';
+import { permutation, type PermutationRecord, type PermutationSummary } from './permutation.ts';
+import { adversarialAttentionTest, type AdversarialRecord, type AdversarialSummary } from './adversarial-attention.ts';
 import { eraserAttention } from './eraser-attention.ts';
 import { eraserInput } from './eraser-input.ts';
 import type { EraserRecord, EraserSummary } from '../eraser.ts';
@@ -12,6 +14,8 @@ import type { EraserRecord, EraserSummary } from '../eraser.ts';
 /** The per-document record of each test (DocumentResult.tests[name]). */
 export interface TestRecords {
   kendall_tau: KendallTauRecord;
+  permutation: PermutationRecord;
+  adversarial_attention: AdversarialRecord;
   eraser_attention: EraserRecord;
   eraser_input: EraserRecord;
 }
@@ -19,6 +23,8 @@ export interface TestRecords {
 /** The summary of each test over a run's documents (BatterySummary.tests[name]). */
 export interface TestSummaries {
   kendall_tau: KendallTauSummary;
+  permutation: PermutationSummary;
+  adversarial_attention: AdversarialSummary;
   eraser_attention: EraserSummary;
   eraser_input: EraserSummary;
 }
@@ -27,6 +33,8 @@ export type TestName = keyof TestRecords;
 
 export const DOCUMENT_TESTS: { [K in TestName]: DocumentTest<TestRecords[K], TestSummaries[K]> } = {
   kendall_tau: kendallTau,
+  permutation,
+  adversarial_attention: adversarialAttentionTest,
   eraser_attention: eraserAttention,
   eraser_input: eraserInput,
 };

@@ -1,0 +1,123 @@
+// Attention permutation (Jain & Wallace 2019 §4.2.1; docs/faithfulness.md §4.2): per document, P random
+// permutations of the attention weights over the items, the output change TVD(p, p_perm) = ½‖p − p_perm‖₁
+// of each, and their median; with the document's largest weight, against which their figure plots it.
+// Linear fast path only (backends: false): a transformer backend evaluates erasure sets, not arbitrary rows.
+import { median, proportion } from '../statistics.ts';
+import { softmax } from '../math.ts';
+import type { DocumentContext, MedianWithInterval, Proportion } from '../types.ts';
+import type { DocumentTest } from './document-test.ts';
+import type { Rng } from '../../util/rng.ts';
+
+/** Permutations per document (theirs: 100). */
+export const PERMUTATIONS = 100;
+
+/** The max-attention bins of their figures: [0, 0.25), [0.25, 0.5), [0.5, 0.75), [0.75, 1]. */
+export const MAX_ATTENTION_BINS: readonly (readonly [number, number])[] = [
+  [0, 0.25],
+  [0.25, 0.5],
+  [0.5, 0.75],
+  [0.75, 1],
+];
+
+/** The bin of a max-attention value (the last bin is closed: 1.0 belongs to it). */
+export function maxAttentionBin(maxAttention: number): number {
+  for (let k = 0; k < MAX_ATTENTION_BINS.length - 1; k++) if (maxAttention < MAX_ATTENTION_BINS[k]![1]) return k;
+  return MAX_ATTENTION_BINS.length - 1;
+}
+
+export interface PermutationRecord {
+  /** Median over the permutations of TVD(p, p_perm), in [0, 1]. */
+  medianTvd: number;
+  /** max_i alpha_i. */
+  maxAttention: number;
+}
+
+export interface BinnedMedian {
+  /** Max-attention bin [from, to) ([from, to] for the last). */
+  from: number;
+  to: number;
+  median: MedianWithInterval;
+}
+
+export interface PermutationSummary {
+  permutations: number;
+  /** Documents with a record (n >= 2 on the fast path). */
+  documents: number;
+  /** Documents where the test ran but does not apply (n < 2, or a transformer backend). */
+  notApplicable: number;
+  medianTvd: MedianWithInterval;
+  byMaxAttention: BinnedMedian[];
+  /** Share of documents whose median permutation moved the output by less than 0.01 (TVD). */
+  belowOnePercent: Proportion;
+}
+
+/** ½ Σ_k |p_k − q_k|. */
+export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < p.length; k++) s += Math.abs(p[k]! - q[k]!);
+  return 0.5 * s;
+}
+
+/** p(w) = softmax(Σ_i w_i z_i + b) for any weight vector w over the document's items (fast path). */
+export function outputFor(doc: DocumentContext, w: ArrayLike<number>, logits = new Float64Array(doc.C), out = new Float64Array(doc.C)): Float64Array {
+  const { n, C, z, b } = doc;
+  logits.set(b);
+  for (let i = 0; i < n; i++) {
+    const a = w[i]!;
+    if (a === 0) continue;
+    for (let k = 0; k < C; k++) logits[k]! += a * z[i * C + k]!;
+  }
+  return softmax(logits, out);
+}
+
+export function maxOf(x: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i]! > m) m = x[i]!;
+  return m;
+}
+
+/** The test on one document: the TVD of each of `permutations` permutations, and their median. */
+export function permutationTvds(doc: DocumentContext, rng: Rng, permutations = PERMUTATIONS): Float64Array {
+  const tvds = new Float64Array(permutations);
+  const w = new Float64Array(doc.n);
+  const logits = new Float64Array(doc.C);
+  const q = new Float64Array(doc.C);
+  for (let r = 0; r < permutations; r++) {
+    const perm = rng.permutation(doc.n);
+    for (let i = 0; i < doc.n; i++) w[i] = doc.alpha[perm[i]!]!;
+    tvds[r] = totalVariation(doc.p, outputFor(doc, w, logits, q));
+  }
+  return tvds;
+}
+
+/** The per-document values of a binned summary: one group per document (its value if in bin k, else none). */
+export function binnedMedians<R extends { maxAttention: number }>(
+  records: readonly (R | null | undefined)[],
+  value: (r: R) => number,
+  median: (groups: number[][]) => MedianWithInterval,
+): BinnedMedian[] {
+  return MAX_ATTENTION_BINS.map(([from, to], k) => ({
+    from,
+    to,
+    median: median(records.map((r) => (r == null || maxAttentionBin(r.maxAttention) !== k ? [] : [value(r)]))),
+  }));
+}
+
+export const permutation: DocumentTest<PermutationRecord, PermutationSummary> = {
+  description: `Median output change (TVD) over ${PERMUTATIONS} random permutations of the attention weights, against max attention (Jain & Wallace 2019)`,
+  docs: 'docs/faithfulness.md §4.2',
+  suite: 'default',
+  backends: false,
+  run: ({ doc, rng }) => (doc.n < 2 ? null : { medianTvd: median(permutationTvds(doc, rng)), maxAttention: maxOf(doc.alpha) }),
+  summarize(records, { median: medianOf }) {
+    const kept = records.filter((r): r is PermutationRecord => r != null);
+    return {
+      permutations: PERMUTATIONS,
+      documents: kept.length,
+      notApplicable: records.filter((r) => r === null).length,
+      medianTvd: medianOf(records.map((r) => (r == null ? [] : [r.medianTvd]))),
+      byMaxAttention: binnedMedians(records, (r) => r.medianTvd, medianOf),
+      belowOnePercent: proportion(kept.filter((r) => r.medianTvd < 0.01).length, kept.length),
+    };
+  },
+};
