@@ -1,7 +1,7 @@
 // The summary's memory work (docs/scale.md "The summary's memory") changes no number: summary.json and the
 // ERASER exports over the default tests' records (kendall_tau, eraser_attention) are byte-identical to
 // what the code before it wrote (test/erasure/golden/summary-default-tests.json, written on main at
-// 7ac1f0e by golden/summary-default-tests.gen.ts), for compact and for full documents; and the tests'
+// a51c3d3 by golden/summary-default-tests.gen.ts), for compact and for full documents; and the tests'
 // records packed in compact documents read back exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
