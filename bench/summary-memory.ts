@@ -1,6 +1,7 @@
 // Peak memory of the erasure run's summary over N compact records (docs/scale.md "The summary's memory"):
 // real records of a demo run (or a test fixture) repeated to N documents, each given a synthetic
-// eraser_attention record of Yahoo's shape (10 classes) and a kendall_tau record, then compacted and
+// eraser_attention record of Yahoo's shape (10 classes), a kendall_tau and a permutation record (the
+// default tests), then compacted and
 // summarized as src/erasure/test-run.ts does. Prints heap and RSS (sampled every 50 ms) and wall time.
 //   node --import tsx bench/summary-memory.ts [--docs 100000] [--classes 10] [--from documents.jsonl] [--out summary.json]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,8 +44,12 @@ function document(i: number): DocumentResult {
       const top = Array.from({ length: bins[bins.length - 1]! }, (_, r) => (r * 31) % d.n);
       rankings[name] = { top, comprehensiveness: bins.map(dist), sufficiency: bins.map(dist) };
     }
-    d.tests = { kendall_tau: { gradient: rng.next() * 2 - 1, leaveOneOut: i % 17 === 0 ? null : rng.next() * 2 - 1 }, eraser_attention: { bins, p: dist(), rankings } };
-  } else d.tests = { kendall_tau: null, eraser_attention: null };
+    d.tests = {
+      kendall_tau: { gradient: rng.next() * 2 - 1, leaveOneOut: i % 17 === 0 ? null : rng.next() * 2 - 1 },
+      eraser_attention: { bins, p: dist(), rankings },
+      permutation: { medianTvd: rng.next() * 0.5, maxAttention: rng.next() },
+    };
+  } else d.tests = { kendall_tau: null, eraser_attention: null, permutation: null };
   // Through JSON as the chunk files are read back.
   return JSON.parse(JSON.stringify(d)) as DocumentResult;
 }
