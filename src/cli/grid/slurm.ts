@@ -168,6 +168,12 @@ export function submitSlurm(plan: GridPlan, opts: SubmitOptions): SubmitResult {
     if (s?.state === 'PENDING') cancel(refOf(r));
     return null;
   };
+  /** Cancels the unit's job if it is still queued (it is being replaced). */
+  const drop = (key: string): void => {
+    const r = records.jobs[key];
+    const st = r ? stateOf(states, r) : undefined;
+    if (r && st && (st.state === 'PENDING' || isActive(st))) cancel(refOf(r));
+  };
   const submit = (key: string, stage: Stage | 'submit', deps: string[], array?: number[]): string => {
     const job = sbatch(plan, opts, stage, deps, array);
     if (array) for (const t of array) records.jobs[`${key}#${t}`] = { job, task: t };
@@ -207,7 +213,14 @@ export function submitSlurm(plan: GridPlan, opts: SubmitOptions): SubmitResult {
     if (s.kind !== 'train') continue;
     const id = stageId(s);
     let trainDep: string | null = null;
-    if (!stageDone(plan, s)) trainDep = keep(id) ?? submit(id, s, []);
+    let retrained = false;
+    if (!stageDone(plan, s)) {
+      trainDep = keep(id);
+      if (trainDep === null) {
+        trainDep = submit(id, s, []);
+        retrained = true;
+      }
+    }
     // A uniform-attention baseline is trained only (plan.ts isTested); the report reads its accuracy.
     if (!isTested(stageModel(s))) {
       if (trainDep) reportDeps.push(trainDep);
@@ -220,6 +233,14 @@ export function submitSlurm(plan: GridPlan, opts: SubmitOptions): SubmitResult {
     const need: number[] = [];
     chunks.forEach((c, i) => {
       if (chunkDone(plan, s.data, stageModel(s).name, c)) return;
+      // A task queued after a training that is submitted again waits on the old job, which failed: replace
+      // it, whatever its reason says (Slurm marks it DependencyNeverSatisfied only some time after the
+      // failure, and a task kept in that window would wait for ever).
+      if (retrained) {
+        drop(`${testId}#${i}`);
+        need.push(i);
+        return;
+      }
       const k = keep(`${testId}#${i}`);
       if (k) reportDeps.push(k);
       else need.push(i);

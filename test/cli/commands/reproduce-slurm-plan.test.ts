@@ -85,6 +85,9 @@ test('slurm executor: data first, then trainings, test arrays after them, the re
 
     // A changed grid is refused while jobs of the old one are queued (they read grid.json when they start).
     assert.throws(() => submitSlurm({ ...plan, seed: 2 }, { sbatch: [], log: () => {} }), /differs in seed while 5 of its jobs are queued or running \(105, 106, 107\)/);
+    // Slurm marks the killed training's dependents DependencyNeverSatisfied only some time after the kill; a
+    // resubmission in that window replaces them all the same (keeping them left them waiting for ever).
+    slurm.setJob('104', [task('104', '0-2', 'PENDING', 'Dependency')]);
     r = submitSlurm(plan, { sbatch: [], log: () => {} });
     assert.deepEqual([...r.submitted], [['train/tiny/flan-noenc', '108'], ['test/tiny/flan-noenc', '109'], ['report', '110']]);
     assert.deepEqual(r.kept, ['train/tiny/flan-conv', 'test/tiny/flan-conv#0', 'test/tiny/flan-conv#1', 'test/tiny/flan-conv#2']);
