@@ -1,6 +1,6 @@
 // The one model pass of the erasure tests (docs/method.md §3): run the model over the test documents and keep, per
 // document, the FINAL attention layer's weights and attended vectors and the logits; plus the classifier.
-import { docLength, makeBatch, realSentences, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { docLength, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { keep, noGrad, releaseFreeMemory, scope, type Tensor } from '../torch/index.ts';
 import { cutBatches, DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
@@ -111,6 +111,8 @@ export function documentItems(model: AttentionClassifier, doc: TestDocument): st
 /** Words per final-layer item: each word for FLAN; each non-empty sentence's words for HAN. */
 function itemsOf(family: AttentionClassifier['family'], doc: TokenDoc, words: string[][]): string[][] {
   if (family === 'flan') return words.flat().map((w) => [w]);
-  const kept = new Set(realSentences(doc));
-  return words.filter((_, j) => kept.has(doc.sentences[j]!));
+  // By position, never by array identity: a streamed document (train/dataset.ts StoredDoc) reads its
+  // sentences afresh on every access, and an identity test then dropped every sentence (no HAN examples).
+  const sentences = doc.sentences;
+  return words.filter((_, j) => (sentences[j]?.length ?? 0) > 0);
 }
