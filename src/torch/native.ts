@@ -66,8 +66,9 @@ export function threadsFromEnv(value: string | undefined, cores = availableParal
  * The OpenMP variables attnlab sets when the user has not: OMP_WAIT_POLICY=PASSIVE, so that a torch worker
  * thread sleeps at once between parallel regions instead of spinning (libgomp's default spins up to 300,000
  * times first). Beside any other load on the cores that spinning, and the waits for workers it starves,
- * made training steps 5-25x slower at load 13-20 on 2 cores (docs/threads.md). A user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT (which
- * libgomp lets override the policy's spin count) is left as it is, and then nothing is added.
+ * made training steps 5-25x slower at load 13-20 on 2 cores (docs/threads.md). A user's own OMP_WAIT_POLICY
+ * or GOMP_SPINCOUNT (which libgomp lets override the policy's spin count) is left as it is, and then
+ * nothing is added.
  */
 export function openmpDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
   if (isSet(env.OMP_WAIT_POLICY) || isSet(env.GOMP_SPINCOUNT)) return {};
