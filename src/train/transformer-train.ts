@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
-import { saveSafetensors } from '../nn/index.ts';
+import { inEvalMode, saveSafetensors } from '../nn/index.ts';
 import { attnlabSpecialIds, writeWordPieceTokenizer } from '../models/hf-tokenizer.ts';
 import type { TransformerArch } from '../models/registry.ts';
 import { buildTransformer } from '../models/transformer-load.ts';
@@ -334,10 +334,8 @@ export function readTransformerRun(dir: string): TransformerRunInfo | null {
 
 export function accuracyOf(model: TransformerClassifier, inputs: readonly TransformerInput[], labels: readonly number[], batchSize: number, device = 'cpu'): number {
   if (inputs.length === 0) return NaN;
-  const wasTraining = model.training;
-  model.eval();
   let correct = 0;
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       const asDocs = inputs.map((x) => ({ sentences: [x.ids] }));
       for (const idx of sortedBatches(asDocs, 'flan', batchSize)) {
@@ -350,9 +348,7 @@ export function accuracyOf(model: TransformerClassifier, inputs: readonly Transf
         idx.forEach((i, j) => (correct += pred[j] === labels[i] ? 1 : 0));
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return correct / inputs.length;
 }
 
