@@ -6,6 +6,7 @@
 // documents, how far its attention went (JS, KL) against how far its outputs went (TVD), per λ.
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { buildModel, itemCount, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
@@ -39,9 +40,7 @@ export interface FinalOutputs {
 export function finalOutputs(model: AttentionClassifier, docs: readonly TokenDoc[], batchSize = 64, budget: BatchBudget = {}): FinalOutputs {
   const probs = new Array<Float64Array>(docs.length);
   const alpha = new Array<Float64Array>(docs.length);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize, budget)) {
         torch.scope(() => {
@@ -57,9 +56,7 @@ export function finalOutputs(model: AttentionClassifier, docs: readonly TokenDoc
         });
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return { probs, alpha };
 }
 

@@ -12,7 +12,7 @@
 // gathered per position, which is exactly the per-position computation at a fraction of its cost.
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
-import { Linear, Module } from '../nn/index.ts';
+import { Linear, Module, inEvalMode } from '../nn/index.ts';
 import { Attention, Han, docLength, flanBatch, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
@@ -34,9 +34,7 @@ export type DiagnosticSettings = typeof DIAGNOSTIC_DEFAULTS;
  */
 export function trainedWordWeights(model: AttentionClassifier, docs: readonly TokenDoc[], batchSize = 64): Float32Array[] {
   const out = new Array<Float32Array>(docs.length);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize)) {
         torch.scope(() => {
@@ -65,9 +63,7 @@ export function trainedWordWeights(model: AttentionClassifier, docs: readonly To
         });
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return out;
 }
 
