@@ -11,8 +11,8 @@
 // step's candidates) go through rowToLogits as one batch of K rows.
 import type { TransformerClassifier, TransformerInput } from '../models/index.ts';
 import { transformerBatch } from '../models/index.ts';
-import * as torch from '../torch/index.ts';
 import { inEvalMode } from '../nn/index.ts';
+import * as torch from '../torch/index.ts';
 import type { ErasureBackend } from './backend.ts';
 import { testDocument, type BatteryRun } from './battery.ts';
 import type { FirstFlip, LeaveOneOut } from './erase.ts';
