@@ -1,6 +1,7 @@
 // Distances between two probability vectors (plain arrays, no tensors), shared by the erasure tests
 // (src/erasure) and the adversarial training's comparison (src/train): one definition of each, so the
-// JS and TVD a report shows mean the same thing wherever they were measured (docs/method.md §4, docs/faithfulness.md: TVD).
+// JS and TVD a report shows mean the same thing wherever they were measured. Definitions:
+// docs/method.md §4 (JS), docs/faithfulness.md (TVD).
 
 /**
  * JS(p, q) = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q) / 2, natural log; terms with a zero
