@@ -20,7 +20,7 @@
 // Word embeddings start from the data's word vectors (word2vec, 200-d) projected onto their top `hidden`
 // principal components (centred; rows rescaled to Hugging Face's 0.02 scale), so the encoder starts from
 // the same distributional knowledge as HAN/FLAN; [CLS], [SEP] and words without a vector get N(0, 0.02).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
@@ -32,6 +32,7 @@ import { transformerBatch, type TransformerClassifier, type TransformerInput } f
 import type { TransformerConfig } from '../models/transformer-config.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { readJsonFile } from '../util/file-schema.ts';
 import { Rng } from '../util/rng.ts';
 import { bucketBatches, sortedBatches } from './batching.ts';
 import type { LabeledDoc, TrainingData } from './data.ts';
@@ -325,11 +326,7 @@ export interface TransformerTrainResult {
 export function readTransformerRun(dir: string): TransformerRunInfo | null {
   const path = join(dir, ATTNLAB_JSON);
   if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as TransformerRunInfo;
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message}); delete it to train again`);
-  }
+  return readJsonFile(path, 'delete it to train again') as TransformerRunInfo;
 }
 
 export function accuracyOf(model: TransformerClassifier, inputs: readonly TransformerInput[], labels: readonly number[], batchSize: number, device = 'cpu'): number {
