@@ -34,6 +34,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { readJsonFile } from '../util/file-schema.ts';
 import { Rng } from '../util/rng.ts';
+import { STREAM } from '../util/seeding.ts';
 import { bucketBatches, sortedBatches } from './batching.ts';
 import type { LabeledDoc, TrainingData } from './data.ts';
 import { makeProgress, type Progress } from './progress.ts';
@@ -351,7 +352,7 @@ export function accuracyOf(model: TransformerClassifier, inputs: readonly Transf
 
 function sample(docs: readonly LabeledDoc[], max: number, seed: number): readonly LabeledDoc[] {
   if (max === 0 || docs.length <= max) return docs;
-  const perm = new Rng(epochSeed(seed, 0, 3)).permutation(docs.length);
+  const perm = new Rng(epochSeed(seed, 0, STREAM.sample)).permutation(docs.length);
   return Array.from(perm.subarray(0, max))
     .sort((a, b) => a - b)
     .map((i) => docs[i]!);
@@ -391,7 +392,7 @@ export function trainTransformer(opts: TransformerTrainOptions): TransformerTrai
   const test = encode(data.test);
   const label = `${data.name} ${cfg.arch}`;
 
-  torch.manualSeed(epochSeed(cfg.seed, 0, 0));
+  torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
   const model = buildTransformer(modelConfig(cfg, V, data.classes));
   initWeights(model);
   const embeddings = setWordEmbeddings(model, data, cfg.hidden);
@@ -425,8 +426,8 @@ export function trainTransformer(opts: TransformerTrainOptions): TransformerTrai
     const asDocs = train.inputs.map((x) => ({ sentences: [x.ids] }));
     for (let epoch = 1; epoch <= cfg.maxEpochs && badEpochs < cfg.patience; epoch++) {
       const started = Date.now();
-      torch.manualSeed(epochSeed(cfg.seed, epoch, 2));
-      const batches = bucketBatches(asDocs, 'flan', cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, 1)));
+      torch.manualSeed(epochSeed(cfg.seed, epoch, STREAM.dropout));
+      const batches = bucketBatches(asDocs, 'flan', cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, STREAM.batches)));
       model.train();
       let lossSum = 0;
       let seen = 0;
