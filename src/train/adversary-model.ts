@@ -1,11 +1,11 @@
 // `attnlab adversary` as a library call: adversarial training with λ (adversarial-train.ts) on one trained
 // model folder, for several λ, written to <folder>/adversary.json atomically after every λ. A rerun with the
 // same settings keeps the λ already done and trains only the others (`fresh` retrains all).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { checkedAs, readJsonFile } from '../util/file-schema.ts';
+import { checkedAs, parseJson } from '../util/file-schema.ts';
 import { ADVERSARY_DEFAULTS, baseTargets, trainAdversary, type AdversaryResult, type AdversarySettings } from './adversarial-train.ts';
 import { budgetOf } from './trainer.ts';
 import { loadTrainedModel, type DataChoice, type TrainedModel } from './trained-model.ts';
@@ -57,7 +57,7 @@ export function readAdversaryFile(dir: string): AdversaryFile | null {
   const path = join(dir, ADVERSARY_JSON);
   if (!existsSync(path)) return null;
   const way = 'run attnlab adversary again with --fresh';
-  return checkedAs(adversaryFileSchema, readJsonFile(path, way), path, way) as AdversaryFile;
+  return checkedAs(adversaryFileSchema, parseJson(readFileSync(path, 'utf8'), path, way), path, way) as AdversaryFile;
 }
 
 export interface AdversaryOptions extends DataChoice {

@@ -1,12 +1,12 @@
 // `attnlab diagnose` as a library call: the frozen-attention diagnostic (attention-diagnostic.ts) on one
 // trained model folder, written to <folder>/diagnose.json atomically after every variant. A rerun with the
 // same settings reads the finished variants back and trains only the missing ones (`fresh` retrains all).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import * as torch from '../torch/index.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { checkedAs, readJsonFile } from '../util/file-schema.ts';
+import { checkedAs, parseJson } from '../util/file-schema.ts';
 import { DIAGNOSTIC_DEFAULTS, DIAGNOSTIC_VARIANTS, trainDiagnostic, trainedWordWeights, type DiagnosticSettings, type DiagnosticVariant, type SplitWeights, type VariantResult } from './attention-diagnostic.ts';
 import { accuracy } from './evaluate.ts';
 import { loadTrainedModel, type DataChoice, type TrainedModel } from './trained-model.ts';
@@ -55,7 +55,7 @@ export function readDiagnoseFile(dir: string): DiagnoseFile | null {
   const path = join(dir, DIAGNOSE_JSON);
   if (!existsSync(path)) return null;
   const way = 'run attnlab diagnose again with --fresh';
-  return checkedAs(diagnoseFileSchema, readJsonFile(path, way), path, way) as DiagnoseFile;
+  return checkedAs(diagnoseFileSchema, parseJson(readFileSync(path, 'utf8'), path, way), path, way) as DiagnoseFile;
 }
 
 export interface DiagnoseOptions extends DataChoice {
