@@ -12,10 +12,11 @@
 // gathered per position, which is exactly the per-position computation at a fraction of its cost.
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
-import { Linear, Module, inEvalMode } from '../nn/index.ts';
+import { Linear, Module } from '../nn/index.ts';
 import { Attention, Han, docLength, flanBatch, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { bucketBatches, sortedBatches } from './batching.ts';
 import type { LabeledDoc } from './data.ts';
 import { labelTensor } from './trainer.ts';
