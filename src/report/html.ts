@@ -40,11 +40,11 @@ table.report-table th, table.report-table td { border: 1px solid #ccc; padding: 
 table.report-table td.num { text-align: right; font-variant-numeric: tabular-nums; } td.nw { white-space: nowrap; }
 /* Row headers and names stay on one line; column headers wrap (a long one made its table scroll sideways). */
 table.report-table th, #table-findings td:nth-child(2), #table-findings td:nth-child(3) { white-space: nowrap; } table.report-table thead th { white-space: normal; }
-td.detail { min-width: 24rem; font-size: .85rem; }
+td.detail { min-width: 20rem; font-size: .85rem; }
 .verdict-holds { background: #e3f4e1; } .verdict-does-not-hold { background: #fbe3e1; }
 .verdict-inconclusive { background: #fff6d6; } .verdict-too-few-documents { background: #eee; }
 figure.figure { margin: 1.5rem 0; } figure.figure .figure-box { max-width: 100%; overflow-x: auto; }
-figure.figure img { display: block; max-width: 100%; height: auto; border: 1px solid #eee; }
+figure.figure img { display: block; box-sizing: border-box; max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .9rem; color: #444; max-width: 900px; }
 .doc { border: 1px solid #ddd; border-radius: 4px; padding: .5rem 1rem; margin: 1rem 0; }
 .meta { color: #555; font-size: .85rem; margin-top: 0; }
@@ -68,7 +68,8 @@ Shares carry 95% Wilson intervals, ratios of counts the matching closed-form int
 interval over documents; every number says how many documents stand behind it, and fewer than ${m.minDocuments} give no verdict.
 Each figure's Vega-Lite spec and PNG sit beside this file; how to read every table and figure: docs/report.md.</p>`,
     provenanceSection(m),
-    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', ...(m.eraser ? ['eraser'] : []), 'summary', 'jain-wallace', 'figures', 'tables', ...(m.wiegreffePinter ? ['wiegreffe-pinter'] : []), 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
+    // Every section, in page order (the seeds section was missing from it).
+    `<nav><ul>${['provenance', 'findings', 'outcomes', 'paper-statistics', ...(m.seeds ? ['seeds'] : []), ...(m.eraser ? ['eraser'] : []), 'summary', 'jain-wallace', 'figures', 'tables', ...(m.wiegreffePinter ? ['wiegreffe-pinter'] : []), 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replaceAll('-', ' ')}</a></li>`).join('')}</ul></nav>`,
     findingsSection(m.findings),
     outcomesSection(m),
     paperStatisticsSection(m),
@@ -93,8 +94,8 @@ function findingsSection(findings: readonly Finding[]): string {
   const rows = findings.map(
     (f) =>
       `<tr class="verdict-${f.verdict.replaceAll(' ', '-')}"><td>${f.id}</td><td>${userTextHtml(f.dataset)}</td><td>${escapeHtml(f.model)}</td>` +
-      `<td>${f.verdict}${f.view === null ? '' : ` <span class="small">(${VIEW_LABELS[f.view]})</span>`}</td><td class="num">${f.estimate === null ? '—' : boundText(f.estimate)}</td>` +
-      `<td class="num">${f.interval ? `${boundText(f.interval.lo)} – ${boundText(f.interval.hi)}` : '—'}</td>` +
+      `<td>${f.verdict}${f.view === null ? '' : ` <span class="small">(${VIEW_LABELS[f.view]})</span>`}</td><td class="num">${f.estimate === null ? '—' : boundText(f.estimate, f.id)}</td>` +
+      `<td class="num nw">${f.interval ? `${boundText(f.interval.lo, f.id)} – ${boundText(f.interval.hi, f.id)}` : '—'}</td>` +
       `<td class="num">${f.documents}</td><td class="num">${f.p === null ? '—' : `${pValue(f.p)} <span class="small">(${f.pTest})</span>`}</td><td class="detail">${escapeHtml(f.detail)}</td></tr>`,
   );
   const verdicts: Finding['verdict'][] = ['holds', 'does not hold', 'inconclusive', 'too few documents'];
@@ -138,7 +139,7 @@ function provenanceSection(m: ReportModel): string {
   };
   return `<section id="provenance"><h2>Provenance</h2>
 ${warning}
-<p class="small">attnlab ${versions.map(escapeHtml).join('; ')}; erasure runs ${dates.length ? `${escapeHtml(dates[0]!.slice(0, 16))} – ${escapeHtml(dates[dates.length - 1]!.slice(0, 16))} UTC` : 'undated'}.</p>
+<p class="small">attnlab ${versions.map(escapeHtml).join('; ')}; erasure runs ${dates.length ? `${escapeHtml(dates[0]!.slice(0, 16).replace('T', ' '))} – ${escapeHtml(dates[dates.length - 1]!.slice(0, 16).replace('T', ' '))} UTC` : 'undated'}.</p>
 <table class="report-table" id="table-provenance"><thead><tr><th>data set</th><th>model</th><th>profile</th><th>epochs run / cap</th><th>training documents used</th><th>training seed</th><th>erasure seed</th><th>documents tested</th></tr></thead>
 <tbody>${m.runs.map(t).join('\n')}</tbody></table></section>`;
 }
@@ -219,7 +220,7 @@ function summarySection(m: ReportModel): string {
         const f = m.findings.find((x) => (x.id === 'F3' || x.id === 'F5') && x.dataset === ds && x.model === model && x.view === zv);
         if (!f) return '—';
         if (f.id === 'F5') return 'F5';
-        return f.estimate === null ? 'too few' : boundText(f.estimate);
+        return f.estimate === null ? 'too few' : boundText(f.estimate, f.id);
       };
       return `<td class="num">${run.testAccuracy === null ? '—' : (100 * run.testAccuracy).toFixed(1)}</td>` +
         `<td class="num">${o ? share(o.zeroVector, o.documents - o.singleItem) : '—'}</td><td class="num">${med('with')} / ${med('without')}</td><td class="num">${f3('with')} / ${f3('without')}</td>`;
@@ -229,13 +230,15 @@ function summarySection(m: ReportModel): string {
   return `<h2 id="summary">Across data sets</h2>
 <p class="small">Test accuracy on the full test split (Table 3); the share of documents (n ≥ 2) where attention's erasures flip the decision
 only at the zero vector; the median fraction of items attention erases before the first flip, with and without those documents; the
-F3 estimate (best of gradient, gradient × attention ÷ attention wins) in both views. FLAN-noenc checks F5 instead.</p>
+F3 estimate (best of gradient, gradient × attention ÷ attention wins) in both views. The models without an encoder (HAN-noenc, FLAN-noenc) check F5 instead.</p>
 <table class="report-table" id="table-summary"><thead><tr><th rowspan="2">model</th>${head1}</tr><tr>${head2}</tr></thead>
 <tbody>${body.join('\n')}</tbody></table>`;
 }
 
-function boundText(b: Bound): string {
-  return b === 'unbounded' ? '∞' : b.toFixed(3);
+/** F3's estimate is a ratio of counts (2 decimals and ×, as its numbers say it: "9.000" read as a share); the others' shares and differences: 3 decimals. */
+function boundText(b: Bound, id?: FindingId): string {
+  if (b === 'unbounded') return '∞';
+  return id === 'F3' ? `${b.toFixed(2)}×` : b.toFixed(3);
 }
 
 /**
@@ -255,10 +258,11 @@ function figureHtml(f: RenderedFigure): string {
   const src = f.inlinePng ? `data:image/png;base64,${f.inlinePng}` : svgDataUri(f.svg);
   const paper = f.paper === 'new' ? 'not in the paper' : `paper Fig. ${escapeHtml(f.paper)}`;
   // Drawn at the size it was laid out for (a PNG is twice that): never stretched to the page's width (a
-  // small figure's text came out 1.7 times too large) nor squeezed below MIN_FIGURE_SCALE on a narrow page.
+  // small figure's text came out 1.7 times too large) nor squeezed below MIN_FIGURE_SCALE on a narrow page
+  // (width, height and min-width count the image's 1 px border on each side: box-sizing is border-box).
   const { width, height } = svgSize(f.svg);
   const size = Number.isFinite(width) && Number.isFinite(height)
-    ? ` width="${Math.round(width)}" height="${Math.round(height)}" style="min-width: ${Math.round(MIN_FIGURE_SCALE * width)}px"`
+    ? ` width="${Math.round(width) + 2}" height="${Math.round(height) + 2}" style="min-width: ${Math.ceil(MIN_FIGURE_SCALE * width) + 2}px"`
     : '';
   return `<figure class="figure" id="fig-${f.id}" data-figure="${f.id}">
 <h3>${escapeHtml(f.title)} <small>(${paper})</small></h3>

@@ -79,7 +79,7 @@ test('provenance: profile, epochs, training documents, seed, version and commit;
   assert.match(p, /<em>demo<\/em> profile/);
   assert.match(p, /attnlab 0\.1\.0 @ 0123456789/);
   assert.ok(p.includes('<td class="num">4 / 4 (best 3)</td><td class="num">2,000 (cap 2,000)</td>'));
-  assert.match(p, /2026-12-01T10:00/);
+  assert.match(p, /2026-12-01 10:00/);
 });
 
 test('Table 1, the paper statistics, the cross-data-set summary and the CSV links are on the page', () => {

@@ -29,7 +29,7 @@ interface El {
   getBoundingClientRect(): { width: number };
   querySelector(s: string): El | null;
 }
-declare const document: { documentElement: El; querySelectorAll(s: string): ArrayLike<El> };
+declare const document: { documentElement: El; querySelector(s: string): El | null };
 declare function getComputedStyle(e: El): { textAlign: string };
 
 async function launch(): Promise<Browser> {
@@ -81,6 +81,9 @@ test('report: figures at their own size, nothing off the page, numbers right-ali
         assert.equal(wide.length, 3);
         for (const t of wide) assert.ok(t.scroll <= t.client + 1, `${t.id}: ${t.scroll} px in a ${t.client} px box`);
       }
+      // Every in-page link lands on a section.
+      const broken = await page.$$eval('a[href^="#"]', (as) => (as as unknown as El[]).map((a) => a.getAttribute('href')!).filter((h) => !document.querySelector(h)));
+      assert.deepEqual(broken, []);
       assert.deepEqual(errors, []);
       await page.close();
     }
