@@ -40,7 +40,7 @@ table.report-table th, table.report-table td { border: 1px solid #ccc; padding: 
 table.report-table td.num { text-align: right; font-variant-numeric: tabular-nums; } td.nw { white-space: nowrap; }
 /* Row headers and names stay on one line; column headers wrap (a long one made its table scroll sideways). */
 table.report-table th, #table-findings td:nth-child(2), #table-findings td:nth-child(3) { white-space: nowrap; } table.report-table thead th { white-space: normal; }
-td.detail { min-width: 20rem; font-size: .85rem; }
+td.detail { min-width: 18rem; font-size: .85rem; }
 .verdict-holds { background: #e3f4e1; } .verdict-does-not-hold { background: #fbe3e1; }
 .verdict-inconclusive { background: #fff6d6; } .verdict-too-few-documents { background: #eee; }
 figure.figure { margin: 1.5rem 0; } figure.figure .figure-box { max-width: 100%; overflow-x: auto; }
@@ -256,7 +256,7 @@ export function svgSize(svg: string): { width: number; height: number } {
 
 function figureHtml(f: RenderedFigure): string {
   const src = f.inlinePng ? `data:image/png;base64,${f.inlinePng}` : svgDataUri(f.svg);
-  const paper = f.paper === 'new' ? 'not in the paper' : `paper Fig. ${escapeHtml(f.paper)}`;
+  const paper = f.paper === 'new' ? 'not in Serrano &amp; Smith' : `paper Fig. ${escapeHtml(f.paper)}`;
   // Drawn at the size it was laid out for (a PNG is twice that): never stretched to the page's width (a
   // small figure's text came out 1.7 times too large) nor squeezed below MIN_FIGURE_SCALE on a narrow page
   // (width, height and min-width count the image's 1 px border on each side: box-sizing is border-box).
@@ -338,7 +338,7 @@ HAN attends over sentences, FLAN over words: these are the n of the erasure test
     : '<p>No run folder recorded its data set\'s statistics (tested-model.json from an older attnlab).</p>';
   return `<h2 id="tables">Tables</h2>
 <h3>Median fraction of items erased before the first flip</h3>
-<p class="small">Median [95% bootstrap interval] and the documents behind it (random: permutations pooled, 1/5 each), with and without the
+<p class="small">Median, its 95% bootstrap interval and the documents behind it (random: permutations pooled, 1/5 each), with and without the
 documents that flip only at the zero vector. The same numbers as each run's summary.json. Download: <a href="${CSV_FILES.medians}">${CSV_FILES.medians}</a>.</p>
 ${medians}
 <h3 id="table-2">Table 2: decision flips from erasing the top-attention item i* vs a random item r, ${escapeHtml(table2Model)} (percent of documents, count in brackets)</h3>
