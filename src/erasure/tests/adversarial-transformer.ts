@@ -33,8 +33,10 @@ export interface TransformerAdversarialOptions {
   rhoGrowth: number;
   /** Tries of the boundary slide from each start's end point. */
   slideSteps: number;
-  /** Halvings of a pull-back bisection (precision 2^-halvings of the segment). */
+  /** Halvings of a pull-back bisection from alpha (precision 2^-halvings of the segment). */
   halvings: number;
+  /** Halvings of the slide's pull-back, from the current point towards the trial (a short segment). */
+  slideHalvings: number;
 }
 
 export const TRANSFORMER_ADVERSARIAL_OPTIONS: TransformerAdversarialOptions = {
@@ -52,6 +54,7 @@ export const TRANSFORMER_ADVERSARIAL_OPTIONS: TransformerAdversarialOptions = {
   rhoGrowth: 2,
   slideSteps: 30,
   halvings: 20,
+  slideHalvings: 8,
 };
 
 /**
@@ -172,16 +175,27 @@ export function adversarialAttentionOfRows(
   };
 
   /**
-   * Each row of T moved to alpha + t (T_k − alpha) with the largest t in [0, 1] found feasible (TVD <= inside)
-   * by bisection, all rows in one call per halving; returns the points and their computed TVDs.
+   * Each row of T moved to O_k + t (T_k − O_k) with the largest t in [0, 1] found feasible (TVD <= inside) by
+   * bisection, all rows in one call per halving; O_k is alpha (TVD ~0) unless feasible origins are given
+   * with their TVDs. Returns the points and their computed TVDs.
    */
-  const pullBack = (T: Float64Array, K: number): { X: Float64Array; tvd: Float64Array } => {
+  const pullBack = (
+    T: Float64Array,
+    K: number,
+    halvings = opts.halvings,
+    origin?: { X: Float64Array; tvd: Float64Array },
+  ): { X: Float64Array; tvd: Float64Array } => {
     const lo = new Float64Array(K);
     const hi = new Float64Array(K).fill(1);
-    const loTvd = new Float64Array(K); // TVD at alpha: ~0 (the original row)
+    const loTvd = origin ? Float64Array.from(origin.tvd) : new Float64Array(K); // alpha: ~0 (the model's own row)
+    const from = (k: number, i: number): number => (origin ? origin.X[k * W + i]! : own[i]!);
     const at = (t: Float64Array): Float64Array => {
       const X = new Float64Array(K * W);
-      for (let k = 0; k < K; k++) for (let i = 0; i < W; i++) X[k * W + i] = own[i]! + t[k]! * (T[k * W + i]! - own[i]!);
+      for (let k = 0; k < K; k++)
+        for (let i = 0; i < W; i++) {
+          const o = from(k, i);
+          X[k * W + i] = o + t[k]! * (T[k * W + i]! - o);
+        }
       return X;
     };
     const full = tvds(T, K);
@@ -192,7 +206,7 @@ export function adversarialAttentionOfRows(
         loTvd[k] = full[k]!;
       }
     });
-    for (let h = 0; h < opts.halvings && !done.every((d) => d === 1); h++) {
+    for (let h = 0; h < halvings && !done.every((d) => d === 1); h++) {
       const mid = Float64Array.from({ length: K }, (_, k) => 0.5 * (lo[k]! + hi[k]!));
       const v = tvds(at(mid), K);
       for (let k = 0; k < K; k++) {
@@ -300,8 +314,8 @@ export function adversarialAttentionOfRows(
    * Feasible-direction ascent from feasible points (all rows together): the JS gradient, centred per head
    * over the free weights (an item at 0 whose gradient would take mass from it stays at 0), made orthogonal
    * to the centred TVD gradient where the point is on the boundary, a step of length `step` along it, clipped
-   * at 0 and rescaled per head; an infeasible trial is pulled back towards alpha. A step is kept if JS grew
-   * (step × 1.5), else halved.
+   * at 0 and rescaled per head; an infeasible trial is pulled back towards the current point. A step is kept
+   * if JS grew (step × 1.5), else halved.
    */
   function slide(X0: Float64Array, tvd0: Float64Array, K: number): void {
     const Xs = Float64Array.from(X0);
@@ -361,7 +375,7 @@ export function adversarialAttentionOfRows(
           for (let j = 0; j < P; j++) trials[a * W + h * P + j] = sum > 0 ? (trials[a * W + h * P + j]! * mass[h]!) / sum : 0;
         }
       });
-      const next = pullBack(trials, A);
+      const next = pullBack(trials, A, opts.slideHalvings, { X: cur, tvd: Float64Array.from(active, (k) => tvd[k]!) });
       consider(next.X, next.tvd, A);
       tvd = Float64Array.from(tvd);
       active.forEach((k, a) => {
