@@ -45,16 +45,21 @@ function timeTests(label: string, count: number, withDoc: (i: number, fn: (doc: 
     if (!(name in field)) continue;
     const values: number[] = [];
     let ns = 0n;
+    let cpuUs = 0;
     for (let i = 0; i < count; i++)
       withDoc(i, (doc) => {
         const t0 = process.hrtime.bigint();
+        const c0 = process.cpuUsage();
         const r = test.run({ doc, rng: new Rng(1000 + i), orders: new Map() }) as Record<string, unknown> | null;
+        const c = process.cpuUsage(c0);
+        cpuUs += c.user + c.system;
         ns += process.hrtime.bigint() - t0;
         const v = r === null ? null : field[name]!(r);
         if (v !== null) values.push(v);
       });
     const ms = Number(ns) / 1e6 / count;
-    parts.push(`  ${name}: ${ms.toFixed(2)} ms/document, median ${median(values).toFixed(4)} over ${values.length}`);
+    // CPU time of the process (all its threads; with ATTNLAB_NUM_THREADS=1, what the test costs on a quiet core).
+    parts.push(`  ${name}: ${ms.toFixed(2)} ms/document wall, ${(cpuUs / 1000 / count).toFixed(2)} ms CPU, median ${median(values).toFixed(4)} over ${values.length}`);
   }
   console.log(parts.join('\n'));
 }

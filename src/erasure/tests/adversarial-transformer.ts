@@ -282,7 +282,7 @@ export function adversarialAttentionOfRows(
           const g = -gJs[i]! + c * gradient[at]!;
           m1[at] = 0.9 * m1[at]! + 0.1 * g;
           m2[at] = 0.999 * m2[at]! + 0.001 * g * g;
-          X[at]! -= (opts.learningRate * (m1[at]! / c1)) / (Math.sqrt(m2[at]! / c2) + 1e-12);
+          X[at]! -= (opts.learningRate * (m1[at] / c1)) / (Math.sqrt(m2[at] / c2) + 1e-12);
         }
       }
       projectRows(X, S, H, P, mass);
