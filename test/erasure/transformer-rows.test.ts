@@ -1,8 +1,9 @@
 // Arbitrary attention rows on the transformer backend (backend.ts RowEvaluator) and the two Jain & Wallace
 // tests that use them (docs/faithfulness.md §4.2, §4.3), against hf-ref's PyTorch fixtures whose outputs come
 // from re-running the WHOLE reference model with the last layer's query row replaced by a hook
-// (test/models/fixtures/make_hf_row_fixtures.py): random, sparse, one-hot and specials-kept rows, and
-// permutations of every position or of the words only, to 1e-5. The TVD gradient against central finite
+// (test/models/fixtures/make_hf_row_fixtures.py): random, sparse, one-hot and specials-kept rows,
+// permutations of every position or of the words only, and the adversary's own answers, to 1e-5; those
+// answers keep the whole model's output within epsilon. The TVD gradient against central finite
 // differences, the JS gradient likewise, the adversary's answers feasible when evaluated again and no worse
 // than many random feasible points, and both tests' records on every transformer document, chunk-invariant.
 import { test } from 'node:test';
@@ -34,6 +35,9 @@ interface RowFixtures {
   permutations_all_probs: number[][];
   permutations_words: number[][];
   permutations_words_probs: number[][];
+  adversarial_rows: number[][][];
+  adversarial_probs: number[][];
+  probs: number[];
 }
 
 function rowFixtures(family: FixtureFamily): RowFixtures {
@@ -99,6 +103,25 @@ for (const family of FAMILIES) {
       const got = probsOf(doc, rows.logits(itemRows(rows, f.rows), f.rows.length));
       assert.ok(maxAbsDiff(got, f.rows_probs.flat()) < TOL, 'heads each: the same rows');
     });
+  });
+}
+
+for (const family of FAMILIES) {
+  test(`${family}: the adversary's answers keep the WHOLE PyTorch model's output within epsilon (specials in and out)`, () => {
+    const f = rowFixtures(family);
+    // The answers were found by make_adversarial_rows.ts and re-run whole by the reference (float64).
+    f.adversarial_probs.forEach((q, k) => {
+      const tvd = totalVariation(f.probs, q);
+      assert.ok(tvd <= EPSILON, `answer ${k}: whole-model TVD ${tvd} > ${EPSILON}`);
+    });
+    assert.ok(f.adversarial_probs.some((q) => totalVariation(f.probs, q) > 0.9 * EPSILON), 'an answer on the constraint');
+    (['in', 'out'] as const).forEach((specials, k) =>
+      withDocument(family, { specials }, (doc, rows) => {
+        const got = probsOf(doc, rows.logits(itemRows(rows, [f.adversarial_rows[k]!]), 1));
+        assert.ok(maxAbsDiff(got, f.adversarial_probs[k]!) < TOL, `specials ${specials}: the backend agrees with the whole model`);
+        assert.ok(maxAbsDiff(doc.p, f.probs) < TOL);
+      }),
+    );
   });
 }
 
