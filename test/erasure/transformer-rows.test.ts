@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import * as torch from '../../src/torch/index.ts';
 import { loadTransformer, type TransformerClassifier } from '../../src/models/index.ts';
 import {
   runTransformerBattery,
@@ -345,6 +346,10 @@ test('permutation and adversarial attention record on every transformer document
     assert.equal(perm?.notApplicable, 0);
     assert.equal(adv?.documents, states.length);
     assert.equal(adv?.constraintMet.count, states.length);
+    // No tensor outlives a document: running both tests again leaves the count where it was.
+    const before = torch.liveTensors();
+    runTransformerBattery(model, states.slice(0, 2), options);
+    assert.equal(torch.liveTensors(), before, 'liveTensors flat');
   } finally {
     model.dispose();
   }

@@ -7,6 +7,7 @@
 // boundary. Only points whose TVD was computed and found <= epsilon are answers, and the answer's TVD is
 // recomputed at the end (never assumed). Maximising a convex JS over the feasible set has local maxima:
 // the brute-force test (n = 2, 3) shows the starts find the global one there.
+// A transformer backend's document goes to adversarial-transformer.ts (the same search through its rows).
 import { jsDivergence, softmax } from '../math.ts';
 import { proportion } from '../statistics.ts';
 import type { DocumentContext, MedianWithInterval, Proportion } from '../types.ts';
