@@ -13,6 +13,7 @@ import type { TransformerClassifier, TransformerInput } from '../models/index.ts
 import { transformerBatch } from '../models/index.ts';
 import { inEvalMode } from '../nn/index.ts';
 import * as torch from '../torch/index.ts';
+import { totalVariation } from '../util/divergence.ts';
 import type { ErasureBackend, RowEvaluator } from './backend.ts';
 import { testDocument, type BatteryRun } from './battery.ts';
 import type { FirstFlip, LeaveOneOut } from './erase.ts';
@@ -349,12 +350,7 @@ export function transformerContext(
     const fixed = torch.tensor(fixedRow, [1, H, T], { device }); // (1, H, T)
     return leaf.matmul(S).add(fixed); // (k, H, P) @ (P, T) + (1, H, T) -> (k, H, T)
   };
-  const tvdOfLogits = (x: Float64Array, k: number): number => {
-    const q = softmax(x.subarray(k * C, (k + 1) * C));
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.abs(q[c]! - p[c]!);
-    return 0.5 * s;
-  };
+  const tvdOfLogits = (x: Float64Array, k: number): number => totalVariation(softmax(x.subarray(k * C, (k + 1) * C)), p);
   const rows: RowEvaluator = {
     heads: H,
     positions: Int32Array.from(positions),

@@ -12,6 +12,7 @@ import type { RowEvaluator } from '../backend.ts';
 import { jsDivergence, softmax } from '../math.ts';
 import type { DocumentContext } from '../types.ts';
 import type { Rng } from '../../util/rng.ts';
+import { totalVariation } from '../../util/divergence.ts';
 import type { AdversarialResult } from './adversarial-attention.ts';
 import { projectOntoSimplex } from './adversarial-attention.ts';
 
@@ -153,12 +154,7 @@ export function adversarialAttentionOfRows(
   const items = new ItemWeights(doc, rows);
   const own = rows.weights;
   const mass = Float64Array.from({ length: H }, (_, h) => 1 - rows.fixedMass[h]!);
-  const tvdOf = (logits: Float64Array, k: number): number => {
-    const q = softmax(logits.subarray(k * C, (k + 1) * C));
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.abs(q[c]! - doc.p[c]!);
-    return 0.5 * s;
-  };
+  const tvdOf = (logits: Float64Array, k: number): number => totalVariation(doc.p, softmax(logits.subarray(k * C, (k + 1) * C)));
   const tvds = (X: Float64Array, K: number): Float64Array => {
     const logits = rows.logits(X, K);
     return Float64Array.from({ length: K }, (_, k) => tvdOf(logits, k));
