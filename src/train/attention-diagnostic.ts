@@ -23,6 +23,12 @@ import type { TrainedSplits } from './trained-splits.ts';
 
 export const DIAGNOSTIC_VARIANTS = ['trained', 'uniform', 'learned'] as const;
 export type DiagnosticVariant = (typeof DIAGNOSTIC_VARIANTS)[number];
+/**
+ * What an MLP can pool with: the three of `attnlab diagnose`, and `adversary` — an adversarial model's word
+ * weights (W&P's Table 4 row), computed exactly as `trained`'s but from the adversary (adversary-model.ts).
+ */
+export type PoolingVariant = DiagnosticVariant | 'adversary';
+export const POOLING_VARIANTS = [...DIAGNOSTIC_VARIANTS, 'adversary'] as const;
 
 /** W&P's defaults (hidden_size 128, n_iters 8, Adam lr 1e-3, weight decay 1e-5). */
 export const DIAGNOSTIC_DEFAULTS = { hidden: 128, epochs: 8, lr: 1e-3, weightDecay: 1e-5, batchSize: 32, clip: 10, seed: 1 };
@@ -118,7 +124,7 @@ export function batchWeights(docs: readonly TokenDoc[], given: readonly Float32A
 }
 
 export interface VariantResult {
-  variant: DiagnosticVariant;
+  variant: PoolingVariant;
   bestEpoch: number;
   devAccuracy: number;
   testAccuracy: number;
@@ -128,7 +134,7 @@ export interface VariantResult {
   seconds: number;
 }
 
-/** Per split, the trained model's word weights (needed only by the `trained` variant). */
+/** Per split, the given model's word weights (needed by the `trained` and `adversary` variants). */
 export interface SplitWeights {
   train: readonly Float32Array[];
   dev: readonly Float32Array[];
@@ -155,11 +161,11 @@ function predictMlp(mlp: DiagnosticMlp, docs: readonly LabeledDoc[], weights: re
 
 /**
  * Trains one diagnostic MLP on splits.train and returns its test accuracy at the best dev epoch. table: the
- * trained model's embedding table (V, E), frozen; weights: the trained model's word weights (variant
- * `trained` only).
+ * trained model's embedding table (V, E), frozen; weights: the word weights to pool with (variants `trained`:
+ * the trained model's, `adversary`: an adversary's; ignored by the others).
  */
 export function trainDiagnostic(
-  variant: DiagnosticVariant,
+  variant: PoolingVariant,
   table: Tensor,
   classes: number,
   splits: TrainedSplits,
@@ -167,10 +173,11 @@ export function trainDiagnostic(
   settings: DiagnosticSettings = DIAGNOSTIC_DEFAULTS,
   log: (line: string) => void = () => {},
 ): VariantResult {
-  if (variant === 'trained' && weights === null) throw new Error('trainDiagnostic: the trained variant needs the trained model\'s weights');
+  const pooled = variant === 'trained' || variant === 'adversary';
+  if (pooled && weights === null) throw new Error(`trainDiagnostic: the ${variant} variant needs that model's word weights`);
   const started = Date.now();
   const learned = variant === 'learned';
-  const given = variant === 'trained' ? weights : null;
+  const given = pooled ? weights : null;
   torch.manualSeed(epochSeed(settings.seed, 0, STREAM.init));
   const mlp = new DiagnosticMlp(table, settings.hidden, classes, learned);
   const opt = new torch.Adam(mlp.parameters(), { lr: settings.lr, weightDecay: settings.weightDecay });
