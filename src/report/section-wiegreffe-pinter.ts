@@ -319,10 +319,10 @@ export function wiegreffePinterFigures(m: ReportModel): Figure[] {
   const lambdas = [...new Set(rows.map((r) => r.lambda))].sort((a, b) => a - b);
   const encoding = {
     x: { field: 'lambda', type: 'ordinal', sort: lambdas, scale: { domain: lambdas }, title: 'λ (weight of the KL term)', axis: { labelAngle: 0 } },
-    y: { field: 'value', type: 'quantitative', title: 'JS (nats) · TVD · accuracy', scale: { domain: [0, 1] } },
-    color: { field: 'measure', type: 'nominal', sort: measures, title: null, scale: { domain: measures, range: measures.map((x) => WP_LAMBDA_COLOURS[x]) }, legend: { orient: 'top', columns: 2, labelLimit: 320 } },
+    y: { field: 'value', type: 'quantitative', title: 'JS · TVD · accuracy', scale: { domain: [0, 1] } },
+    color: { field: 'measure', type: 'nominal', sort: measures, title: null, scale: { domain: measures, range: measures.map((x) => WP_LAMBDA_COLOURS[x]) }, legend: { orient: 'top', columns: 2, labelLimit: 320, symbolType: 'stroke', symbolStrokeWidth: 2 } },
   };
-  const dash = { field: 'measure', type: 'nominal', sort: measures, scale: { domain: measures, range: measures.map((x) => (x === 'base accuracy' ? [5, 3] : [1, 0])) }, legend: null };
+  const dash = { field: 'measure', type: 'nominal', sort: measures, title: null, scale: { domain: measures, range: measures.map((x) => (x === 'base accuracy' ? [5, 3] : [1, 0])) } };
   const layers = [
     { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { strokeDash: dash, detail: { field: 'measure' } } },
     { transform: [{ filter: 'datum.lo != null' }], mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },

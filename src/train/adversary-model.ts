@@ -88,7 +88,11 @@ export function readAdversaryFile(dir: string): AdversaryFile | null {
 export interface AdversaryOptions extends DataChoice {
   lambdas?: readonly number[];
   settings?: Partial<AdversarySettings>;
-  /** The diagnostic MLP for each adversary's weights (default DIAGNOSTIC_DEFAULTS, as `attnlab diagnose`); false: none. */
+  /**
+   * The diagnostic MLP for the weights of each adversary with λ > 0 (default DIAGNOSTIC_DEFAULTS, as `attnlab
+   * diagnose`); false: none. λ = 0 gets none: nothing pushed its attention away, so its MLP repeats diagnose's
+   * `trained` row at the cost of another MLP.
+   */
   diagnostic?: Partial<DiagnosticSettings> | false;
   fresh?: boolean;
   /** The model and its data already loaded (the caller keeps and disposes the model); else read from dir. */
@@ -105,7 +109,8 @@ export async function adversaryModel(dir: string, opts: AdversaryOptions = {}): 
   if (old && !same && old.runs.length > 0) log(`${dir}: ${ADVERSARY_JSON} was made with other settings; training again`);
   // A run is kept when it has the diagnostic this call asks for (one from before the diagnostic is trained again).
   const diagSame = diag === null || (old?.diagnosticSettings !== undefined && sameDiagnosticSettings(old.diagnosticSettings, diag));
-  const kept = same ? old.runs.filter((r) => diag === null || (diagSame && r.diagnostic !== undefined)) : [];
+  const wantsDiagnostic = (lambda: number): boolean => diag !== null && lambda > 0;
+  const kept = same ? old.runs.filter((r) => !wantsDiagnostic(r.lambda) || (diagSame && r.diagnostic !== undefined)) : [];
   if (same && kept.length < old.runs.length) log(`${dir}: ${ADVERSARY_JSON} lacks the diagnostic of the adversaries' weights (or has other MLP settings) for some λ; training those again`);
   if (lambdas.every((l) => kept.some((r) => r.lambda === l))) {
     log(`${dir}: ${ADVERSARY_JSON} already holds λ = ${lambdas.join(', ')}`);
@@ -138,11 +143,11 @@ export async function adversaryModel(dir: string, opts: AdversaryOptions = {}): 
     for (const lambda of lambdas) {
       if (file.runs.some((r) => r.lambda === lambda)) continue;
       const words: { weights: SplitWeights | null } = { weights: null };
-      const inspect = table === null ? undefined : (adv: Parameters<typeof trainedWordWeights>[0]) => {
+      const inspect = table === null || !wantsDiagnostic(lambda) ? undefined : (adv: Parameters<typeof trainedWordWeights>[0]) => {
         words.weights = { train: trainedWordWeights(adv, splits.train), dev: trainedWordWeights(adv, splits.dev), test: trainedWordWeights(adv, splits.test) };
       };
       const r: AdversaryRun = trainAdversary(model, splits, lambda, settings, { batchSize: cfg.batchSize, budget: budgetOf(cfg), log, target, inspect });
-      if (table !== null && diag !== null) {
+      if (table !== null && diag !== null && wantsDiagnostic(lambda)) {
         r.diagnostic = trainDiagnostic('adversary', table, meta.labels.length, splits, words.weights, diag, log);
       }
       file.runs = [...file.runs, r].sort((a, b) => a.lambda - b.lambda);

@@ -16,7 +16,7 @@
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
 import { Linear, Module } from '../nn/index.ts';
-import { Attention, Han, docLength, flanBatch, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { Attention, Han, docLength, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
 import { bucketBatches, sortedBatches } from './batching.ts';
