@@ -41,9 +41,16 @@ test('diagnostics stage: suite full writes diagnose.json and adversary.json for 
     assert.equal(adv.settings.init, ADVERSARY_DEFAULTS.init);
     assert.equal(adv.settings.epochs, ADVERSARY_DEFAULTS.epochs);
     assert.ok(adv.diagnosticSettings, 'the MLP settings of the adversaries\' diagnostics are recorded');
+    const trained = (diag.variants as unknown as { variant: string; history: { trainLoss: number }[] }[]).find((v) => v.variant === 'trained')!;
     for (const r of adv.runs) {
       if (r.lambda === 0) assert.equal(r.diagnostic, undefined, 'λ = 0 gets no MLP');
-      else assert.equal(r.diagnostic?.variant, 'adversary', `λ = ${r.lambda}: its weights went through the diagnostic`);
+      else {
+        assert.equal(r.diagnostic?.variant, 'adversary', `λ = ${r.lambda}: its weights went through the diagnostic`);
+        // Same MLP seed, batches and table as diagnose's `trained`: only the weights differ, so equal losses would
+        // mean the base's weights were pooled instead of the adversary's.
+        const h = (r.diagnostic as unknown as { history: { trainLoss: number }[] }).history;
+        assert.notDeepEqual(h.map((x) => x.trainLoss), trained.history.map((x) => x.trainLoss), `λ = ${r.lambda}: the adversary's own weights`);
+      }
     }
     assert.ok(lines.some((l) => /toy han-rnn: no trained model/.test(l)), 'a missing model is named, not an error');
     const before = [readFileSync(join(model, 'diagnose.json'), 'utf8'), readFileSync(join(model, 'adversary.json'), 'utf8')];
