@@ -1,10 +1,10 @@
-// attnlab adversary <folder...> [--lambda LIST] [--epochs N] [--seed N] [--threads N] [--fresh]
+// attnlab adversary <folder...> [--lambda LIST] [--epochs N] [--init base|scratch] [--seed N] [--threads N] [--fresh]
 // Adversarial training with λ of Wiegreffe & Pinter (2019, §5) against trained models: docs/faithfulness.md.
 import type { Command } from '../command.ts';
 import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { applyThreads, forEachModel, modelDirsOf, modelPassOptions, MODEL_PASS_DATA_HELP, MODEL_PASS_OPTIONS, percent } from '../model-folders.ts';
-import { ADVERSARY_DEFAULTS } from '../../train/adversarial-train.ts';
+import { ADVERSARY_DEFAULTS, ADVERSARY_INITS, type AdversaryInit } from '../../train/adversarial-train.ts';
 import { DEFAULT_LAMBDAS } from '../../train/adversary-model.ts';
 
 const HELP = `usage: attnlab adversary <folder...> [options]
@@ -18,6 +18,8 @@ Prints and writes <model>/adversary.json. Definitions: docs/faithfulness.md.
 options:
   --lambda LIST     comma-separated λ values >= 0 (default: ${DEFAULT_LAMBDAS.join(',')})
   --epochs N        epochs per adversary, the lowest dev loss kept (default: ${ADVERSARY_DEFAULTS.epochs})
+  --init WHERE      base = start from a copy of the base model; scratch = a fresh model with the base's
+                    embeddings, as Wiegreffe & Pinter (default: ${ADVERSARY_DEFAULTS.init})
   --seed N          initialisation, batch order, dropout (default: ${ADVERSARY_DEFAULTS.seed})
   --threads N       torch threads (default: all cores)
   --fresh           train every λ again (default: keep those adversary.json holds for these settings)
@@ -31,6 +33,7 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs('adversary', args, {
       lambda: { type: 'string' },
+      init: { type: 'string' },
       ...MODEL_PASS_OPTIONS,
     });
     if (values.help) {
@@ -39,18 +42,23 @@ export const command: Command = {
     }
     const lambdas = values.lambda === undefined ? undefined : parseLambdas(values.lambda);
     const pass = modelPassOptions('adversary', values);
+    if (values.init !== undefined && !(ADVERSARY_INITS as readonly string[]).includes(values.init)) {
+      throw new UserError(`attnlab adversary: --init: '${values.init}' is not one of ${ADVERSARY_INITS.join(', ')}`);
+    }
+    const init = values.init as AdversaryInit | undefined;
     const dirs = modelDirsOf('adversary', positionals);
     await applyThreads(pass.threads);
     const { adversaryModel } = await import('../../train/adversary-model.ts');
     const f4 = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(4));
-    console.log('| model | data | λ | mean JS | mean KL | mean TVD | adversary test | base test |\n|---|---|---|---|---|---|---|---|');
+    const settings = { ...pass.settings, ...(init !== undefined ? { init } : {}) };
+    console.log('| model | data | λ | mean JS | mean KL | mean TVD | adversary test | base test | MLP with its weights |\n|---|---|---|---|---|---|---|---|---|');
     await forEachModel(
       'adversary',
       dirs,
-      (dir) => adversaryModel(dir, { data: pass.data, options: pass.options, lambdas, settings: pass.settings, fresh: pass.fresh, log: (l) => console.error(l) }),
+      (dir) => adversaryModel(dir, { data: pass.data, options: pass.options, lambdas, settings, fresh: pass.fresh, log: (l) => console.error(l) }),
       (f) => {
         for (const r of f.runs) {
-          console.log(`| ${f.arch} | ${f.dataset} | ${r.lambda} | ${f4(r.test.meanJs)} | ${f4(r.test.meanKl)} | ${f4(r.test.meanTvd)} | ${percent(r.test.accuracy)} | ${percent(f.base.testAccuracy)} |`);
+          console.log(`| ${f.arch} | ${f.dataset} | ${r.lambda} | ${f4(r.test.meanJs)} | ${f4(r.test.meanKl)} | ${f4(r.test.meanTvd)} | ${percent(r.test.accuracy)} | ${percent(f.base.testAccuracy)} | ${percent(r.diagnostic?.testAccuracy ?? null)} |`);
         }
       },
     );
