@@ -361,7 +361,8 @@ function rayStartPoints(doc: DocumentContext, inside: number, rng: Rng, rays: nu
 function slideAlongBoundary(work: Workspace, start: Float64Array, inside: number, steps: number): Float64Array {
   const { doc, g, h, dx, trial, free, logAtZero } = work;
   const { n, C, z, alpha } = doc;
-  let w: Float64Array = Float64Array.from(start);
+  let w = Float64Array.from(start);
+  let spare = new Float64Array(n); // the next point, swapped with w when accepted (no allocation a try)
   let js = jsToAlpha(w, alpha);
   const q = new Float64Array(C);
   const logits = new Float64Array(C);
@@ -413,10 +414,11 @@ function slideAlongBoundary(work: Workspace, start: Float64Array, inside: number
     }
     for (let i = 0; i < n; i++) trial[i] = trial[i]! / sum;
     // tvd of the trial; its logits stay in `logits` for the pull-back.
-    const next = totalVariation(doc.p, outputFor(doc, trial, logits, q)) <= inside ? Float64Array.from(trial) : pullBackFrom(work, trial, logits, inside);
-    const nextJs = jsToAlpha(next, alpha);
+    if (totalVariation(doc.p, outputFor(doc, trial, logits, q)) <= inside) spare.set(trial);
+    else pullBackFrom(work, trial, logits, inside, spare);
+    const nextJs = jsToAlpha(spare, alpha);
     if (nextJs > js) {
-      w = next;
+      [w, spare] = [spare, w];
       js = nextJs;
       step *= 1.5;
       ready = false;
@@ -650,9 +652,10 @@ export function edgeStartPoints(doc: DocumentContext, eps: number, items: readon
  * The point alpha + t (target − alpha) with the largest t in [0, 1] found by bisection whose TVD is <= eps,
  * given the target's logits xt (its caller has them from the target's TVD). Along the segment the logits
  * are x + t (xt − x): O(C) per halving. Falls back to alpha itself (TVD 0) when the plain formula finds the
- * point outside: a point the linear shortcut rounds inside but the sum does not is not an answer.
+ * point outside: a point the linear shortcut rounds inside but the sum does not is not an answer. Written
+ * into `w` (which must not be `target`).
  */
-function pullBackFrom(work: Workspace, target: Float64Array, xt: Float64Array, eps: number): Float64Array {
+function pullBackFrom(work: Workspace, target: Float64Array, xt: Float64Array, eps: number, w = new Float64Array(work.doc.n)): Float64Array {
   const { doc, y, yq } = work;
   const { alpha, n, C, logits: x } = doc;
   const feasible = (t: number): boolean => {
@@ -666,9 +669,9 @@ function pullBackFrom(work: Workspace, target: Float64Array, xt: Float64Array, e
     if (feasible(mid)) lo = mid;
     else hi = mid;
   }
-  const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = alpha[i]! + lo * (target[i]! - alpha[i]!);
-  return totalVariation(doc.p, outputFor(doc, w, work.logits, work.q)) <= eps ? w : Float64Array.from(alpha);
+  if (!(totalVariation(doc.p, outputFor(doc, w, work.logits, work.q)) <= eps)) w.set(alpha);
+  return w;
 }
 
 export const adversarialAttentionTest: DocumentTest<AdversarialRecord, AdversarialSummary> = {
