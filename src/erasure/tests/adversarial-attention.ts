@@ -264,9 +264,10 @@ const LOG2 = Math.log(2);
 
 /**
  * JS(w, alpha) summed exactly as jsDivergence(w, alpha) sums it, without its two logs where w_i = 0: there
- * m_i = alpha_i / 2 exactly, so alpha_i log(alpha_i / m_i) is alpha_i · log 2 bit for bit.
+ * m_i = alpha_i / 2 exactly, so alpha_i log(alpha_i / m_i) is alpha_i · log 2 bit for bit. `logs` (optional)
+ * receives log(w_i / m_i) where w_i > 0.
  */
-export function jsToAlpha(w: Float64Array, alpha: Float64Array): number {
+export function jsToAlpha(w: Float64Array, alpha: Float64Array, logs?: Float64Array): number {
   let s = 0;
   for (let k = 0; k < w.length; k++) {
     const a = w[k]!;
@@ -276,7 +277,11 @@ export function jsToAlpha(w: Float64Array, alpha: Float64Array): number {
       continue;
     }
     const m = 0.5 * (a + b);
-    if (a > 0) s += a * Math.log(a / m);
+    if (a > 0) {
+      const l = Math.log(a / m);
+      if (logs) logs[k] = l;
+      s += a * l;
+    }
     if (b > 0) s += b * Math.log(b / m);
   }
   return Math.max(0, 0.5 * s);
@@ -363,7 +368,11 @@ function slideAlongBoundary(work: Workspace, start: Float64Array, inside: number
   const { n, C, z, alpha } = doc;
   let w = Float64Array.from(start);
   let spare = new Float64Array(n); // the next point, swapped with w when accepted (no allocation a try)
-  let js = jsToAlpha(w, alpha);
+  // log(w_i / m_i) from JS(w, alpha), which is the gradient's log(2 w_i / (w_i + alpha_i)) bit for bit where
+  // w_i >= 1e-12 (m_i = (w_i + alpha_i) / 2 exactly, so both divide 2 w_i by the same rounded sum).
+  let logs = new Float64Array(n);
+  let spareLogs = new Float64Array(n);
+  let js = jsToAlpha(w, alpha, logs);
   const q = new Float64Array(C);
   const logits = new Float64Array(C);
   let step = 0.05;
@@ -379,7 +388,7 @@ function slideAlongBoundary(work: Workspace, start: Float64Array, inside: number
       for (let k = 0; k < C; k++) dx[k] = q[k]! * (0.5 * Math.sign(q[k]! - doc.p[k]!) - ps);
       for (let i = 0; i < n; i++) {
         const wi = w[i]!;
-        g[i] = 0.5 * (wi === 0 ? logAtZero[i]! : Math.log((2 * Math.max(wi, 1e-12)) / (wi + alpha[i]!)));
+        g[i] = 0.5 * (wi === 0 ? logAtZero[i]! : wi >= 1e-12 ? logs[i]! : Math.log((2 * Math.max(wi, 1e-12)) / (wi + alpha[i]!)));
         let t = 0;
         for (let k = 0; k < C; k++) t += z[i * C + k]! * dx[k]!;
         h[i] = t;
@@ -416,9 +425,10 @@ function slideAlongBoundary(work: Workspace, start: Float64Array, inside: number
     // tvd of the trial; its logits stay in `logits` for the pull-back.
     if (totalVariation(doc.p, outputFor(doc, trial, logits, q)) <= inside) spare.set(trial);
     else pullBackFrom(work, trial, logits, inside, spare);
-    const nextJs = jsToAlpha(spare, alpha);
+    const nextJs = jsToAlpha(spare, alpha, spareLogs);
     if (nextJs > js) {
       [w, spare] = [spare, w];
+      [logs, spareLogs] = [spareLogs, logs];
       js = nextJs;
       step *= 1.5;
       ready = false;
