@@ -204,6 +204,7 @@ export function adversarialAttention(doc: DocumentContext, rng: Rng, opts: Adver
         let max = -Infinity;
         let positive = 0;
         let positives = 0;
+        let deferred = 0;
         for (let i = 0; i < n; i++) {
           const wi = w[i]!;
           const ai = alpha[i]!;
@@ -229,6 +230,13 @@ export function adversarialAttention(doc: DocumentContext, rng: Rng, opts: Adver
           const mt = 0.999 * m2[i]! + 0.001 * g * g;
           m1[i] = mo;
           m2[i] = mt;
+          // An item at 0 whose first moment is positive steps below 0: u_i < 0, its exact value needed only
+          // if tau turns out below 1e-7 (projectFrom), so its square root and divisions wait.
+          if (wi === 0 && mo > 1e-300) {
+            u[i] = -Infinity;
+            deferred++;
+            continue;
+          }
           const ui = wi - (opts.learningRate * (mo / c1)) / (Math.sqrt(mt / c2) + 1e-12);
           u[i] = ui;
           if (ui > max) max = ui;
@@ -244,7 +252,21 @@ export function adversarialAttention(doc: DocumentContext, rng: Rng, opts: Adver
             best = { js, tvd };
           }
         }
-        size = projectFrom(u, w, max, positive, positives, work.sorted, active);
+        let estimate = max - 1; // a lower bound on tau (max over a subset of u: lower still)
+        if (positives > 0) estimate = Math.max(estimate, (positive - 1) / positives);
+        let tau = tauOf(u, estimate, work.sorted);
+        if (deferred > 0 && !(tau >= 1e-7)) {
+          // A deferred u_i (< 0) could sit near or above tau: compute them as the step would have, then tau.
+          for (let i = 0; i < n; i++)
+            if (u[i] === -Infinity) u[i] = w[i]! - (opts.learningRate * (m1[i]! / c1)) / (Math.sqrt(m2[i]! / c2) + 1e-12);
+          tau = tauOf(u, estimate, work.sorted);
+        }
+        size = 0;
+        for (let i = 0; i < n; i++) {
+          const v = Math.max(u[i]! - tau, 0);
+          w[i] = v;
+          if (v !== 0) active[size++] = i;
+        }
       }
       tvdEnd = tvdOf(w); // leaves w's logits in `logits` for the pull-back below
       lambda = Math.max(0, lambda + rho * (tvdEnd - eps));
@@ -453,24 +475,6 @@ export function projectOntoSimplex(u: Float64Array): void {
 function support(v: Float64Array, into: Int32Array): number {
   let size = 0;
   for (let i = 0; i < v.length; i++) if (v[i] !== 0) into[size++] = i;
-  return size;
-}
-
-/**
- * projectInto from u into w, given u's max, the sum and count of its positive entries (a lower bound on
- * tau: (sum over any set − 1) / its size is one), and w's new support into `active`; returns its size.
- */
-function projectFrom(u: Float64Array, w: Float64Array, max: number, positive: number, positives: number, scratch: Float64Array, active: Int32Array): number {
-  const n = u.length;
-  let estimate = max - 1;
-  if (positives > 0) estimate = Math.max(estimate, (positive - 1) / positives);
-  const tau = tauOf(u, estimate, scratch);
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    const v = Math.max(u[i]! - tau, 0);
-    w[i] = v;
-    if (v !== 0) active[size++] = i;
-  }
   return size;
 }
 
