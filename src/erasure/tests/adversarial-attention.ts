@@ -511,13 +511,25 @@ function tauOf(u: Float64Array, estimate: number, scratch: Float64Array): number
   }
   let m = 0;
   for (let i = 0; i < n; i++) if (u[i]! > estimate - 1e-7) scratch[m++] = u[i]!;
-  const s = scratch.subarray(0, m).sort().reverse();
+  // Decreasing order; few candidates (about the support's size) are sorted by insertion, in place, which
+  // allocates nothing (equal values are interchangeable in the sums below).
+  if (m <= 32)
+    for (let j = 1; j < m; j++) {
+      const v = scratch[j]!;
+      let k = j - 1;
+      while (k >= 0 && scratch[k]! < v) {
+        scratch[k + 1] = scratch[k]!;
+        k--;
+      }
+      scratch[k + 1] = v;
+    }
+  else scratch.subarray(0, m).sort().reverse();
   let sum = 0;
   let tau = 0;
-  for (let j = 0; j < s.length; j++) {
-    sum += s[j]!;
+  for (let j = 0; j < m; j++) {
+    sum += scratch[j]!;
     const t = (sum - 1) / (j + 1);
-    if (s[j]! - t > 0) tau = t;
+    if (scratch[j]! - t > 0) tau = t;
   }
   return tau;
 }
