@@ -4,14 +4,19 @@
 // each with its own fresh stream Rng(1000 + i), as the cost bench seeds them). Prints per document the CPU time of
 // each and the ratio, and counts the documents where the new answer's JS is below the old one's by more than
 // 1e-9 (must be 0) or above it; every new answer's TVD is recomputed here and must be <= epsilon.
-//   node --import tsx bench/adversarial-speed.bench.ts <run>/erasure [<run>/erasure ...] [--max-docs N] [--repeat R] [--quiet]
+// --other-tests: also the CPU time per document of the paper's rankings (the erasure orders every test gets)
+// and of the other linear-path tests of the full suite on the same documents (eraser_input's cost is the
+// model's passes, which need the model: `attnlab test` times it).
+//   node --import tsx bench/adversarial-speed.bench.ts <run>/erasure [<run>/erasure ...] [--max-docs N] [--repeat R] [--quiet] [--other-tests]
 // (--repeat R: time each side R times per document and keep the fastest; the first, untimed run warms up.)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { rankDocument } from '../src/erasure/battery.ts';
 import { buildContext } from '../src/erasure/context.ts';
 import { median } from '../src/erasure/statistics.ts';
 import { headFromJson, readStates } from '../src/erasure/states-io.ts';
 import { adversarialAttention, EPSILON } from '../src/erasure/tests/adversarial-attention.ts';
+import { DOCUMENT_TESTS, type TestName } from '../src/erasure/tests/index.ts';
 import { outputFor, totalVariation } from '../src/erasure/tests/permutation.ts';
 import { Rng } from '../src/util/rng.ts';
 import { adversarialAttention as referenceAdversarialAttention } from './adversarial-attention-reference.ts';
@@ -20,11 +25,12 @@ const args = process.argv.slice(2);
 const maxAt = args.indexOf('--max-docs');
 const maxDocs = maxAt >= 0 ? Number(args[maxAt + 1]) : 100;
 const quiet = args.includes('--quiet');
+const others = args.includes('--other-tests');
 const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Number(args[repeatAt + 1]) : 1;
 const folders = args.filter((a, i) => !a.startsWith('--') && (maxAt < 0 || i !== maxAt + 1) && (repeatAt < 0 || i !== repeatAt + 1));
 if (folders.length === 0) {
-  console.error('usage: node --import tsx bench/adversarial-speed.bench.ts <run>/erasure [...] [--max-docs N] [--repeat R] [--quiet]');
+  console.error('usage: node --import tsx bench/adversarial-speed.bench.ts <run>/erasure [...] [--max-docs N] [--repeat R] [--quiet] [--other-tests]');
   process.exit(1);
 }
 /** CPU milliseconds (user + system) of this process since `from`: steadier than wall time on a shared machine. */
@@ -83,6 +89,18 @@ for (const folder of folders) {
       `new JS < old − 1e-9: ${smaller}, new JS > old + 1e-9: ${larger} (largest drop ${(-worst).toExponential(1)}); infeasible: ${infeasible}`,
   );
   failures += smaller + infeasible;
+  if (others) {
+    let t0 = process.cpuUsage();
+    const orders = docs.map((doc, i) => rankDocument(doc, i, { seed: 1 }));
+    const parts = [`rankings ${(cpuMs(t0) / docs.length).toFixed(2)}`];
+    for (const name of ['kendall_tau', 'permutation', 'eraser_attention'] satisfies TestName[]) {
+      const test = DOCUMENT_TESTS[name];
+      t0 = process.cpuUsage();
+      docs.forEach((doc, i) => test.run({ doc, rng: new Rng(1000 + i), orders: orders[i]! }));
+      parts.push(`${name} ${(cpuMs(t0) / docs.length).toFixed(2)}`);
+    }
+    console.log(`  the other per-document work, CPU ms/document: ${parts.join(', ')}`);
+  }
 }
 if (failures > 0) {
   console.error(`FAILED: ${failures} documents with a smaller JS or an infeasible answer`);

@@ -1,12 +1,9 @@
 // What the Jain & Wallace tests cost per document (src/erasure/tests/: kendall_tau, permutation,
 // adversarial_attention) on stored final-layer states of trained models, and their per-model medians: the
-// measurement behind each test's suite (docs/faithfulness.md §4). A cost, not a speed claim: no reference side
-// (bench/adversarial-speed.bench.ts compares the adversarial search with the one it replaced). Wall clock and
-// this process's CPU time (the steadier of the two on a shared machine).
+// measurement behind each test's suite (docs/faithfulness.md §4). A cost, not a speed claim: no reference side.
 //   node --import tsx bench/jain-wallace-cost.bench.ts <run>/erasure [<run>/erasure ...] [--max-docs N]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { rankDocument } from '../src/erasure/battery.ts';
 import { buildContext } from '../src/erasure/context.ts';
 import { median } from '../src/erasure/statistics.ts';
 import { headFromJson, readStates } from '../src/erasure/states-io.ts';
@@ -37,27 +34,17 @@ for (const folder of folders) {
   const docs = states.map((s) => buildContext(s, head));
   const ns = docs.map((d) => d.n);
   const parts = [`${folder}: ${docs.length} documents, median n ${median(ns)}, max n ${Math.max(...ns)}`];
-  // The paper's rankings' erasure orders, as the battery gives every test (eraser_attention reads them).
-  const r0 = process.cpuUsage();
-  const orders = docs.map((doc, i) => rankDocument(doc, i, { seed: 1 }));
-  const rankCpu = process.cpuUsage(r0);
-  parts.push(`  (the rankings' orders: CPU ${((rankCpu.user + rankCpu.system) / 1000 / docs.length).toFixed(2)} ms/document)`);
   for (const name of TEST_NAMES) {
     const test = DOCUMENT_TESTS[name];
     const values: number[] = [];
     const t0 = process.hrtime.bigint();
-    const c0 = process.cpuUsage();
     docs.forEach((doc, i) => {
-      const r = test.run({ doc, rng: new Rng(1000 + i), orders: orders[i]! }) as Record<string, unknown> | null;
-      // eraser_attention / eraser_input: timed only (eraser_input's cost is the model's passes: null here).
-      const v = r === null || !field[name] ? null : field[name](r);
+      const r = test.run({ doc, rng: new Rng(1000 + i), orders: new Map() }) as Record<string, unknown> | null;
+      const v = r === null ? null : field[name]!(r);
       if (v !== null) values.push(v);
     });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6 / docs.length;
-    const cpu = process.cpuUsage(c0);
-    const cpuMs = (cpu.user + cpu.system) / 1000 / docs.length;
-    const value = values.length > 0 ? `, median ${median(values).toFixed(4)} over ${values.length}` : '';
-    parts.push(`  ${name}: ${ms.toFixed(2)} ms/document (CPU ${cpuMs.toFixed(2)} ms)${value}`);
+    parts.push(`  ${name}: ${ms.toFixed(2)} ms/document, median ${median(values).toFixed(4)} over ${values.length}`);
   }
   console.log(parts.join('\n'));
 }
