@@ -7,7 +7,7 @@
 // boundary. Only points whose TVD was computed and found <= epsilon are answers, and the answer's TVD is
 // recomputed at the end (never assumed). Maximising a convex JS over the feasible set has local maxima:
 // the brute-force test (n = 2, 3) shows the starts find the global one there.
-import { softmax } from '../math.ts';
+import { jsDivergence, softmax } from '../math.ts';
 import { proportion } from '../statistics.ts';
 import type { DocumentContext, MedianWithInterval, Proportion } from '../types.ts';
 import type { Rng } from '../../util/rng.ts';
@@ -277,9 +277,10 @@ export function adversarialAttention(doc: DocumentContext, rng: Rng, opts: Adver
     slideFrom(tvdEnd <= inside ? Float64Array.from(w) : pullBackFrom(work, w, logits, inside));
   }
   if (!done()) for (const v of rayStartPoints(doc, inside, rng, opts.rays, opts.rayKeep)) slideFrom(v);
-  // Verification from scratch: the answer's TVD recomputed by the plain formula.
+  // Verification from scratch: the answer's TVD and JS recomputed by the plain formulas (the JS is jsToAlpha's
+  // bit for bit: tests-adversarial-fast.test.ts).
   const check = totalVariation(doc.p, outputFor(doc, bestAlpha));
-  return { alpha: bestAlpha, js: best.js, tvd: check, constraintMet: check <= eps };
+  return { alpha: bestAlpha, js: jsDivergence(bestAlpha, alpha), tvd: check, constraintMet: check <= eps };
 }
 
 const LOG2 = Math.log(2);
