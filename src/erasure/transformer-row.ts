@@ -11,6 +11,7 @@
 // step's candidates) go through rowToLogits as one batch of K rows.
 import type { TransformerClassifier, TransformerInput } from '../models/index.ts';
 import { transformerBatch } from '../models/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import * as torch from '../torch/index.ts';
 import type { ErasureBackend } from './backend.ts';
 import { testDocument, type BatteryRun } from './battery.ts';
@@ -85,9 +86,7 @@ export function transformerRowStates(
   docs: readonly TransformerDocument[],
   batchSize = 32,
 ): TransformerRowState[] {
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  return inEvalMode(model, () => {
     const out = new Array<TransformerRowState>(docs.length);
     const byLength = docs.map((_, i) => i).sort((i, j) => docs[i]!.input.ids.length - docs[j]!.input.ids.length || i - j);
     for (let start = 0; start < byLength.length; start += batchSize) {
@@ -96,9 +95,7 @@ export function transformerRowStates(
       idx.forEach((i, j) => (out[i] = states[j]!));
     }
     return out;
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }
 
 function statesOfBatch(model: TransformerClassifier, docs: TransformerDocument[]): TransformerRowState[] {

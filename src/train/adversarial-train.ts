@@ -6,7 +6,9 @@
 // documents, how far its attention went (JS, KL) against how far its outputs went (TVD), per λ.
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { buildModel, itemCount, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { jsDivergence, totalVariation } from '../util/divergence.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
 import { bucketBatches, sortedBatches, type BatchBudget } from './batching.ts';
@@ -39,9 +41,7 @@ export interface FinalOutputs {
 export function finalOutputs(model: AttentionClassifier, docs: readonly TokenDoc[], batchSize = 64, budget: BatchBudget = {}): FinalOutputs {
   const probs = new Array<Float64Array>(docs.length);
   const alpha = new Array<Float64Array>(docs.length);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize, budget)) {
         torch.scope(() => {
@@ -57,9 +57,7 @@ export function finalOutputs(model: AttentionClassifier, docs: readonly TokenDoc
         });
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return { probs, alpha };
 }
 
@@ -77,24 +75,7 @@ export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number
   return s;
 }
 
-/** JS(p, q) = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q)/2, natural log, zero terms dropped: in [0, ln 2]. */
-export function jsDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < p.length; i++) {
-    const a = p[i]!;
-    const b = q[i]!;
-    const m = (a + b) / 2;
-    if (a > 0) s += 0.5 * a * Math.log(a / m);
-    if (b > 0) s += 0.5 * b * Math.log(b / m);
-  }
-  return s;
-}
-
-export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < p.length; i++) s += Math.abs(p[i]! - q[i]!);
-  return s / 2;
-}
+export { jsDivergence, totalVariation }; // defined once in src/util/divergence.ts (the erasure tests use them too)
 
 /** The adversary against the base on a set of documents. */
 export interface AdversaryComparison {

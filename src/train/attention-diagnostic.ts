@@ -16,6 +16,7 @@ import { Linear, Module } from '../nn/index.ts';
 import { Attention, Han, docLength, flanBatch, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { bucketBatches, sortedBatches } from './batching.ts';
 import type { LabeledDoc } from './data.ts';
 import { labelTensor } from './trainer.ts';
@@ -34,9 +35,7 @@ export type DiagnosticSettings = typeof DIAGNOSTIC_DEFAULTS;
  */
 export function trainedWordWeights(model: AttentionClassifier, docs: readonly TokenDoc[], batchSize = 64): Float32Array[] {
   const out = new Array<Float32Array>(docs.length);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize)) {
         torch.scope(() => {
@@ -65,9 +64,7 @@ export function trainedWordWeights(model: AttentionClassifier, docs: readonly To
         });
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return out;
 }
 

@@ -7,6 +7,7 @@ import { softmax } from '../math.ts';
 import type { DocumentContext, MedianWithInterval, Proportion } from '../types.ts';
 import type { DocumentTest } from './document-test.ts';
 import type { Rng } from '../../util/rng.ts';
+import { totalVariation } from '../../util/divergence.ts';
 
 /** Permutations per document (theirs: 100). */
 export const PERMUTATIONS = 100;
@@ -51,12 +52,7 @@ export interface PermutationSummary {
   belowOnePercent: Proportion;
 }
 
-/** ½ Σ_k |p_k − q_k|. */
-export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < p.length; k++) s += Math.abs(p[k]! - q[k]!);
-  return 0.5 * s;
-}
+export { totalVariation }; // ½ Σ_k |p_k − q_k|, defined once in src/util/divergence.ts
 
 /** p(w) = softmax(Σ_i w_i z_i + b) for any weight vector w over the document's items (fast path). */
 export function outputFor(doc: DocumentContext, w: ArrayLike<number>, logits = new Float64Array(doc.C), out = new Float64Array(doc.C)): Float64Array {
