@@ -62,7 +62,7 @@ export interface OutputRow extends MedianWithInterval {
   model: string;
   test: OutputTest;
   bin: string;
-  /** Documents the test did not apply to (n < 2, or a transformer backend); on the 'all' row only, else 0. */
+  /** Documents the test did not apply to (n < 2, or an older transformer run); on the 'all' row only, else 0. */
   notApplicable: number;
   /** Adversarial only: epsilon, the documents whose answer passed the TVD check, the largest TVD. */
   epsilon?: number;
@@ -250,8 +250,8 @@ function boxFigure(m: ReportModel, jw: JainWallaceModel, test: OutputTest): Figu
       ],
       { x: { field: 'bin', type: 'ordinal', sort: BIN_LABELS, title: 'max attention', scale: { domain: BIN_LABELS }, axis: { labelAngle: 0 } } },
       undefined,
-      // A transformer run records null here (its backend cannot evaluate arbitrary weights): say so.
-      (dataset, model) => (m.runs.some((r) => r.dataset === dataset && r.model === model && r.encoder === 'transformer') ? 'not applicable to transformers' : undefined),
+      // A transformer run made before these tests ran on the transformer backend recorded null here: say so.
+      (dataset, model) => (m.runs.some((r) => r.dataset === dataset && r.model === model && r.encoder === 'transformer') ? 'not recorded (older transformer run)' : undefined),
     ),
   };
 }
@@ -302,8 +302,9 @@ export function jainWallaceSectionHtml(m: ReportModel, figuresHtml: string): str
 <p>Jain &amp; Wallace's tests on the same models (definitions: docs/faithfulness.md §4). Per document: Kendall τ_b between attention and
 the gradient / leave-one-out importance of the items; the median output change (TVD) over 100 random permutations of the attention
 weights; the largest JS divergence of an attention distribution whose output stays within TVD ε = 0.01. Medians carry a 95% bootstrap
-interval over documents and the number of documents behind them; fewer than ${m.minDocuments} documents: too few documents. Transformer runs
-record no permutation or adversarial values (the erasure backend cannot evaluate arbitrary weights): they count as not applicable.
+interval over documents and the number of documents behind them; fewer than ${m.minDocuments} documents: too few documents. On transformers
+both act on the classifier position's attention row in the last layer, per head, and α is its mean over heads (docs/faithfulness.md §4.2,
+§4.3); transformer runs made before that recorded none and count as not applicable.
 Downloads: <a href="${JAIN_WALLACE_CSV.tau}">${JAIN_WALLACE_CSV.tau}</a>, <a href="${JAIN_WALLACE_CSV.outputs}">${JAIN_WALLACE_CSV.outputs}</a>.</p>
 ${figuresHtml}
 <h3>Kendall τ_b with attention: median [95% CI] n documents, by predicted class</h3>
@@ -313,7 +314,7 @@ ${figuresHtml}
 <tbody>${tauRows.join('\n')}</tbody></table>
 <h3>Permutation and adversarial attention: median [95% CI] n documents, by max attention</h3>
 <p class="small">Per document, permutation: the median over 100 permutations of TVD(p, p_perm); adversarial: the largest JS(α′, α) in nats found
-with TVD(p(α′), p) ≤ ε. "not applicable": single-item documents and transformer documents. "TVD check": documents whose answer's TVD,
+with TVD(p(α′), p) ≤ ε. "not applicable": single-item documents (and documents of older transformer runs). "TVD check": documents whose answer's TVD,
 recomputed, is ≤ ε (all, unless something is wrong), and the largest such TVD.</p>
 <table class="report-table" id="table-jw-outputs"><thead><tr><th>data set</th><th>model</th><th>test</th><th>all</th>${BIN_LABELS.map((b) => `<th>max α ${b}</th>`).join('')}<th>not applicable</th><th>TVD check</th></tr></thead>
 <tbody>${outputRows.join('\n')}</tbody></table>`;

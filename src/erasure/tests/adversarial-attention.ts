@@ -7,12 +7,14 @@
 // boundary. Only points whose TVD was computed and found <= epsilon are answers, and the answer's TVD is
 // recomputed at the end (never assumed). Maximising a convex JS over the feasible set has local maxima:
 // the brute-force test (n = 2, 3) shows the starts find the global one there.
+// A transformer backend's document goes to adversarial-transformer.ts (the same search through its rows).
 import { jsDivergence, softmax } from '../math.ts';
 import { proportion } from '../statistics.ts';
 import type { DocumentContext, MedianWithInterval, Proportion } from '../types.ts';
 import type { Rng } from '../../util/rng.ts';
 import type { DocumentTest } from './document-test.ts';
 import { binnedMedians, maxOf, outputFor, totalVariation, type BinnedMedian } from './permutation.ts';
+import { adversarialAttentionOfRows } from './adversarial-transformer.ts';
 
 /** Their epsilon for text classification. */
 export const EPSILON = 0.01;
@@ -705,10 +707,13 @@ export const adversarialAttentionTest: DocumentTest<AdversarialRecord, Adversari
   description: `Max JS divergence of an attention distribution whose output stays within TVD ${EPSILON} of the original (Jain & Wallace 2019)`,
   docs: 'docs/faithfulness.md §4.3',
   suite: 'full',
-  backends: false,
+  backends: true,
   run({ doc, rng }) {
     if (doc.n < 2) return null;
-    const r = adversarialAttention(doc, rng);
+    // A transformer backend: the rows of its classifier query, searched through the backend (adversarial-transformer.ts).
+    const rows = doc.backend?.rows;
+    if (doc.backend && !(rows && rows.positions.length >= 2)) return null;
+    const r = rows ? adversarialAttentionOfRows(doc, rows, rng) : adversarialAttention(doc, rng);
     return { maxJs: r.js, tvd: r.tvd, constraintMet: r.constraintMet, maxAttention: maxOf(doc.alpha) };
   },
   summarize(records, { median }) {
