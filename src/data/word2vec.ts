@@ -16,7 +16,9 @@ export interface Word2VecOptions {
   minAlpha?: number;
   sample?: number; // 1e-3 subsampling of frequent words
   sg?: boolean; // skip-gram instead of CBOW
-  threads?: number; // default: all cores. Hogwild: more than one thread is not bit-reproducible.
+  // Default 1: a seed then gives the same vectors every run (and so the same models). More threads (0 = all
+  // cores) are faster, Hogwild, and not bit-reproducible: the threads race on the shared vectors.
+  threads?: number;
   seed?: number;
   /** Called after each epoch (progress for long runs); not a setting, so not part of any cache key. */
   onEpoch?: (done: number, epochs: number) => void;
@@ -32,7 +34,7 @@ export interface WordVectors {
 }
 
 export const WORD2VEC_DEFAULTS: Required<Omit<Word2VecOptions, 'onEpoch'>> = {
-  dim: 200, window: 5, negative: 5, epochs: 30, alpha: 0.025, minAlpha: 0.0001, sample: 1e-3, sg: false, threads: 0, seed: 1,
+  dim: 200, window: 5, negative: 5, epochs: 30, alpha: 0.025, minAlpha: 0.0001, sample: 1e-3, sg: false, threads: 1, seed: 1,
 };
 
 /** Defaults filled in; an option given as undefined (an absent CLI flag) keeps its default. */

@@ -61,6 +61,16 @@ test('word2vec with one thread is deterministic for a seed; another seed differs
   assert.notDeepEqual(a.values, c.values);
 });
 
+test('word2vec with the default settings repeats exactly: two runs of a seed give the same vectors', async () => {
+  // Regression: the default was all cores (Hogwild), so two `npm start`s trained different vectors and so
+  // different models. 6,000 sentences are several jobs of 10,000 words per epoch, enough for threads to race.
+  const { tokens, sentOffsets } = twoTopics(6000, 5);
+  const run = () => trainWord2VecRaw(tokens, sentOffsets, 22, { dim: 16, epochs: 3, seed: 2 });
+  const a = await run();
+  const b = await run();
+  assert.deepEqual(a.values, b.values);
+});
+
 test('word2vec reports each finished epoch', async () => {
   const { tokens, sentOffsets } = twoTopics(200, 3);
   const seen: [number, number][] = [];

@@ -13,7 +13,9 @@ const HELP = `usage:
   attnlab data prepare <path|builtin> [options]   tokenize into the cache; prints the cache folder
   attnlab data stats <path|builtin>... [options]  the paper's Table 1 columns and length quantiles (prepares if needed)
   attnlab data vectors <path|builtin> [--glove] [--dim N] [--epochs N] [--threads N] [--sg]
-                                                  word vectors for the vocabulary (word2vec, or GloVe 100-d)
+                                                  word vectors for the vocabulary (word2vec, or GloVe 100-d);
+                                                  --threads N: word2vec threads (default 1, which repeats
+                                                  exactly; more are faster and not bit-reproducible)
 
 <path|builtin>: ${Object.keys(BUILTINS).join(', ')}; a folder with train.* and test.* (and dev.*);
 a train file with --test FILE [--dev FILE]; or one JSON/JSONL file whose records have a split field.
