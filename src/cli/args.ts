@@ -10,7 +10,8 @@ export function parseCommandArgs<const O extends Options>(command: string, args:
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UserError(`attnlab ${command}: ${(err as Error).message}`);
+    // node's message can run over several lines ("... is ambiguous.\nDid you forget ..."): one line here.
+    throw new UserError(`attnlab ${command}: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')}`);
   }
 }
 

@@ -38,7 +38,7 @@ export const DATA_OPTIONS_HELP = `data options (the same for data, train, test a
   --dev-seed N                  seed for carving dev from train (default 1)
   --cache DIR                   cache folder (default $ATTNLAB_CACHE or ./.cache/attnlab)`;
 
-type DataValues = { [K in keyof typeof DATA_OPTIONS]?: (typeof DATA_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+export type DataValues = { [K in keyof typeof DATA_OPTIONS]?: (typeof DATA_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 /** PrepareOptions from parsed flags; only the options given are set. */
 export function dataOptionsFrom(command: string, values: DataValues): PrepareOptions {

@@ -32,4 +32,35 @@ export interface ErasureBackend {
   gradientTimesAttention(): Float64Array;
   /** Scores of the rankings only this backend has (attention norm, rollout), per item. */
   itemScores(name: 'attention_norm' | 'rollout'): Float64Array;
+  /**
+   * Optional (additive): arbitrary weight rows for the classifier's attention, not only erasures of it
+   * (the permutation and adversarial tests, docs/faithfulness.md §4.2, §4.3). Absent: those tests record null.
+   */
+  rows?: RowEvaluator;
+}
+
+/**
+ * Arbitrary attention rows of the classifier query, per head over the document's item positions. The
+ * positions that are not items (the special tokens under `--specials out`) keep their own weight in every
+ * row, as they do in every erasure; a row gives each head's weights over the P item positions only, and
+ * each head's P weights must sum to 1 − fixedMass[h] for the head to stay a distribution (rows are used as
+ * given, never renormalised, so that a gradient is the gradient of what was evaluated).
+ */
+export interface RowEvaluator {
+  /** H: the heads of the row. */
+  readonly heads: number;
+  /** The item positions (token indices) in item order, P of them. */
+  readonly positions: Int32Array;
+  /** The model's own row over the item positions: alpha_hj at positions[j], row-major H × P. */
+  readonly weights: Float64Array;
+  /** Per head, the weight the fixed (non-item) positions keep (0 for every head unless specials are out). */
+  readonly fixedMass: Float64Array;
+  /** Logits (K × C, row-major) of K rows given as K × H × P weights, batched. */
+  logits(rows: Float64Array, K: number): Float64Array;
+  /**
+   * The logits of K rows, each row's output change TVD(softmax(logits_k), p) (computed from the returned
+   * logits in double precision) and its gradient with respect to the row's K × H × P weights, by autograd
+   * through the model's float32 computation.
+   */
+  tvdWithGradient(rows: Float64Array, K: number): { logits: Float64Array; tvd: Float64Array; gradient: Float64Array };
 }

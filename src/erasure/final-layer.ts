@@ -2,6 +2,7 @@
 // document, the FINAL attention layer's weights and attended vectors and the logits; plus the classifier.
 import { docLength, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { keep, noGrad, releaseFreeMemory, scope, type Tensor } from '../torch/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { cutBatches, DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import type { ClassifierHead, FinalLayerState } from './types.ts';
 import { batchOn, deviceOf } from '../train/on-device.ts';
@@ -44,24 +45,23 @@ export function finalLayerStates(
   batchSize = DEFAULT_BATCH_SIZE,
   batchTokens = DEFAULT_BATCH_TOKENS,
 ): FinalLayerState[] {
-  const wasTraining = model.training;
-  model.eval();
-  // The classifier in double precision, so z_i = W h_i comes out of one batched product per batch.
-  const W = keep(noGrad(() => model.classifier.weight.to('float64'))); // (C, D)
-  try {
-    const out = new Array<FinalLayerState>(docs.length);
-    const byLength = docs.map((_, i) => i).sort((i, j) => docLength(docs[i]!.doc) - docLength(docs[j]!.doc) || i - j);
-    const tokenDocs = docs.map((d) => d.doc);
-    for (const idx of cutBatches(tokenDocs, byLength, batchSize, { batchTokens })) {
-      const batchStates = noGrad(() => scope(() => statesOfBatch(model, W, idx.map((i) => docs[i]!))));
-      idx.forEach((i, j) => (out[i] = batchStates[j]!));
-      releaseFreeMemory(); // batches in length order grow: see src/torch/runtime.ts
+  return inEvalMode(model, () => {
+    // The classifier in double precision, so z_i = W h_i comes out of one batched product per batch.
+    const W = keep(noGrad(() => model.classifier.weight.to('float64'))); // (C, D)
+    try {
+      const out = new Array<FinalLayerState>(docs.length);
+      const byLength = docs.map((_, i) => i).sort((i, j) => docLength(docs[i]!.doc) - docLength(docs[j]!.doc) || i - j);
+      const tokenDocs = docs.map((d) => d.doc);
+      for (const idx of cutBatches(tokenDocs, byLength, batchSize, { batchTokens })) {
+        const batchStates = noGrad(() => scope(() => statesOfBatch(model, W, idx.map((i) => docs[i]!))));
+        idx.forEach((i, j) => (out[i] = batchStates[j]!));
+        releaseFreeMemory(); // batches in length order grow: see src/torch/runtime.ts
+      }
+      return out;
+    } finally {
+      W.dispose();
     }
-    return out;
-  } finally {
-    W.dispose();
-    model.train(wasTraining);
-  }
+  });
 }
 
 function statesOfBatch(model: AttentionClassifier, W: Tensor, docs: TestDocument[]): FinalLayerState[] {

@@ -7,6 +7,7 @@ import { docLength, makeBatch, realSentences, type AttentionClassifier, type Tok
 import type { TransformerClassifier, TransformerInput } from '../models/index.ts';
 import { transformerBatch } from '../models/transformer-model.ts';
 import { noGrad, scope } from '../torch/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { DEFAULT_BATCH_TOKENS } from '../train/batching.ts';
 import { batchOn, deviceOf } from '../train/on-device.ts';
 
@@ -103,9 +104,7 @@ export function scoreDocumentVariants(
   batchTokens = DEFAULT_BATCH_TOKENS,
 ): void {
   if (requests.length === 0) return;
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     const C = model.classifier.outFeatures;
     const device = deviceOf(model);
     const forward = (docs: TokenDoc[]): Float64Array =>
@@ -119,9 +118,7 @@ export function scoreDocumentVariants(
       batchSize,
       batchTokens,
     );
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }
 
 /** Transformers: the same, on token ids. */
@@ -132,9 +129,7 @@ export function scoreTransformerVariants(
   batchTokens = DEFAULT_BATCH_TOKENS,
 ): void {
   if (requests.length === 0) return;
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     const device = model.lastLayerOutputWeight().device;
     const forward = (inputs: TransformerInput[]): Float64Array =>
       noGrad(() => scope(() => model.forward(transformerBatch(inputs, model.config.padTokenId, device)).logits.to('float64').toFloat64Array()));
@@ -147,7 +142,5 @@ export function scoreTransformerVariants(
       batchSize,
       batchTokens,
     );
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }

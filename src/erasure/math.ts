@@ -1,5 +1,7 @@
 // Small numeric helpers on Float64Arrays shared by the erasure tests: softmax, argmax with the
-// project's tie rule, and Jensen-Shannon divergence in nats (docs/method.md §4).
+// project's tie rule, and Jensen-Shannon divergence in nats (docs/method.md §4; it lives in
+// src/util/divergence.ts, so src/train's adversary measures with the same function).
+export { jsDivergence } from '../util/divergence.ts';
 
 /** argmax with ties to the lower index (docs/method.md §5, §8). */
 export function argmax(x: ArrayLike<number>, offset = 0, length = x.length - offset): number {
@@ -27,21 +29,4 @@ export function softmax(x: ArrayLike<number>, out: Float64Array = new Float64Arr
   }
   for (let k = 0; k < x.length; k++) out[k] = out[k]! / sum;
   return out;
-}
-
-/**
- * JS(p, q) = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q) / 2, natural log; terms with a zero
- * probability contribute 0 (the limit of t log t). Result in [0, ln 2].
- */
-export function jsDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < p.length; k++) {
-    const a = p[k]!;
-    const b = q[k]!;
-    const m = 0.5 * (a + b);
-    if (a > 0) s += a * Math.log(a / m);
-    if (b > 0) s += b * Math.log(b / m);
-  }
-  // Rounding can leave a tiny negative value when p = q.
-  return Math.max(0, 0.5 * s);
 }

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ensureDir, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
-import { checkedAs, parseJson } from '../util/file-schema.ts';
+import { checkedAs, parseJson, readJsonFile } from '../util/file-schema.ts';
 import { acquireLock } from '../util/lock.ts';
 import { msg } from './messages.ts';
 import { docLength, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
@@ -169,7 +169,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   const head = classifierHead(source.model, source.classes);
   if (existsSync(headPath)) {
     // Stored states are only valid for the classifier that made them (a checkpoint retrained in place).
-    const stored = headFromJson(parseJson(readFileSync(headPath, 'utf8'), headPath, 'delete it to recompute the states'), headPath);
+    const stored = headFromJson(readJsonFile(headPath, 'delete it to recompute the states'), headPath);
     if (JSON.stringify(headToJson(stored)) !== JSON.stringify(headToJson(head))) {
       throw new UserError(msg.otherModel(headPath, String(opts.run.checkpoint ?? 'this one')));
     }
@@ -485,7 +485,7 @@ export function checkManifest(opts: TestRunOptions, chunkSize: number, docs: rea
   const path = join(opts.outDir, RUN_MANIFEST);
   if (existsSync(path)) {
     const wayOut = 'delete it (and the folder) to start this run over, or pass another --out';
-    const old = checkedAs(Manifest, parseJson(readFileSync(path, 'utf8'), path, wayOut), path, wayOut) as Record<string, unknown>;
+    const old = checkedAs(Manifest, readJsonFile(path, wayOut), path, wayOut) as Record<string, unknown>;
     const differs = (Object.keys(manifest) as (keyof typeof manifest)[]).filter(
       (k) => JSON.stringify(old[k] ?? null) !== JSON.stringify(manifest[k]),
     );

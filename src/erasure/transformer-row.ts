@@ -11,8 +11,10 @@
 // step's candidates) go through rowToLogits as one batch of K rows.
 import type { TransformerClassifier, TransformerInput } from '../models/index.ts';
 import { transformerBatch } from '../models/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import * as torch from '../torch/index.ts';
-import type { ErasureBackend } from './backend.ts';
+import { totalVariation } from '../util/divergence.ts';
+import type { ErasureBackend, RowEvaluator } from './backend.ts';
 import { testDocument, type BatteryRun } from './battery.ts';
 import type { FirstFlip, LeaveOneOut } from './erase.ts';
 import { argmax, softmax } from './math.ts';
@@ -85,9 +87,7 @@ export function transformerRowStates(
   docs: readonly TransformerDocument[],
   batchSize = 32,
 ): TransformerRowState[] {
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  return inEvalMode(model, () => {
     const out = new Array<TransformerRowState>(docs.length);
     const byLength = docs.map((_, i) => i).sort((i, j) => docs[i]!.input.ids.length - docs[j]!.input.ids.length || i - j);
     for (let start = 0; start < byLength.length; start += batchSize) {
@@ -96,9 +96,7 @@ export function transformerRowStates(
       idx.forEach((i, j) => (out[i] = states[j]!));
     }
     return out;
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }
 
 function statesOfBatch(model: TransformerClassifier, docs: TransformerDocument[]): TransformerRowState[] {
@@ -327,6 +325,78 @@ export function transformerContext(
     return (gradients = { g, gxa });
   };
 
+  // Arbitrary rows (backend.ts RowEvaluator): the P item positions per head come from the caller, every
+  // other position keeps its own weight. full = fixed + rows @ S with S (P, T) the 0/1 matrix that puts
+  // item j at positions[j]: one term per entry, so the scatter is exact and autograd carries through it.
+  const rowWeights = new Float64Array(H * P);
+  const fixedMass = new Float64Array(H);
+  const fixedRow = new Float32Array(H * T);
+  for (let h = 0; h < H; h++) {
+    for (let t = 0; t < T; t++) fixedRow[h * T + t] = alphaAt(h, t);
+    positions.forEach((t, j) => {
+      rowWeights[h * P + j] = alphaAt(h, t);
+      fixedRow[h * T + t] = 0;
+    });
+    for (let t = 0; t < T; t++) fixedMass[h]! += fixedRow[h * T + t]!;
+  }
+  const scatter = new Float32Array(P * T);
+  positions.forEach((t, j) => (scatter[j * T + t] = 1));
+  const checkRows = (rows: Float64Array, K: number): void => {
+    if (rows.length !== K * H * P) throw new Error(`transformer rows: expected K × H × P = ${K} × ${H} × ${P} weights, got ${rows.length}`);
+  };
+  /** rows (k, H, P) -> the full rows (k, H, T) that rowToLogits reads. */
+  const fullRows = (leaf: torch.Tensor): torch.Tensor => {
+    const S = torch.tensor(scatter, [P, T], { device }); // (P, T)
+    const fixed = torch.tensor(fixedRow, [1, H, T], { device }); // (1, H, T)
+    return leaf.matmul(S).add(fixed); // (k, H, P) @ (P, T) + (1, H, T) -> (k, H, T)
+  };
+  const tvdOfLogits = (x: Float64Array, k: number): number => totalVariation(softmax(x.subarray(k * C, (k + 1) * C)), p);
+  const rows: RowEvaluator = {
+    heads: H,
+    positions: Int32Array.from(positions),
+    weights: rowWeights,
+    fixedMass,
+    logits(given: Float64Array, K: number): Float64Array {
+      checkRows(given, K);
+      const out = new Float64Array(K * C);
+      for (let s = 0; s < K; s += ROWS_PER_CALL) {
+        const k = Math.min(ROWS_PER_CALL, K - s);
+        const part = torch.noGrad(() =>
+          torch.scope(() => {
+            const leaf = torch.tensor(Float32Array.from(given.subarray(s * H * P, (s + k) * H * P)), [k, H, P], { device }); // (k, H, P)
+            return model.rowToLogits(fullRows(leaf), values, residual).toFloat64Array(); // (k, C)
+          }),
+        );
+        out.set(part, s * C);
+      }
+      return out;
+    },
+    tvdWithGradient(given: Float64Array, K: number) {
+      checkRows(given, K);
+      if (!torch.isGradEnabled()) throw new Error('transformer rows: gradients are turned off (called inside noGrad)');
+      const out = new Float64Array(K * C);
+      const gradient = new Float64Array(K * H * P);
+      for (let s = 0; s < K; s += ROWS_PER_CALL) {
+        const k = Math.min(ROWS_PER_CALL, K - s);
+        torch.scope(() => {
+          const pt = torch.tensor(Float32Array.from(p), [1, C], { device }); // (1, C)
+          const leaf = torch.tensor(Float32Array.from(given.subarray(s * H * P, (s + k) * H * P)), [k, H, P], { device }).requiresGrad_(true); // (k, H, P)
+          const x = model.rowToLogits(fullRows(leaf), values, residual); // (k, C)
+          // Rows are independent, so the gradient of the sum is each row's own gradient.
+          x.softmax(-1).sub(pt).abs().sum().mul(0.5).backward();
+          out.set(x.detach().toFloat64Array(), s * C);
+          const g = leaf.grad!;
+          try {
+            gradient.set(g.toFloat64Array(), s * H * P);
+          } finally {
+            g.dispose();
+          }
+        });
+      }
+      return { logits: out, tvd: Float64Array.from({ length: K }, (_, k) => tvdOfLogits(out, k)), gradient };
+    },
+  };
+
   const massOf = (items: ArrayLike<number>, count: number): number => {
     let m = 0;
     for (let t = 0; t < count; t++) m += alpha[items[t]!]!;
@@ -368,6 +438,7 @@ export function transformerContext(
       }
       return s;
     },
+    rows,
   };
   return { n, C, alpha, z: new Float64Array(0), b: new Float64Array(0), logits, p, predicted, backend };
 }

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import * as hfTokenizers from '@huggingface/tokenizers';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { readJsonFile } from '../util/file-schema.ts';
 
 /** One encoded text: ids with special tokens, truncated to the maximum length. */
 export interface EncodedText {
@@ -269,12 +270,7 @@ export function loadHfTokenizer(folder: string, opts: LoadTokenizerOptions): HfT
 }
 
 function readJson(path: string): Json {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+  const value = readJsonFile(path);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UserError(`${path}: expected a JSON object`);
   return value as Json;
 }

@@ -76,3 +76,27 @@ export abstract class Module {
     for (const t of this.namedParameters().values()) t.dispose();
   }
 }
+
+/**
+ * Runs fn with `module` in eval mode (dropout off, the GRU in inference mode) and puts its train/eval flag
+ * back afterwards, also when fn throws. The flag is restored with module.train(flag), which sets every
+ * child to it, as each caller did by hand before. When fn returns a promise the flag is restored once the
+ * promise settles (the module stays in eval mode across fn's awaits). Nested calls restore in turn: the
+ * inner one puts back eval mode, the outer one the flag it found.
+ */
+export function inEvalMode<T>(module: Module, fn: () => T): T {
+  const wasTraining = module.training;
+  module.eval();
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    module.train(wasTraining);
+    throw err;
+  }
+  if (result instanceof Promise) {
+    return result.finally(() => module.train(wasTraining)) as T;
+  }
+  module.train(wasTraining);
+  return result;
+}

@@ -47,6 +47,8 @@ table.rankings th:first-child { min-width: 7rem; } button { white-space: nowrap;
 .dist { display: inline-flex; width: 120px; height: .8rem; vertical-align: middle; border: 1px solid #ccc; } .dist .seg { display: inline-block; height: 100%; }
 .dist-wrap { white-space: nowrap; }
 .bidi-control { font-size: .7em; font-weight: bold; vertical-align: .1em; border: 1px dashed #a00; color: #a00; background: #fff; border-radius: 2px; padding: 0 .2em; margin: 0 .1em; text-decoration: none; }
+/* A narrow window: the text above the output, and the rankings table scrolls in its own box (it ran off the page at 800 px). */
+@media (max-width: 960px) { .workspace { grid-template-columns: minmax(0, 1fr); } .live { position: static; } table.rankings { display: block; overflow-x: auto; } }
 `;
 
 export function explorerHtml(): string {

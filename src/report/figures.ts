@@ -6,6 +6,7 @@ import type { BoxMeasure, ReportModel } from './report-model.ts';
 import { NEGATIVE_BIN_WIDTH, SCATTER_CAP } from './report-model.ts';
 import { jainWallaceFigures } from './section-jain-wallace.ts';
 import { eraserFigures } from './section-eraser.ts';
+import { wiegreffePinterFigures } from './section-wiegreffe-pinter.ts';
 
 /** A Vega-Lite spec as plain JSON (what vega-lite's compile() takes). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -65,6 +66,7 @@ export function buildFigures(m: ReportModel): Figure[] {
     boxFigure(m, 'extraFraction', 'with'),
     ...jainWallaceFigures(m),
     ...eraserFigures(m, m.eraser ?? []),
+    ...wiegreffePinterFigures(m),
   ];
   return figures;
 }

@@ -141,7 +141,7 @@ function f2(r: SummarizedRun): Finding {
     interval: { lo: p.lo!, hi: p.hi! },
     detail:
       `erasing i* flips ${p.count} of ${p.documents} documents, ${pct(p.share!)} (95% CI ${pct(p.lo!)}–${pct(p.hi!)}); ` +
-      `i* alone flips in ${s.flips.yesNo}, r alone in ${s.flips.noYes} (McNemar p = ${pValue(s.flips.mcnemarP)})`,
+      `i* alone flips in ${s.flips.yesNo}, r alone in ${s.flips.noYes} (McNemar ${pEquals(s.flips.mcnemarP)})`,
   };
 }
 
@@ -159,7 +159,7 @@ function f3(r: SummarizedRun, view: ZeroVectorView): Finding {
     const text =
       `${label} fewer in ${c.firstFewer} (${pct(c.shareFirstFewer)}), attention fewer in ${c.secondFewer} (${pct(c.shareSecondFewer)}), ` +
       `tied in ${c.equal} of ${c.documents} documents where both flip: ` +
-      (q.documents < MIN_DOCUMENTS ? `${q.documents} discordant documents, too few for a ratio` : `${ratioText(q)} (95% CI ${ratioIntervalText(q)}), sign test p = ${pValue(q.signTestP)}`);
+      (q.documents < MIN_DOCUMENTS ? `${q.documents} discordant documents, too few for a ratio` : `${ratioText(q)} (95% CI ${ratioIntervalText(q)}), sign test ${pEquals(q.signTestP)}`);
     return { q, text };
   });
   const rated = parts.filter((p) => p.q.documents >= MIN_DOCUMENTS);
@@ -198,7 +198,7 @@ function f5(r: SummarizedRun, view: ZeroVectorView): Finding {
     interval: { lo: d.lo, hi: d.hi },
     detail:
       `gradient fewer in ${c.firstFewer} (${pct(c.shareFirstFewer)}), attention fewer in ${c.secondFewer} (${pct(c.shareSecondFewer)}), ` +
-      `tied in ${c.equal} of ${c.documents} documents: gap ${signedPoints(d.estimate)} (95% CI ${signedPoints(d.lo)} to ${signedPoints(d.hi)}), sign test p = ${pValue(c.signTestP)}`,
+      `tied in ${c.equal} of ${c.documents} documents: gap ${signedPoints(d.estimate)} (95% CI ${signedPoints(d.lo)} to ${signedPoints(d.hi)}), sign test ${pEquals(c.signTestP)}`,
   };
 }
 
@@ -265,6 +265,12 @@ export function pct(x: number): string {
 /** Two significant digits, "< 0.001" below that: a p-value says how surprising, not a ranking. */
 export function pValue(p: number): string {
   return p < 0.001 ? '< 0.001' : p.toPrecision(2);
+}
+
+/** "p = 0.041" or "p < 0.001" (in a sentence, pValue's "< 0.001" after "p = " read "p = < 0.001"). */
+export function pEquals(p: number): string {
+  const v = pValue(p);
+  return v.startsWith('<') ? `p ${v}` : `p = ${v}`;
 }
 
 function fmt(x: number): string {

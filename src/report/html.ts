@@ -2,15 +2,16 @@
 // (an <img> each, so the ids inside vega's SVGs cannot clash), styles inline, no script, no network.
 import { userTextHtml } from './bidi.ts';
 import { ALL_RANKING_NAMES } from '../erasure/types.ts';
-import type { AnyRankingName as RankingName, LengthSummary, Proportion, RatioOfCounts } from '../erasure/types.ts';
+import type { LengthSummary, Proportion, RatioOfCounts } from '../erasure/types.ts';
 import { documentViewHtml } from './document-view.ts';
 import { escapeHtml, htmlPage } from './escape.ts';
 import { EXPLORER_FILES } from './explorer-page.ts';
-import { FINDINGS, pValue, ratioIntervalText, ratioText, VIEW_LABELS, VIEWS } from './findings.ts';
+import { FINDINGS, pEquals, pValue, ratioIntervalText, ratioText, VIEW_LABELS, VIEWS } from './findings.ts';
 import type { Bound, Finding, FindingId } from './findings.ts';
 import { FLIP_COLOURS, RANKING_LABELS } from './figures.ts';
 import type { Figure } from './figures.ts';
 import type { FlipCell, ReportModel, RunRow } from './report-model.ts';
+import { svgDataUri } from './svg-text.ts';
 import { CSV_FILES } from './tables-csv.ts';
 import { JAIN_WALLACE_FIGURE_IDS, jainWallaceSectionHtml } from './section-jain-wallace.ts';
 import { seedsSectionHtml } from './section-seeds.ts';
@@ -35,11 +36,15 @@ td.blue { background: ${FLIP_COLOURS['i* only']}; } td.orange { background: ${FL
 .warning { background: #fff3cd; border: 1px solid #e0c36a; padding: .5rem 1rem; border-radius: 4px; }
 .small { font-size: .85rem; color: #444; }
 table.report-table th, table.report-table td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; } td.nw { white-space: nowrap; }
-table.report-table th, #table-findings td:nth-child(3) { white-space: nowrap; } #table-summary thead th, #table-outcomes thead th { white-space: normal; } td.detail { min-width: 28rem; font-size: .85rem; }
+/* After the rule above and as specific as it: numbers line up on the right in every table. */
+table.report-table td.num { text-align: right; font-variant-numeric: tabular-nums; } td.nw { white-space: nowrap; }
+/* Row headers and names stay on one line; column headers wrap (a long one made its table scroll sideways). */
+table.report-table th, #table-findings td:nth-child(2), #table-findings td:nth-child(3) { white-space: nowrap; } table.report-table thead th { white-space: normal; }
+td.detail { min-width: 18rem; font-size: .85rem; }
 .verdict-holds { background: #e3f4e1; } .verdict-does-not-hold { background: #fbe3e1; }
 .verdict-inconclusive { background: #fff6d6; } .verdict-too-few-documents { background: #eee; }
-figure.figure { margin: 1.5rem 0; } figure.figure img { display: block; width: 100%; max-width: 100%; height: auto; border: 1px solid #eee; }
+figure.figure { margin: 1.5rem 0; } figure.figure .figure-box { max-width: 100%; overflow-x: auto; }
+figure.figure img { display: block; box-sizing: border-box; max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .9rem; color: #444; max-width: 900px; }
 .doc { border: 1px solid #ddd; border-radius: 4px; padding: .5rem 1rem; margin: 1rem 0; }
 .meta { color: #555; font-size: .85rem; margin-top: 0; }
@@ -63,7 +68,8 @@ Shares carry 95% Wilson intervals, ratios of counts the matching closed-form int
 interval over documents; every number says how many documents stand behind it, and fewer than ${m.minDocuments} give no verdict.
 Each figure's Vega-Lite spec and PNG sit beside this file; how to read every table and figure: docs/report.md.</p>`,
     provenanceSection(m),
-    `<nav><ul>${['findings', 'outcomes', 'paper-statistics', ...(m.eraser ? ['eraser'] : []), 'summary', 'jain-wallace', 'figures', 'tables', ...(m.wiegreffePinter ? ['wiegreffe-pinter'] : []), 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replace('-', ' ')}</a></li>`).join('')}</ul></nav>`,
+    // Every section, in page order (the seeds section was missing from it).
+    `<nav><ul>${['provenance', 'findings', 'outcomes', 'paper-statistics', ...(m.seeds ? ['seeds'] : []), ...(m.eraser ? ['eraser'] : []), 'summary', 'jain-wallace', 'figures', 'tables', ...(m.wiegreffePinter ? ['wiegreffe-pinter'] : []), 'downloads', 'documents'].map((s) => `<li><a href="#${s}">${s.replaceAll('-', ' ')}</a></li>`).join('')}</ul></nav>`,
     findingsSection(m.findings),
     outcomesSection(m),
     paperStatisticsSection(m),
@@ -88,8 +94,8 @@ function findingsSection(findings: readonly Finding[]): string {
   const rows = findings.map(
     (f) =>
       `<tr class="verdict-${f.verdict.replaceAll(' ', '-')}"><td>${f.id}</td><td>${userTextHtml(f.dataset)}</td><td>${escapeHtml(f.model)}</td>` +
-      `<td>${f.verdict}${f.view === null ? '' : ` <span class="small">(${VIEW_LABELS[f.view]})</span>`}</td><td class="num">${f.estimate === null ? '—' : boundText(f.estimate)}</td>` +
-      `<td class="num">${f.interval ? `${boundText(f.interval.lo)} – ${boundText(f.interval.hi)}` : '—'}</td>` +
+      `<td>${f.verdict}${f.view === null ? '' : ` <span class="small">(${VIEW_LABELS[f.view]})</span>`}</td><td class="num">${f.estimate === null ? '—' : boundText(f.estimate, f.id)}</td>` +
+      `<td class="num nw">${f.interval ? `${boundText(f.interval.lo, f.id)} – ${boundText(f.interval.hi, f.id)}` : '—'}</td>` +
       `<td class="num">${f.documents}</td><td class="num">${f.p === null ? '—' : `${pValue(f.p)} <span class="small">(${f.pTest})</span>`}</td><td class="detail">${escapeHtml(f.detail)}</td></tr>`,
   );
   const verdicts: Finding['verdict'][] = ['holds', 'does not hold', 'inconclusive', 'too few documents'];
@@ -133,7 +139,7 @@ function provenanceSection(m: ReportModel): string {
   };
   return `<section id="provenance"><h2>Provenance</h2>
 ${warning}
-<p class="small">attnlab ${versions.map(escapeHtml).join('; ')}; erasure runs ${dates.length ? `${escapeHtml(dates[0]!.slice(0, 16))} – ${escapeHtml(dates[dates.length - 1]!.slice(0, 16))} UTC` : 'undated'}.</p>
+<p class="small">attnlab ${versions.map(escapeHtml).join('; ')}; erasure runs ${dates.length ? `${escapeHtml(dates[0]!.slice(0, 16).replace('T', ' '))} – ${escapeHtml(dates[dates.length - 1]!.slice(0, 16).replace('T', ' '))} UTC` : 'undated'}.</p>
 <table class="report-table" id="table-provenance"><thead><tr><th>data set</th><th>model</th><th>profile</th><th>epochs run / cap</th><th>training documents used</th><th>training seed</th><th>erasure seed</th><th>documents tested</th></tr></thead>
 <tbody>${m.runs.map(t).join('\n')}</tbody></table></section>`;
 }
@@ -173,7 +179,7 @@ function propText(p: Proportion | undefined): string {
 
 function ratioCell(q: RatioOfCounts, min: number): string {
   if (q.documents < min) return `too few documents <span class="small">(${q.first} : ${q.second})</span>`;
-  return `${ratioText(q)} <span class="small">[${ratioIntervalText(q)}] ${q.first} : ${q.second}, p ${pValue(q.signTestP)}</span>`;
+  return `${ratioText(q)} <span class="small">[${ratioIntervalText(q)}] ${q.first} : ${q.second}, ${pEquals(q.signTestP)}</span>`;
 }
 
 /** The paper's own §5.4 and §5.5 numbers, computed the same way on our models. */
@@ -214,7 +220,7 @@ function summarySection(m: ReportModel): string {
         const f = m.findings.find((x) => (x.id === 'F3' || x.id === 'F5') && x.dataset === ds && x.model === model && x.view === zv);
         if (!f) return '—';
         if (f.id === 'F5') return 'F5';
-        return f.estimate === null ? 'too few' : boundText(f.estimate);
+        return f.estimate === null ? 'too few' : boundText(f.estimate, f.id);
       };
       return `<td class="num">${run.testAccuracy === null ? '—' : (100 * run.testAccuracy).toFixed(1)}</td>` +
         `<td class="num">${o ? share(o.zeroVector, o.documents - o.singleItem) : '—'}</td><td class="num">${med('with')} / ${med('without')}</td><td class="num">${f3('with')} / ${f3('without')}</td>`;
@@ -224,21 +230,43 @@ function summarySection(m: ReportModel): string {
   return `<h2 id="summary">Across data sets</h2>
 <p class="small">Test accuracy on the full test split (Table 3); the share of documents (n ≥ 2) where attention's erasures flip the decision
 only at the zero vector; the median fraction of items attention erases before the first flip, with and without those documents; the
-F3 estimate (best of gradient, gradient × attention ÷ attention wins) in both views. FLAN-noenc checks F5 instead.</p>
+F3 estimate (best of gradient, gradient × attention ÷ attention wins) in both views. The models without an encoder (HAN-noenc, FLAN-noenc) check F5 instead.</p>
 <table class="report-table" id="table-summary"><thead><tr><th rowspan="2">model</th>${head1}</tr><tr>${head2}</tr></thead>
 <tbody>${body.join('\n')}</tbody></table>`;
 }
 
-function boundText(b: Bound): string {
-  return b === 'unbounded' ? '∞' : b.toFixed(3);
+/** F3's estimate is a ratio of counts (2 decimals and ×, as its numbers say it: "9.000" read as a share); the others' shares and differences: 3 decimals. */
+function boundText(b: Bound, id?: FindingId): string {
+  if (b === 'unbounded') return '∞';
+  return id === 'F3' ? `${b.toFixed(2)}×` : b.toFixed(3);
+}
+
+/**
+ * The smallest scale a figure is drawn at: its MIN_FONT (11 px) text stays at least 10 px. A page narrower
+ * than that scrolls the figure sideways in its own box, as it does a wide table.
+ */
+export const MIN_FIGURE_SCALE = 0.9;
+
+/** The width and height vega wrote on the SVG's root element (CSS pixels). */
+export function svgSize(svg: string): { width: number; height: number } {
+  const root = /^<svg[^>]*>/.exec(svg)?.[0] ?? '';
+  const attr = (name: string): number => Number(new RegExp(` ${name}="([\\d.]+)"`).exec(root)?.[1] ?? NaN);
+  return { width: attr('width'), height: attr('height') };
 }
 
 function figureHtml(f: RenderedFigure): string {
-  const src = f.inlinePng ? `data:image/png;base64,${f.inlinePng}` : `data:image/svg+xml;base64,${Buffer.from(f.svg).toString('base64')}`;
-  const paper = f.paper === 'new' ? 'not in the paper' : `paper Fig. ${escapeHtml(f.paper)}`;
+  const src = f.inlinePng ? `data:image/png;base64,${f.inlinePng}` : svgDataUri(f.svg);
+  const paper = f.paper === 'new' ? 'not in Serrano &amp; Smith' : `paper Fig. ${escapeHtml(f.paper)}`;
+  // Drawn at the size it was laid out for (a PNG is twice that): never stretched to the page's width (a
+  // small figure's text came out 1.7 times too large) nor squeezed below MIN_FIGURE_SCALE on a narrow page
+  // (width, height and min-width count the image's 1 px border on each side: box-sizing is border-box).
+  const { width, height } = svgSize(f.svg);
+  const size = Number.isFinite(width) && Number.isFinite(height)
+    ? ` width="${Math.round(width) + 2}" height="${Math.round(height) + 2}" style="min-width: ${Math.ceil(MIN_FIGURE_SCALE * width) + 2}px"`
+    : '';
   return `<figure class="figure" id="fig-${f.id}" data-figure="${f.id}">
 <h3>${escapeHtml(f.title)} <small>(${paper})</small></h3>
-<img src="${src}" alt="${escapeHtml(f.title)}">
+<div class="figure-box"><img src="${src}" alt="${escapeHtml(f.title)}"${size}></div>
 <figcaption>${escapeHtml(f.caption)} <a href="specs/${f.id}.vl.json">spec</a> · <a href="figures/${f.id}.svg">SVG</a>${f.png ? ` · <a href="figures/${f.id}.png">PNG</a>` : ''}</figcaption>
 </figure>`;
 }
@@ -275,18 +303,23 @@ function tablesSection(m: ReportModel): string {
 <tbody>${m.runs
     .map((r) => `<tr><td>${userTextHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td><td class="num">${r.documents}</td><td class="num">${r.documentsMultiItem}</td>${pctCell(r.sampleAccuracy)}<td>${escapeHtml(r.folder)}</td></tr>`)
     .join('\n')}</tbody></table>`;
-  const medianRankings = ALL_RANKING_NAMES.filter((r) => m.medians.some((b) => b.ranking === r));
-  const medianCell = (ds: string, model: string, r: RankingName): string => {
-    const pick = (zv: string) => m.medians.find((b) => b.dataset === ds && b.model === model && b.ranking === r && b.zeroVector === zv);
-    const one = (x: ReturnType<typeof pick>): string =>
-      x?.median == null ? '—' : `${x.median.toFixed(2)} <span class="small">[${x.lo === null ? '—' : x.lo.toFixed(2)}, ${x.hi === null ? '—' : x.hi.toFixed(2)}] n ${count(x.documents)}</span>`;
-    return `<td class="num">${one(pick('with'))}</td><td class="num">${one(pick('without'))}</td>`;
-  };
-  const medians = `<table class="report-table" id="table-medians"><thead><tr><th rowspan="2">data set</th><th rowspan="2">model</th>${medianRankings.map((r) => `<th class="group" colspan="2">${RANKING_LABELS[r]}</th>`).join('')}</tr>
-<tr>${medianRankings.map(() => '<th>with zero-vector flips</th><th>without</th>').join('')}</tr></thead>
-<tbody>${m.runs
-    .map((r) => `<tr><td>${userTextHtml(r.dataset)}</td><td>${escapeHtml(r.model)}</td>${medianRankings.map((k) => medianCell(r.dataset, r.model, k)).join('')}</tr>`)
-    .join('\n')}</tbody></table>`;
+  // One row per ranking (as the outcome table): a column per ranking and view made the table 2,500 px wide.
+  const medianRows = m.runs.flatMap((r) => {
+    const rankings = ALL_RANKING_NAMES.filter((k) => m.medians.some((b) => b.dataset === r.dataset && b.model === r.model && b.ranking === k));
+    return rankings.map((k, i) => {
+      const pick = (zv: string) => m.medians.find((b) => b.dataset === r.dataset && b.model === r.model && b.ranking === k && b.zeroVector === zv);
+      const cells = (x: ReturnType<typeof pick>): string =>
+        x?.median == null
+          ? `<td class="num">—</td><td class="num">—</td><td class="num">${x ? count(x.documents) : '—'}</td>`
+          : `<td class="num">${x.median.toFixed(2)}</td><td class="num nw">${x.lo === null ? '—' : x.lo.toFixed(2)} – ${x.hi === null ? '—' : x.hi.toFixed(2)}</td><td class="num">${count(x.documents)}</td>`;
+      const lead = i === 0 ? `<th rowspan="${rankings.length}">${userTextHtml(r.dataset)}</th><th rowspan="${rankings.length}">${escapeHtml(r.model)}</th>` : '';
+      return `<tr>${lead}<td>${RANKING_LABELS[k]}</td>${cells(pick('with'))}${cells(pick('without'))}</tr>`;
+    });
+  });
+  const medians = `<table class="report-table" id="table-medians"><thead><tr><th rowspan="2">data set</th><th rowspan="2">model</th><th rowspan="2">ranking</th>
+<th class="group" colspan="3">with zero-vector flips</th><th class="group" colspan="3">without zero-vector flips</th></tr>
+<tr><th>median</th><th>95% CI</th><th>documents</th><th>median</th><th>95% CI</th><th>documents</th></tr></thead>
+<tbody>${medianRows.join('\n')}</tbody></table>`;
   const meanSd = (x: { mean: number; sd: number } | null, digits: number): string => (x ? `${x.mean.toFixed(digits)} (${x.sd.toFixed(digits)})` : '—');
   const five = (x: LengthSummary | undefined): string => (x ? `${x.min} · ${x.q1} · ${x.median} · ${x.q3} · ${x.max}` : '—');
   const num = (x: number | null | undefined): string => (x == null ? '—' : x.toLocaleString('en-US'));
@@ -305,7 +338,7 @@ HAN attends over sentences, FLAN over words: these are the n of the erasure test
     : '<p>No run folder recorded its data set\'s statistics (tested-model.json from an older attnlab).</p>';
   return `<h2 id="tables">Tables</h2>
 <h3>Median fraction of items erased before the first flip</h3>
-<p class="small">Median [95% bootstrap interval] and the documents behind it (random: permutations pooled, 1/5 each), with and without the
+<p class="small">Median, its 95% bootstrap interval and the documents behind it (random: permutations pooled, 1/5 each), with and without the
 documents that flip only at the zero vector. The same numbers as each run's summary.json. Download: <a href="${CSV_FILES.medians}">${CSV_FILES.medians}</a>.</p>
 ${medians}
 <h3 id="table-2">Table 2: decision flips from erasing the top-attention item i* vs a random item r, ${escapeHtml(table2Model)} (percent of documents, count in brackets)</h3>

@@ -24,6 +24,8 @@ export const RUN_FILES = {
   model: TESTED_MODEL_FILE,
   documents: 'documents.jsonl',
   examples: 'examples.jsonl',
+  /** Optional: the erasure run's own summary; the report reads only its class names. */
+  summary: 'summary.json',
 } as const;
 
 // src/models' own lists; importing them does not load libtorch (the addon loads on first use), so a
@@ -50,6 +52,8 @@ export interface RunInput {
   examples: DocumentExample[];
   /** Examples in examples.jsonl beyond MAX_EXAMPLES_PER_RUN, not shown (absent: none). */
   examplesLeftOut?: number;
+  /** The class names, from the run's summary.json (absent: no summary.json or none recorded there). */
+  classes?: string[];
 }
 
 /**
@@ -76,8 +80,12 @@ export function readRun(folder: string): RunInput {
   const documents: DocumentResult[] = [];
   for (const [i, v] of jsonlValues(documentsPath)) documents.push(compactResult(checkDocument(v, `${documentsPath}:${i}`), store));
   if (documents.length === 0) throw new UserError(msg.runHasNoDocuments(documentsPath));
+  // Class names: an example carries them, but a run may have none (HAN runs wrote 0 examples before 0217451);
+  // summary.json, written by the same run, always has them.
+  const classes = summaryClasses(join(folder, RUN_FILES.summary));
+  const named = classes ? { classes } : {};
   const examplesPath = join(folder, RUN_FILES.examples);
-  if (!existsSync(examplesPath)) return { folder, model, documents, examples: [] };
+  if (!existsSync(examplesPath)) return { folder, model, documents, examples: [], ...named };
   // Every example is checked; at most MAX_EXAMPLES_PER_RUN of them, spread evenly over the file, are kept.
   let total = 0;
   for (const [, line] of fileLines(examplesPath)) if (line.trim() !== '') total++;
@@ -88,7 +96,20 @@ export function readRun(folder: string): RunInput {
     const e = checkExample(v, `${examplesPath}:${i}`);
     if (keep.has(k++)) examples.push(e);
   }
-  return { folder, model, documents, examples, ...(total > examples.length ? { examplesLeftOut: total - examples.length } : {}) };
+  return { folder, model, documents, examples, ...(total > examples.length ? { examplesLeftOut: total - examples.length } : {}), ...named };
+}
+
+/** summary.json's class names, when the file is there and holds an array of strings; else undefined (they are only labels). */
+function summaryClasses(path: string): string[] | undefined {
+  if (!existsSync(path)) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const classes = isObject(v) ? (v as { classes?: unknown }).classes : undefined;
+  return Array.isArray(classes) && classes.length > 0 && classes.every((c) => typeof c === 'string') ? classes : undefined;
 }
 
 /** Most example documents of one run the report and its explorer show (examples.jsonl holds one per class and outcome by default). */

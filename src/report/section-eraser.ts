@@ -3,7 +3,7 @@
 // eraser.csv), and a figure of the median comprehensiveness_k / sufficiency_k against k per ranking, for each
 // place the metrics were computed (attention layer; input, where `--tests` ran eraser_input). Numbers come
 // from the runs' summaries (summarize(), the same as summary.json's tests.eraser_*).
-import { ERASER_BINS } from '../erasure/eraser.ts';
+import { ERASER_BINS, type EraserRankingSummary } from '../erasure/eraser.ts';
 import { MIN_DOCUMENTS } from '../erasure/statistics.ts';
 import { ALL_RANKING_NAMES, type AnyRankingName, type MedianWithInterval } from '../erasure/types.ts';
 import { escapeHtml } from './escape.ts';
@@ -18,19 +18,12 @@ const PLACE_TEXT: Record<EraserPlace, string> = {
   input: 'At the input (words removed, the whole model re-run)',
 };
 
-/** One model × ranking × place: what the table, the CSV and the figure show. */
-export interface EraserRow {
+/** One model × ranking × place: what the table, the CSV and the figure show (the summary's numbers). */
+export interface EraserRow extends EraserRankingSummary {
   dataset: string;
   model: string;
   place: EraserPlace;
   ranking: AnyRankingName;
-  /** Documents behind the medians (n >= 2). */
-  documents: number;
-  aopcComprehensiveness: MedianWithInterval;
-  aopcSufficiency: MedianWithInterval;
-  /** Per bin k (ERASER_BINS order). */
-  comprehensiveness: MedianWithInterval[];
-  sufficiency: MedianWithInterval[];
 }
 
 /** The rows of every run whose summary has an ERASER test, in run then ranking order. */

@@ -11,7 +11,7 @@ import type { MedianWithInterval } from '../erasure/types.ts';
 import { Rng } from '../util/rng.ts';
 import { userTextHtml } from './bidi.ts';
 import { escapeHtml } from './escape.ts';
-import { facet, type Figure } from './figures.ts';
+import { facet, MIN_FONT, type Figure } from './figures.ts';
 import type { SummarizedRun } from './findings.ts';
 import type { ReportModel } from './report-model.ts';
 import { modelName } from './run-input.ts';
@@ -62,7 +62,7 @@ export interface OutputRow extends MedianWithInterval {
   model: string;
   test: OutputTest;
   bin: string;
-  /** Documents the test did not apply to (n < 2, or a transformer backend); on the 'all' row only, else 0. */
+  /** Documents the test did not apply to (n < 2, or an older transformer run); on the 'all' row only, else 0. */
   notApplicable: number;
   /** Adversarial only: epsilon, the documents whose answer passed the TVD check, the largest TVD. */
   epsilon?: number;
@@ -86,7 +86,8 @@ export function jainWallaceRows(summarized: readonly SummarizedRun[], seed: numb
   for (const { run, summary } of summarized) {
     const key = { dataset: run.model.dataset, model: modelName(run.model) };
     const docs = run.documents;
-    const classes = run.examples.find((e) => e.classes)?.classes;
+    // summary.json's names (every run has them), else an example's: "class k" only when neither is there.
+    const classes = run.classes ?? run.examples.find((e) => e.classes)?.classes;
     const className = (k: number): string => classes?.[k] ?? `class ${k}`;
     const tauSummary = summary.tests?.kendall_tau;
     if (tauSummary) {
@@ -167,7 +168,20 @@ export function jainWallaceFigures(m: ReportModel): Figure[] {
   return figures;
 }
 
+/**
+ * The tau histograms' colour domain: every predicted class of every run, data set by data set in class
+ * order, each once (the scale's default, tableau10 over names sorted alphabetically, mixed the data sets'
+ * classes and repeated its 10 colours beyond 10 classes: 'fiction' and '-1860' were the same blue).
+ */
+export function tauClassColours(jw: JainWallaceModel, datasets: readonly string[]): { domain: string[]; scheme: string } {
+  const domain: string[] = [];
+  for (const ds of datasets)
+    for (const r of jw.tau) if (r.dataset === ds && r.group !== 'all' && !domain.includes(r.group)) domain.push(r.group);
+  return { domain, scheme: domain.length > 10 ? 'tableau20' : 'tableau10' };
+}
+
 function tauFigure(m: ReportModel, jw: JainWallaceModel, measure: TauMeasure): Figure {
+  const colours = tauClassColours(jw, m.datasets);
   const what = measure === 'gradient' ? 'the gradient ∂p_m/∂α_i' : 'leave-one-out (JS of erasing the item alone)';
   return {
     id: measure === 'gradient' ? 'jw-tau-gradient' : 'jw-tau-leave-one-out',
@@ -190,7 +204,7 @@ function tauFigure(m: ReportModel, jw: JainWallaceModel, measure: TauMeasure): F
             x: { field: 'from', type: 'quantitative', bin: { binned: true, step: TAU_BIN_WIDTH }, title: 'Kendall τ_b', scale: { domain: [-1, 1] } },
             x2: { field: 'to' },
             y: { field: 'count', type: 'quantitative', title: 'documents', stack: 'zero', axis: { tickMinStep: 1, format: 'd' } },
-            color: { field: 'predicted', type: 'nominal', title: 'predicted class' },
+            color: { field: 'predicted', type: 'nominal', title: 'predicted class', sort: colours.domain, scale: { domain: colours.domain, scheme: colours.scheme }, legend: { labelLimit: 240 } },
           },
         },
       ],
@@ -201,6 +215,7 @@ function tauFigure(m: ReportModel, jw: JainWallaceModel, measure: TauMeasure): F
 function boxFigure(m: ReportModel, jw: JainWallaceModel, test: OutputTest): Figure {
   const permutation = test === 'permutation';
   const y = permutation ? 'median TVD' : 'max JS (nats)';
+  const yMax = permutation ? 1 : 0.7;
   return {
     id: permutation ? 'jw-permutation' : 'jw-adversarial',
     paper: 'new',
@@ -212,25 +227,31 @@ function boxFigure(m: ReportModel, jw: JainWallaceModel, test: OutputTest): Figu
         'change TVD(p, p_perm) = ½‖p − p_perm‖₁ measured; each document contributes the median of its 100. Boxes (quartiles, ' +
         'median line, whiskers to 1.5 IQR) group the documents by their largest attention weight. Boxes near 0 mean the ' +
         'output hardly depends on which item gets which weight, the sign that attention does not carry the decision; ' +
-        'Jain & Wallace saw that even for peaked attention. A bin without a box has no documents; counts are in the table.'
+        'Jain & Wallace saw that even for peaked attention. The number over each box is how many documents it holds (medians and intervals: the table); a bin without a box has none.'
       : 'How to read it: per test document (n ≥ 2), the largest JS divergence (nats, at most ln 2 ≈ 0.69) between the ' +
         'attention weights and any other distribution over the items whose output stays within TVD ε = 0.01 of the original, ' +
         'found by a search that is checked against brute force on small documents (docs/faithfulness.md §4.3; on long ' +
         'documents it is a lower bound). Boxes group documents by their largest attention weight. High boxes mean a very ' +
-        'different attention gives the same decision, so this attention is not the only explanation of it.',
+        'different attention gives the same decision, so this attention is not the only explanation of it. The number over each box is how many documents it holds.',
     spec: facet(
       m,
       jw.boxes.filter((b) => b.test === test),
       permutation ? 'permutation not run' : 'adversarial attention not run',
       [
-        { mark: { type: 'rule' }, encoding: { y: { field: 'whiskerLo', type: 'quantitative', title: y }, y2: { field: 'whiskerHi' } } },
+        // A fixed y range (TVD is at most 1, JS at most ln 2), so the counts have a place above the boxes.
+        { mark: { type: 'rule' }, encoding: { y: { field: 'whiskerLo', type: 'quantitative', title: y, scale: { domain: [0, yMax] } }, y2: { field: 'whiskerHi' } } },
         { mark: { type: 'bar', size: 18, opacity: 0.7 }, encoding: { y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' } } },
         { mark: { type: 'tick', color: 'black', size: 18, thickness: 2 }, encoding: { y: { field: 'median', type: 'quantitative' } } },
+        // The documents behind each box, over it: a box of 3 documents looked as solid as one of 300.
+        {
+          mark: { type: 'text', fontSize: MIN_FONT, baseline: 'bottom', dy: -3 },
+          encoding: { y: { datum: yMax }, text: { field: 'count', type: 'quantitative', format: '.0f' }, color: { value: '#333' } },
+        },
       ],
       { x: { field: 'bin', type: 'ordinal', sort: BIN_LABELS, title: 'max attention', scale: { domain: BIN_LABELS }, axis: { labelAngle: 0 } } },
       undefined,
-      // A transformer run records null here (its backend cannot evaluate arbitrary weights): say so.
-      (dataset, model) => (m.runs.some((r) => r.dataset === dataset && r.model === model && r.encoder === 'transformer') ? 'not applicable to transformers' : undefined),
+      // A transformer run made before these tests ran on the transformer backend recorded null here: say so.
+      (dataset, model) => (m.runs.some((r) => r.dataset === dataset && r.model === model && r.encoder === 'transformer') ? 'not recorded (older transformer run)' : undefined),
     ),
   };
 }
@@ -281,8 +302,9 @@ export function jainWallaceSectionHtml(m: ReportModel, figuresHtml: string): str
 <p>Jain &amp; Wallace's tests on the same models (definitions: docs/faithfulness.md §4). Per document: Kendall τ_b between attention and
 the gradient / leave-one-out importance of the items; the median output change (TVD) over 100 random permutations of the attention
 weights; the largest JS divergence of an attention distribution whose output stays within TVD ε = 0.01. Medians carry a 95% bootstrap
-interval over documents and the number of documents behind them; fewer than ${m.minDocuments} documents: too few documents. Transformer runs
-record no permutation or adversarial values (the erasure backend cannot evaluate arbitrary weights): they count as not applicable.
+interval over documents and the number of documents behind them; fewer than ${m.minDocuments} documents: too few documents. On transformers
+both act on the classifier position's attention row in the last layer, per head, and α is its mean over heads (docs/faithfulness.md §4.2,
+§4.3); transformer runs made before that recorded none and count as not applicable.
 Downloads: <a href="${JAIN_WALLACE_CSV.tau}">${JAIN_WALLACE_CSV.tau}</a>, <a href="${JAIN_WALLACE_CSV.outputs}">${JAIN_WALLACE_CSV.outputs}</a>.</p>
 ${figuresHtml}
 <h3>Kendall τ_b with attention: median [95% CI] n documents, by predicted class</h3>
@@ -292,7 +314,7 @@ ${figuresHtml}
 <tbody>${tauRows.join('\n')}</tbody></table>
 <h3>Permutation and adversarial attention: median [95% CI] n documents, by max attention</h3>
 <p class="small">Per document, permutation: the median over 100 permutations of TVD(p, p_perm); adversarial: the largest JS(α′, α) in nats found
-with TVD(p(α′), p) ≤ ε. "not applicable": single-item documents and transformer documents. "TVD check": documents whose answer's TVD,
+with TVD(p(α′), p) ≤ ε. "not applicable": single-item documents (and documents of older transformer runs). "TVD check": documents whose answer's TVD,
 recomputed, is ≤ ε (all, unless something is wrong), and the largest such TVD.</p>
 <table class="report-table" id="table-jw-outputs"><thead><tr><th>data set</th><th>model</th><th>test</th><th>all</th>${BIN_LABELS.map((b) => `<th>max α ${b}</th>`).join('')}<th>not applicable</th><th>TVD check</th></tr></thead>
 <tbody>${outputRows.join('\n')}</tbody></table>`;

@@ -16,6 +16,10 @@ export type { NativeAddon } from './native-api.ts';
 // OpenBLAS sizes its thread pool when the library loads: one BLAS thread, and torch's intra-op threads on
 // all cores (both on oversubscribed 2 cores and made steps 2-8x slower). Users may override either.
 process.env.OPENBLAS_NUM_THREADS ??= '1';
+// libgomp (torch's OpenMP) reads its wait policy once, when it loads with the addon, so the default must
+// be in the environment before the addon is required; child processes (Slurm jobs, benches' references)
+// inherit it. docs/threads.md has the measurements behind it.
+for (const [name, value] of Object.entries(openmpDefaults(process.env))) process.env[name] = value;
 
 const addonPath = fileURLToPath(new URL('../../native/build/attnlab.node', import.meta.url));
 
@@ -56,6 +60,23 @@ export function threadsFromEnv(value: string | undefined, cores = availableParal
   }
   if (n > cores) console.error(`attnlab: ATTNLAB_NUM_THREADS=${n}, but this machine has ${cores} cores: using ${cores}`);
   return Math.min(n, cores);
+}
+
+/**
+ * The OpenMP variables attnlab sets when the user has not: OMP_WAIT_POLICY=PASSIVE, so that a torch worker
+ * thread sleeps at once between parallel regions instead of spinning (libgomp's default spins up to 300,000
+ * times first). Beside any other load on the cores that spinning, and the waits for workers it starves,
+ * made training steps 5-25x slower at load 13-20 on 2 cores (docs/threads.md). A user's own OMP_WAIT_POLICY
+ * or GOMP_SPINCOUNT (which libgomp lets override the policy's spin count) is left as it is, and then
+ * nothing is added.
+ */
+export function openmpDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+  if (isSet(env.OMP_WAIT_POLICY) || isSet(env.GOMP_SPINCOUNT)) return {};
+  return { OMP_WAIT_POLICY: 'PASSIVE' };
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value.trim() !== '';
 }
 
 /** Whether the addon has been loaded in this process (tests check that imports alone do not). */

@@ -6,7 +6,9 @@
 // documents, how far its attention went (JS, KL) against how far its outputs went (TVD), per λ.
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { buildModel, itemCount, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { jsDivergence, totalVariation } from '../util/divergence.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
 import { bucketBatches, sortedBatches, type BatchBudget } from './batching.ts';
@@ -16,8 +18,27 @@ import type { TrainedSplits } from './trained-splits.ts';
 /** Inside the logarithms of the KL (W&P's `kld`): finite where a sparse base gives an item weight 0. */
 export const KL_EPS = 1e-10;
 
-export const ADVERSARY_DEFAULTS = { epochs: 8, lr: 1e-3, clip: 10, seed: 1 };
-export type AdversarySettings = typeof ADVERSARY_DEFAULTS;
+/**
+ * Where an adversary starts (docs/faithfulness.md §8): `scratch` = a fresh initialisation from the seed with the
+ * base's embedding table copied in (W&P's protocol); `base` = every parameter copied from the base, so training
+ * starts at TVD = 0 and KL = 0 and only has to move the attention away.
+ */
+export const ADVERSARY_INITS = ['base', 'scratch'] as const;
+export type AdversaryInit = (typeof ADVERSARY_INITS)[number];
+
+export interface AdversarySettings {
+  epochs: number;
+  lr: number;
+  clip: number;
+  seed: number;
+  init: AdversaryInit;
+}
+/**
+ * A copy of the base fine-tuned for 3 epochs (docs/faithfulness.md §8, "What it costs"): on a demo FLAN-rnn the
+ * KL term at λ = 0.1 needs the third epoch to move (0.03, 0.16, 1.38 per epoch). W&P's own protocol is
+ * `{ init: 'scratch', epochs: 8 }` (`attnlab adversary --init scratch --epochs 8`), ~8/3 times the cost per λ.
+ */
+export const ADVERSARY_DEFAULTS: AdversarySettings = { epochs: 3, lr: 1e-3, clip: 10, seed: 1, init: 'base' };
 
 /**
  * The adversarial loss of a batch. logitsAdv (B, C); alphaAdv, alphaBase (B, n), 0 at padding; pBase (B, C)
@@ -39,9 +60,7 @@ export interface FinalOutputs {
 export function finalOutputs(model: AttentionClassifier, docs: readonly TokenDoc[], batchSize = 64, budget: BatchBudget = {}): FinalOutputs {
   const probs = new Array<Float64Array>(docs.length);
   const alpha = new Array<Float64Array>(docs.length);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize, budget)) {
         torch.scope(() => {
@@ -57,9 +76,7 @@ export function finalOutputs(model: AttentionClassifier, docs: readonly TokenDoc
         });
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return { probs, alpha };
 }
 
@@ -77,24 +94,7 @@ export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number
   return s;
 }
 
-/** JS(p, q) = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q)/2, natural log, zero terms dropped: in [0, ln 2]. */
-export function jsDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < p.length; i++) {
-    const a = p[i]!;
-    const b = q[i]!;
-    const m = (a + b) / 2;
-    if (a > 0) s += 0.5 * a * Math.log(a / m);
-    if (b > 0) s += 0.5 * b * Math.log(b / m);
-  }
-  return s;
-}
-
-export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < p.length; i++) s += Math.abs(p[i]! - q[i]!);
-  return s / 2;
-}
+export { jsDivergence, totalVariation }; // defined once in src/util/divergence.ts (the erasure tests use them too)
 
 /** The adversary against the base on a set of documents. */
 export interface AdversaryComparison {
@@ -199,11 +199,21 @@ export function baseTargets(base: AttentionClassifier, splits: TrainedSplits): B
   return { train: finalOutputs(base, splits.train), dev: finalOutputs(base, splits.dev), test: finalOutputs(base, splits.test) };
 }
 
+export interface AdversaryOptions {
+  batchSize?: number;
+  budget?: BatchBudget;
+  log?: (line: string) => void;
+  target?: BaseTargets;
+  /** Called with the trained adversary (best epoch's weights, train mode) before it is freed. */
+  inspect?: (adversary: AttentionClassifier) => void;
+}
+
 /**
- * Trains one adversary for λ: fresh initialisation from settings.seed, the base's embedding table copied in,
- * the trainer's bucketed batches, dropout and Adam; keeps the epoch with the lowest dev loss.
+ * Trains one adversary for λ: initialised as settings.init says (fresh from settings.seed with the base's
+ * embedding table, or a copy of the base), the trainer's bucketed batches, dropout and Adam; keeps the epoch
+ * with the lowest dev loss.
  */
-export function trainAdversary(base: AttentionClassifier, splits: TrainedSplits, lambda: number, settings: AdversarySettings = ADVERSARY_DEFAULTS, opts: { batchSize?: number; budget?: BatchBudget; log?: (line: string) => void; target?: BaseTargets } = {}): AdversaryResult {
+export function trainAdversary(base: AttentionClassifier, splits: TrainedSplits, lambda: number, settings: AdversarySettings = ADVERSARY_DEFAULTS, opts: AdversaryOptions = {}): AdversaryResult {
   const started = Date.now();
   const log = opts.log ?? (() => {});
   const batchSize = opts.batchSize ?? 32;
@@ -212,7 +222,8 @@ export function trainAdversary(base: AttentionClassifier, splits: TrainedSplits,
   torch.manualSeed(epochSeed(settings.seed, 0, STREAM.init));
   const adv = buildModel(base.config);
   torch.scope(() => {
-    adv.embedding.weight.copy_(base.embedding.weight);
+    if (settings.init === 'base') adv.loadStateDict(base.namedParameters(), 'the base model');
+    else adv.embedding.weight.copy_(base.embedding.weight);
   });
   const opt = new torch.Adam(adv.parameters(), { lr: settings.lr });
   const best = adv.parameters().map((p) => torch.keep(p.detach().clone()));
@@ -253,6 +264,7 @@ export function trainAdversary(base: AttentionClassifier, splits: TrainedSplits,
     }
     torch.scope(() => adv.parameters().forEach((p, i) => p.copy_(best[i]!)));
     const test = compareToBase(finalOutputs(adv, splits.test), target.test, splits.test);
+    opts.inspect?.(adv);
     return { lambda, bestEpoch, history, test, seconds: (Date.now() - started) / 1000 };
   } finally {
     for (const t of best) t.dispose();

@@ -8,14 +8,18 @@
 // trained model's weights tell a simple model where the useful words are (trained > uniform).
 //
 // Because the embeddings are frozen and the MLP is per word, tanh(W e + b) and the attention score are
-// functions of the word alone: they are computed once per step for the whole vocabulary table (V, H) and
-// gathered per position, which is exactly the per-position computation at a fraction of its cost.
+// functions of the word alone, so a document is its bag of words: Σ_i a_i h(w_i) = Σ_v A_v h(v) with
+// A_v = Σ_{i: w_i = v} a_i, and the learned attention softmax_i u(w_i) pools as softmax_v (u(v) + log c_v)
+// over the words v present (c_v = how often). Training (forwardBag) computes h only for the batch's distinct
+// words, (U, H), and pools with a (B, U) matrix: the per-position result (forward, kept as the reference
+// and checked against it in the tests) without its (B, L, H) tensors.
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
 import { Linear, Module } from '../nn/index.ts';
-import { Attention, Han, docLength, flanBatch, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
+import { Attention, Han, docLength, makeBatch, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
 import { Rng } from '../util/rng.ts';
 import { epochSeed, STREAM } from '../util/seeding.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { bucketBatches, sortedBatches } from './batching.ts';
 import type { LabeledDoc } from './data.ts';
 import { labelTensor } from './trainer.ts';
@@ -23,6 +27,12 @@ import type { TrainedSplits } from './trained-splits.ts';
 
 export const DIAGNOSTIC_VARIANTS = ['trained', 'uniform', 'learned'] as const;
 export type DiagnosticVariant = (typeof DIAGNOSTIC_VARIANTS)[number];
+/**
+ * What an MLP can pool with: the three of `attnlab diagnose`, and `adversary` — an adversarial model's word
+ * weights (W&P's Table 4 row), computed exactly as `trained`'s but from the adversary (adversary-model.ts).
+ */
+export type PoolingVariant = DiagnosticVariant | 'adversary';
+export const POOLING_VARIANTS = [...DIAGNOSTIC_VARIANTS, 'adversary'] as const;
 
 /** W&P's defaults (hidden_size 128, n_iters 8, Adam lr 1e-3, weight decay 1e-5). */
 export const DIAGNOSTIC_DEFAULTS = { hidden: 128, epochs: 8, lr: 1e-3, weightDecay: 1e-5, batchSize: 32, clip: 10, seed: 1 };
@@ -34,9 +44,7 @@ export type DiagnosticSettings = typeof DIAGNOSTIC_DEFAULTS;
  */
 export function trainedWordWeights(model: AttentionClassifier, docs: readonly TokenDoc[], batchSize = 64): Float32Array[] {
   const out = new Array<Float32Array>(docs.length);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize)) {
         torch.scope(() => {
@@ -65,9 +73,7 @@ export function trainedWordWeights(model: AttentionClassifier, docs: readonly To
         });
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return out;
 }
 
@@ -104,6 +110,58 @@ export class DiagnosticMlp extends Module {
     const s = a.unsqueeze(1).matmul(h).squeeze(1); // (B, 1, L) @ (B, L, H) -> (B, H)
     return { logits: this.output.forward(s), a };
   }
+
+  /** The same function on bags of words (wordBags): logits (B, C), a (B, U) the weight of each distinct word. */
+  forwardBag(bags: WordBags): { logits: Tensor; a: Tensor } {
+    const hU = this.hidden.forward(this.table.indexSelect(0, bags.ids)).tanh(); // (U, H): h of the batch's words
+    let a: Tensor;
+    if (bags.pooled !== null) a = bags.pooled; // (B, U)
+    else {
+      if (this.attention === null || bags.logCounts === null) throw new Error('DiagnosticMlp: bags need pooled weights unless the attention is learned');
+      const u = this.attention.proj.forward(hU).tanh().matmul(this.attention.context); // (U): the score of every word
+      a = u.unsqueeze(0).add(bags.logCounts).softmax(1); // (B, U): softmax over positions, grouped by word; 0 where absent
+    }
+    return { logits: this.output.forward(a.matmul(hU)), a }; // (B, U) @ (U, H) -> (B, H) -> (B, C)
+  }
+}
+
+/**
+ * A batch as bags of words: `ids` (U) the distinct words of the batch, `pooled` (B, U) the weight each word
+ * gets in each document (the given weights summed over its positions, or uniform c_v/n), `logCounts` (B, U)
+ * log c_v for the learned attention (−∞ where the word is absent).
+ */
+export interface WordBags {
+  ids: Tensor;
+  pooled: Tensor | null;
+  logCounts: Tensor | null;
+}
+
+/** given: per-document weights (FLAN word order) or null for uniform; learned: the bags for the MLP's own attention. */
+export function wordBags(docs: readonly TokenDoc[], given: readonly Float32Array[] | null, learned: boolean): WordBags {
+  const local = new Map<number, number>();
+  for (const d of docs) for (const s of d.sentences) for (const id of s) if (!local.has(id)) local.set(id, local.size);
+  const U = local.size;
+  const B = docs.length;
+  const w = learned ? null : new Float32Array(B * U);
+  const c = learned ? new Float32Array(B * U) : null;
+  docs.forEach((d, b) => {
+    const n = docLength(d);
+    const g = given?.[b];
+    let i = 0;
+    for (const s of d.sentences)
+      for (const id of s) {
+        const k = b * U + local.get(id)!;
+        if (c) c[k]! += 1;
+        else w![k]! += g ? g[i]! : 1 / n;
+        i++;
+      }
+  });
+  if (c) for (let k = 0; k < c.length; k++) c[k] = c[k]! > 0 ? Math.log(c[k]!) : -Infinity;
+  return {
+    ids: torch.tensor(Int32Array.from(local.keys()), [U]), // (U) int64
+    pooled: w && torch.tensor(w, [B, U]), // (B, U)
+    logCounts: c && torch.tensor(c, [B, U]), // (B, U)
+  };
 }
 
 /** The weights of a batch of documents: the given per-document weights, padded with 0, or uniform 1/n. */
@@ -118,7 +176,7 @@ export function batchWeights(docs: readonly TokenDoc[], given: readonly Float32A
 }
 
 export interface VariantResult {
-  variant: DiagnosticVariant;
+  variant: PoolingVariant;
   bestEpoch: number;
   devAccuracy: number;
   testAccuracy: number;
@@ -128,7 +186,7 @@ export interface VariantResult {
   seconds: number;
 }
 
-/** Per split, the trained model's word weights (needed only by the `trained` variant). */
+/** Per split, the given model's word weights (needed by the `trained` and `adversary` variants). */
 export interface SplitWeights {
   train: readonly Float32Array[];
   dev: readonly Float32Array[];
@@ -141,9 +199,7 @@ function predictMlp(mlp: DiagnosticMlp, docs: readonly LabeledDoc[], weights: re
     for (const idx of sortedBatches(docs, 'flan', batchSize)) {
       correct += torch.scope(() => {
         const sub = idx.map((i) => docs[i]!);
-        const { tokens } = flanBatch(sub);
-        const w = learned ? null : batchWeights(sub, weights && idx.map((i) => weights[i]!), tokens.shape[1]!);
-        const pred = mlp.forward(tokens, w).logits.argmax(1).toInt32Array();
+        const pred = mlp.forwardBag(wordBags(sub, weights && idx.map((i) => weights[i]!), learned)).logits.argmax(1).toInt32Array();
         let c = 0;
         sub.forEach((d, j) => (c += pred[j] === d.label ? 1 : 0));
         return c;
@@ -155,11 +211,11 @@ function predictMlp(mlp: DiagnosticMlp, docs: readonly LabeledDoc[], weights: re
 
 /**
  * Trains one diagnostic MLP on splits.train and returns its test accuracy at the best dev epoch. table: the
- * trained model's embedding table (V, E), frozen; weights: the trained model's word weights (variant
- * `trained` only).
+ * trained model's embedding table (V, E), frozen; weights: the word weights to pool with (variants `trained`:
+ * the trained model's, `adversary`: an adversary's; ignored by the others).
  */
 export function trainDiagnostic(
-  variant: DiagnosticVariant,
+  variant: PoolingVariant,
   table: Tensor,
   classes: number,
   splits: TrainedSplits,
@@ -167,10 +223,11 @@ export function trainDiagnostic(
   settings: DiagnosticSettings = DIAGNOSTIC_DEFAULTS,
   log: (line: string) => void = () => {},
 ): VariantResult {
-  if (variant === 'trained' && weights === null) throw new Error('trainDiagnostic: the trained variant needs the trained model\'s weights');
+  const pooled = variant === 'trained' || variant === 'adversary';
+  if (pooled && weights === null) throw new Error(`trainDiagnostic: the ${variant} variant needs that model's word weights`);
   const started = Date.now();
   const learned = variant === 'learned';
-  const given = variant === 'trained' ? weights : null;
+  const given = pooled ? weights : null;
   torch.manualSeed(epochSeed(settings.seed, 0, STREAM.init));
   const mlp = new DiagnosticMlp(table, settings.hidden, classes, learned);
   const opt = new torch.Adam(mlp.parameters(), { lr: settings.lr, weightDecay: settings.weightDecay });
@@ -185,10 +242,9 @@ export function trainDiagnostic(
       for (const idx of batches) {
         lossSum += torch.scope(() => {
           const sub = idx.map((i) => splits.train[i]!);
-          const { tokens } = flanBatch(sub); // (B, L)
-          const w = learned ? null : batchWeights(sub, given && idx.map((i) => given.train[i]!), tokens.shape[1]!);
+          const bags = wordBags(sub, given && idx.map((i) => given.train[i]!), learned);
           opt.zeroGrad();
-          const loss = torch.crossEntropy(mlp.forward(tokens, w).logits, labelTensor(sub));
+          const loss = torch.crossEntropy(mlp.forwardBag(bags).logits, labelTensor(sub));
           loss.backward();
           torch.clipGradNorm(opt.params, settings.clip);
           opt.step();

@@ -8,7 +8,7 @@
 //                                    run killed at any moment finds either the previous epoch's or this one's.
 //   train.jsonl                      the training log (progress.ts)
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import * as torch from '../torch/index.ts';
@@ -17,7 +17,7 @@ import { loadSafetensors, saveSafetensors } from '../nn/index.ts';
 import { buildModel, type AttentionClassifier, type ModelConfig } from '../models/index.ts';
 import { UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { checkedAs, parseJson } from '../util/file-schema.ts';
+import { checkedAs, parseJson, readJsonFile } from '../util/file-schema.ts';
 import { LATER_SETTINGS, type TrainConfig } from './config.ts';
 import type { LongDocCount, LongDocPolicy } from './long-docs.ts';
 import type { DatasetRecord } from './dataset-record.ts';
@@ -234,13 +234,7 @@ export function updateBestMeta(dir: string, meta: ModelMeta): void {
 export function readModelMeta(dir: string): ModelMeta {
   const path = join(dir, MODEL_JSON);
   if (!existsSync(path)) throw new UserError(`${dir}: no ${MODEL_JSON} (is this an attnlab train output folder?)`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  return checkedMeta(parseJson(text, path, MODEL_WAY_OUT), path, MODEL_WAY_OUT);
+  return checkedMeta(readJsonFile(path, MODEL_WAY_OUT), path, MODEL_WAY_OUT);
 }
 
 /** The epoch recorded inside model.safetensors (throws a UserError when the file is damaged). */

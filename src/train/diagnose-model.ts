@@ -7,7 +7,7 @@ import { z } from 'zod';
 import * as torch from '../torch/index.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { checkedAs, parseJson } from '../util/file-schema.ts';
-import { DIAGNOSTIC_DEFAULTS, DIAGNOSTIC_VARIANTS, trainDiagnostic, trainedWordWeights, type DiagnosticSettings, type DiagnosticVariant, type SplitWeights, type VariantResult } from './attention-diagnostic.ts';
+import { DIAGNOSTIC_DEFAULTS, DIAGNOSTIC_VARIANTS, POOLING_VARIANTS, trainDiagnostic, trainedWordWeights, type DiagnosticSettings, type DiagnosticVariant, type SplitWeights, type VariantResult } from './attention-diagnostic.ts';
 import { accuracy } from './evaluate.ts';
 import { loadTrainedModel, type DataChoice, type TrainedModel } from './trained-model.ts';
 import { trainedSplits } from './trained-splits.ts';
@@ -28,23 +28,28 @@ export interface DiagnoseFile {
   variants: VariantResult[];
 }
 
-const variantSchema = z.looseObject({
-  variant: z.enum(DIAGNOSTIC_VARIANTS),
-  bestEpoch: z.number(),
-  devAccuracy: z.number(),
-  testAccuracy: z.number().nullable(),
-  testCorrect: z.number(),
-  testDocuments: z.number(),
-  history: z.array(z.looseObject({ epoch: z.number(), trainLoss: z.number(), devAccuracy: z.number() })),
-  seconds: z.number(),
-});
+const variantSchemaOf = <const T extends readonly [string, ...string[]]>(names: T) =>
+  z.looseObject({
+    variant: z.enum(names),
+    bestEpoch: z.number(),
+    devAccuracy: z.number(),
+    testAccuracy: z.number().nullable(),
+    testCorrect: z.number(),
+    testDocuments: z.number(),
+    history: z.array(z.looseObject({ epoch: z.number(), trainLoss: z.number(), devAccuracy: z.number() })),
+    seconds: z.number(),
+  });
+const variantSchema = variantSchemaOf(DIAGNOSTIC_VARIANTS);
+/** One MLP's result, any pooling (adversary.json keeps its runs' `adversary` MLPs in this form). */
+export const poolingResultSchema = variantSchemaOf(POOLING_VARIANTS);
+export const diagnosticSettingsSchema = z.looseObject({ hidden: z.number(), epochs: z.number(), lr: z.number(), weightDecay: z.number(), batchSize: z.number(), clip: z.number(), seed: z.number() });
 export const diagnoseFileSchema = z.looseObject({
   format: z.literal('attnlab-diagnose'),
   version: z.literal(1),
   arch: z.string(),
   dataset: z.string(),
   labels: z.array(z.string()),
-  settings: z.looseObject({ hidden: z.number(), epochs: z.number(), lr: z.number(), weightDecay: z.number(), batchSize: z.number(), clip: z.number(), seed: z.number() }),
+  settings: diagnosticSettingsSchema,
   trainDocuments: z.number(),
   base: z.looseObject({ testAccuracy: z.number().nullable(), testCorrect: z.number(), testDocuments: z.number() }),
   variants: z.array(variantSchema),
@@ -66,7 +71,7 @@ export interface DiagnoseOptions extends DataChoice {
   loaded?: TrainedModel;
 }
 
-const sameSettings = (a: DiagnosticSettings, b: DiagnosticSettings): boolean =>
+export const sameDiagnosticSettings = (a: DiagnosticSettings, b: DiagnosticSettings): boolean =>
   (Object.keys(DIAGNOSTIC_DEFAULTS) as (keyof DiagnosticSettings)[]).every((k) => a[k] === b[k]);
 
 export async function diagnoseModel(dir: string, opts: DiagnoseOptions = {}): Promise<DiagnoseFile> {
@@ -74,7 +79,7 @@ export async function diagnoseModel(dir: string, opts: DiagnoseOptions = {}): Pr
   const settings: DiagnosticSettings = { ...DIAGNOSTIC_DEFAULTS, ...opts.settings };
   const wanted = opts.variants ?? DIAGNOSTIC_VARIANTS;
   const old = opts.fresh ? null : readDiagnoseFile(dir);
-  const kept = old && sameSettings(old.settings, settings) ? old.variants : [];
+  const kept = old && sameDiagnosticSettings(old.settings, settings) ? old.variants : [];
   if (old && kept.length === 0 && old.variants.length > 0) log(`${dir}: ${DIAGNOSE_JSON} was made with other settings; training again`);
   if (wanted.every((v) => kept.some((r) => r.variant === v))) {
     log(`${dir}: ${DIAGNOSE_JSON} already holds ${wanted.join(', ')}`);

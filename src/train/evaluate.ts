@@ -1,6 +1,7 @@
 // Accuracy of a model on labelled documents: eval mode, no gradients, batches in length order. The
 // model's train/eval flag is restored afterwards, also when a batch throws.
 import * as torch from '../torch/index.ts';
+import { inEvalMode } from '../nn/index.ts';
 import { makeBatch, type AttentionClassifier } from '../models/index.ts';
 import { sortedBatches, type BatchBudget } from './batching.ts';
 import { batchOn, deviceOf } from './on-device.ts';
@@ -15,11 +16,9 @@ export interface Predictions {
 }
 
 export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[], batchSize = 64, budget: BatchBudget = {}): Predictions {
-  const wasTraining = model.training;
-  model.eval();
   const predicted = new Int32Array(docs.length);
   const device = deviceOf(model);
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       for (const idx of sortedBatches(docs, model.family, batchSize, budget)) {
         const am = torch.scope(() => model.forward(batchOn(makeBatch(model.family, idx.map((i) => docs[i]!)), device)).logits.argmax(1).toInt32Array());
@@ -28,9 +27,7 @@ export function predict(model: AttentionClassifier, docs: readonly LabeledDoc[],
         torch.releaseFreeMemory();
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   let correct = 0;
   docs.forEach((d, i) => (correct += predicted[i] === d.label ? 1 : 0));
   return { predicted, correct, total: docs.length, accuracy: docs.length ? correct / docs.length : NaN };

@@ -8,13 +8,13 @@
 // word_attention.*, sentence_encoder.*, sentence_attention.* instead of encoder.* and attention.*.
 // expectedTensors() lists them with their shapes for any sizes. Every missing, unexpected or mis-shaped
 // tensor is named in one error; nothing is ever initialised silently.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
 import { loadSafetensors } from '../nn/index.ts';
 import { ARCHS, buildModel, type Arch, type ModelConfig } from '../models/index.ts';
 import { UserError } from '../util/errors.ts';
+import { readJsonFile } from '../util/file-schema.ts';
 import { saveBestModel, type ModelMeta } from './checkpoint.ts';
 import { modelConfigOf, type TrainConfig } from './config.ts';
 import type { TrainingData } from './data.ts';
@@ -45,14 +45,7 @@ const SIZES = z.strictObject({
 
 /** Reads and checks sizes.json; a bad file is one line naming the field and what was expected. */
 export function readImportSizes(path: string): ImportSizes {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UserError(`${path}: ${e.code === 'ENOENT' ? 'not found' : `not valid JSON (${e.message})`}`);
-  }
-  return parseImportSizes(raw, path);
+  return parseImportSizes(readJsonFile(path), path);
 }
 
 export function parseImportSizes(raw: unknown, source: string): ImportSizes {

@@ -20,11 +20,11 @@
 // Word embeddings start from the data's word vectors (word2vec, 200-d) projected onto their top `hidden`
 // principal components (centred; rows rescaled to Hugging Face's 0.02 scale), so the encoder starts from
 // the same distributional knowledge as HAN/FLAN; [CLS], [SEP] and words without a vector get N(0, 0.02).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/index.ts';
-import { saveSafetensors } from '../nn/index.ts';
+import { inEvalMode, saveSafetensors } from '../nn/index.ts';
 import { attnlabSpecialIds, writeWordPieceTokenizer } from '../models/hf-tokenizer.ts';
 import type { TransformerArch } from '../models/registry.ts';
 import { buildTransformer } from '../models/transformer-load.ts';
@@ -32,7 +32,9 @@ import { transformerBatch, type TransformerClassifier, type TransformerInput } f
 import type { TransformerConfig } from '../models/transformer-config.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { readJsonFile } from '../util/file-schema.ts';
 import { Rng } from '../util/rng.ts';
+import { STREAM } from '../util/seeding.ts';
 import { bucketBatches, sortedBatches } from './batching.ts';
 import type { LabeledDoc, TrainingData } from './data.ts';
 import { makeProgress, type Progress } from './progress.ts';
@@ -325,19 +327,13 @@ export interface TransformerTrainResult {
 export function readTransformerRun(dir: string): TransformerRunInfo | null {
   const path = join(dir, ATTNLAB_JSON);
   if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as TransformerRunInfo;
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message}); delete it to train again`);
-  }
+  return readJsonFile(path, 'delete it to train again') as TransformerRunInfo;
 }
 
 export function accuracyOf(model: TransformerClassifier, inputs: readonly TransformerInput[], labels: readonly number[], batchSize: number, device = 'cpu'): number {
   if (inputs.length === 0) return NaN;
-  const wasTraining = model.training;
-  model.eval();
   let correct = 0;
-  try {
+  inEvalMode(model, () => {
     torch.noGrad(() => {
       const asDocs = inputs.map((x) => ({ sentences: [x.ids] }));
       for (const idx of sortedBatches(asDocs, 'flan', batchSize)) {
@@ -350,15 +346,13 @@ export function accuracyOf(model: TransformerClassifier, inputs: readonly Transf
         idx.forEach((i, j) => (correct += pred[j] === labels[i] ? 1 : 0));
       }
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return correct / inputs.length;
 }
 
 function sample(docs: readonly LabeledDoc[], max: number, seed: number): readonly LabeledDoc[] {
   if (max === 0 || docs.length <= max) return docs;
-  const perm = new Rng(epochSeed(seed, 0, 3)).permutation(docs.length);
+  const perm = new Rng(epochSeed(seed, 0, STREAM.sample)).permutation(docs.length);
   return Array.from(perm.subarray(0, max))
     .sort((a, b) => a - b)
     .map((i) => docs[i]!);
@@ -398,7 +392,7 @@ export function trainTransformer(opts: TransformerTrainOptions): TransformerTrai
   const test = encode(data.test);
   const label = `${data.name} ${cfg.arch}`;
 
-  torch.manualSeed(epochSeed(cfg.seed, 0, 0));
+  torch.manualSeed(epochSeed(cfg.seed, 0, STREAM.init));
   const model = buildTransformer(modelConfig(cfg, V, data.classes));
   initWeights(model);
   const embeddings = setWordEmbeddings(model, data, cfg.hidden);
@@ -432,8 +426,8 @@ export function trainTransformer(opts: TransformerTrainOptions): TransformerTrai
     const asDocs = train.inputs.map((x) => ({ sentences: [x.ids] }));
     for (let epoch = 1; epoch <= cfg.maxEpochs && badEpochs < cfg.patience; epoch++) {
       const started = Date.now();
-      torch.manualSeed(epochSeed(cfg.seed, epoch, 2));
-      const batches = bucketBatches(asDocs, 'flan', cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, 1)));
+      torch.manualSeed(epochSeed(cfg.seed, epoch, STREAM.dropout));
+      const batches = bucketBatches(asDocs, 'flan', cfg.batchSize, new Rng(epochSeed(cfg.seed, epoch, STREAM.batches)));
       model.train();
       let lossSum = 0;
       let seen = 0;

@@ -1,5 +1,6 @@
 // Files read back are checked, not cast: parse with a zod schema and, when it does not fit, one line that
 // names the file, the field and what was expected.
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { UserError } from './errors.ts';
 
@@ -19,4 +20,20 @@ export function parseJson(text: string, where: string, wayOut = ''): unknown {
   } catch (err) {
     throw new UserError(`${where}: not valid JSON (${(err as Error).message})${wayOut ? `; ${wayOut}` : ''}`);
   }
+}
+
+/**
+ * A JSON file read and parsed; every failure is one UserError naming the file: "<path>: not found",
+ * "a folder, not a JSON file", "cannot read (<code>)" or "not valid JSON (<why>)", then "; <wayOut>".
+ */
+export function readJsonFile(path: string, wayOut = ''): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'a folder, not a JSON file' : `cannot read (${code ?? (err as Error).message})`;
+    throw new UserError(`${path}: ${why}${wayOut ? `; ${wayOut}` : ''}`);
+  }
+  return parseJson(text, path, wayOut);
 }

@@ -193,3 +193,15 @@ test('findings are repeatable: same input and seed, same intervals', () => {
   const docs = [...repeat(20, { n: 3, deltaJs: 0.1 }), ...repeat(13, { n: 3, deltaJs: -0.1 })];
   assert.deepEqual(checkFindings([run({}, docs)], OPTS), checkFindings([run({}, docs)], OPTS));
 });
+
+test('a p-value below 0.001 reads "p < 0.001" in the numbers, never "p = < 0.001" (report QA, 1 Dec)', () => {
+  // 40 : 0 discordant documents: sign test p = 2 × 0.5^40, far below 0.001.
+  const docs = [...repeat(40, { n: 10, erased: { attention: 6, gradient: 3, gradient_x_attention: 3 } })];
+  const f = only(checkFindings([run({ encoder: 'conv' }, docs)], OPTS), 'F3');
+  assert.ok(f.p! < 0.001);
+  assert.match(f.detail, /sign test p < 0\.001/);
+  assert.doesNotMatch(f.detail, /p = </);
+  // And a larger p keeps its "=".
+  const g = only(checkFindings([run({ encoder: 'conv' }, [...repeat(8, { n: 10, erased: { attention: 6, gradient: 3 } }), ...repeat(4, { n: 10, erased: { attention: 3, gradient: 6 } })])], OPTS), 'F3');
+  assert.match(g.detail, /sign test p = 0\.\d\d/);
+});

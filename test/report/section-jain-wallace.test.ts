@@ -4,6 +4,9 @@
 // add up to the documents with a tau.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -13,6 +16,7 @@ import type { DocumentResult } from '../../src/erasure/types.ts';
 import { buildFigures } from '../../src/report/figures.ts';
 import { buildHtml } from '../../src/report/html.ts';
 import { buildReportModel } from '../../src/report/report-model.ts';
+import { readRun } from '../../src/report/run-input.ts';
 import type { ModelInfo, RunInput } from '../../src/report/run-input.ts';
 import { BIN_LABELS, jainWallaceCsv, TAU_BIN_WIDTH } from '../../src/report/section-jain-wallace.ts';
 import { reportCsvFiles } from '../../src/report/tables-csv.ts';
@@ -161,5 +165,50 @@ test('figures: every mark in its own panel, legend = the class names, bars = the
       // FLAN-rnn has no adversarial records: its panel says so instead of drawing.
       if (test === 'adversarial') assert.ok(marks.some((x) => x.datum.note === 'adversarial attention not run' && x.datum.model === 'FLAN-rnn'));
     }
+  }
+});
+
+// Report QA, 1 Dec: the HAN runs of the demo report had no examples, so their τ histograms said "class 0" …
+// "class 4"; the colour scale sorted every data set's names together and repeated its 10 colours (brown's
+// 'fiction' and sotu's '-1860' were one blue); and a permutation box of 3 documents showed no count.
+test('class names come from summary.json when no example has them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attnlab-jw-classes-'));
+  try {
+    const r = RUNS[0]!;
+    writeFileSync(join(dir, 'tested-model.json'), JSON.stringify(r.model));
+    writeFileSync(join(dir, 'documents.jsonl'), r.documents.map((d) => JSON.stringify(d) + '\n').join(''));
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify({ classes: ['sport', 'weather'] }));
+    const read = readRun(dir);
+    assert.equal(read.examples.length, 0);
+    assert.deepEqual(read.classes, ['sport', 'weather']);
+    const groups = new Set(buildReportModel([read], OPTS).jainWallace!.tau.map((t) => t.group));
+    assert.deepEqual([...groups].sort(), ['all', 'sport', 'weather']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tau colours: one per class, data set by data set, no two classes sharing one; counts over every box', async () => {
+  const named = (r: RunInput, classes: string[]): RunInput => ({ ...r, examples: [], classes });
+  const many = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const runs = [named(RUNS[0]!, ['neg', 'pos']), named(RUNS[1]!, ['neg', 'pos']), { ...named(RUNS[2]!, many), documents: RUNS[2]!.documents.map((d, i) => ({ ...d, predicted: i % 6 })) }];
+  // 2 + 6 classes here; the demo report has 10 (5 + 5): more than 10 would need tableau20.
+  const m = buildReportModel(runs, OPTS);
+  const fig = buildFigures(m).find((f) => f.id === 'jw-tau-gradient')!;
+  const view = new vega.View(vega.parse(compile(fig.spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const scale = view.scale('color') as unknown as { domain(): string[]; (v: string): string };
+  assert.deepEqual(scale.domain(), ['neg', 'pos', ...many], 'news classes first, in class order, then reviews');
+  const colours = scale.domain().map((c) => scale(c));
+  assert.equal(new Set(colours).size, colours.length, `a colour shared: ${colours.join(' ')}`);
+  view.finalize();
+  for (const id of ['jw-permutation', 'jw-adversarial']) {
+    const f = buildFigures(model).find((x) => x.id === id)!;
+    const { marks } = await drawn(f.spec);
+    const counts = marks.filter((x) => x.marktype === 'text' && x.datum.note === undefined);
+    const test = id === 'jw-permutation' ? 'permutation' : 'adversarial';
+    const boxes = jw.boxes.filter((b) => b.test === test);
+    assert.equal(counts.length, boxes.length, `${id}: a count over every box`);
+    for (const c of counts) assert.ok(boxes.some((b) => b.dataset === c.datum.dataset && b.model === c.datum.model && b.bin === c.datum.bin && b.count === c.datum.count), id);
   }
 });

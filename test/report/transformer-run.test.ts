@@ -80,6 +80,11 @@ test('a transformer run is a model row of the report: figures, Table 3 (full spl
     assert.ok(table3.includes('>44.4<'), 'the majority share of the transformer’s data set');
     assert.ok(html.includes('greedy (upper bound)'));
     assert.ok(html.includes('Greedy flip set (an upper bound on the minimal one)'));
+    // Jain & Wallace's permutation (default suite) runs on the transformer: its documents are in the counts.
+    const perm = model.jainWallace?.outputs.find((o) => o.model === 'bert-small' && o.test === 'permutation' && o.bin === 'all');
+    assert.equal(perm?.documents, tested.documents, 'every transformer document has a permutation value');
+    assert.equal(perm?.notApplicable, 0);
+    assert.ok(!html.includes('record no permutation'), 'the section no longer says transformers record none');
   } finally {
     [console.error, console.log] = [err, out];
     if (cacheBefore === undefined) delete process.env.ATTNLAB_CACHE;

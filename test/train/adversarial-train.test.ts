@@ -1,6 +1,8 @@
 // Adversarial training with λ (Wiegreffe & Pinter 2019, §5; docs/faithfulness.md): the loss against hand
 // values and central differences (float64 on its inputs; float32 on a tiny model's parameters), λ = 0 learns
-// the base's outputs, and a larger λ moves the attention further from the base's.
+// the base's outputs, and a larger λ moves the attention further from the base's; an adversary started from
+// the base (init 'base') starts exactly at the base and moves its attention away under λ > 0; `inspect` sees
+// the adversary whose test numbers are reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.ts';
@@ -139,7 +141,7 @@ test('λ = 0 learns the base outputs closely; λ = 1 moves the attention much fu
     const fresh = buildModel(tinyConfig(data.vocab.length));
     const start = compareToBase(finalOutputs(fresh, data.test), target.test, data.test);
     fresh.dispose();
-    const settings = { ...ADVERSARY_DEFAULTS, epochs: 12, lr: 0.02 };
+    const settings = { ...ADVERSARY_DEFAULTS, epochs: 12, lr: 0.02, init: 'scratch' as const };
     const r0 = trainAdversary(base, splits, 0, settings, { batchSize: 16, target });
     const r1 = trainAdversary(base, splits, 1, settings, { batchSize: 16, target });
     assert.equal(r0.history.length, 12);
@@ -147,6 +149,31 @@ test('λ = 0 learns the base outputs closely; λ = 1 moves the attention much fu
     assert.ok(r1.test.meanJs > 3 * r0.test.meanJs && r1.test.meanJs > 0.1, `mean JS: λ=1 ${r1.test.meanJs}, λ=0 ${r0.test.meanJs}`);
     assert.ok(r1.test.meanKl > r0.test.meanKl);
     assert.equal(r1.test.js.length, r1.test.attentionDocuments);
+  } finally {
+    base.dispose();
+  }
+});
+
+test("init 'base': the adversary starts as an exact copy of the base; 'scratch' does not; λ = 1 from the base moves its attention", () => {
+  const data = syntheticData({ train: 160, dev: 40, test: 40, seed: 7 });
+  const base = confidentBase(data.vocab.length, 5);
+  try {
+    const splits = { train: data.train, dev: data.dev, test: data.test };
+    const target = baseTargets(base, splits);
+    // lr 0: Adam takes no step, so the result is the starting point itself.
+    const still = { ...ADVERSARY_DEFAULTS, epochs: 1, lr: 0 };
+    const copy = trainAdversary(base, splits, 1, { ...still, init: 'base' }, { batchSize: 16, target });
+    assert.ok(copy.test.meanTvd < 1e-6 && copy.test.meanJs < 1e-6, `a copy of the base: TVD ${copy.test.meanTvd}, JS ${copy.test.meanJs}`);
+    const fresh = trainAdversary(base, splits, 1, { ...still, init: 'scratch' }, { batchSize: 16, target });
+    assert.ok(fresh.test.meanTvd > 0.05 && fresh.test.meanJs > 0.01, `a fresh model is not the base: TVD ${fresh.test.meanTvd}, JS ${fresh.test.meanJs}`);
+    const settings = { ...ADVERSARY_DEFAULTS, epochs: 6, lr: 0.02, init: 'base' as const };
+    const r0 = trainAdversary(base, splits, 0, settings, { batchSize: 16, target });
+    let seen: ReturnType<typeof compareToBase> | null = null;
+    const r1 = trainAdversary(base, splits, 1, settings, { batchSize: 16, target, inspect: (adv) => (seen = compareToBase(finalOutputs(adv, data.test), target.test, data.test)) });
+    assert.ok(r0.test.meanTvd < 0.05, `λ=0 from the base keeps its outputs: TVD ${r0.test.meanTvd}`);
+    assert.ok(r1.test.meanJs > 3 * r0.test.meanJs && r1.test.meanJs > 0.1, `mean JS from the base: λ=1 ${r1.test.meanJs}, λ=0 ${r0.test.meanJs}`);
+    assert.ok(seen, 'inspect was called');
+    assert.deepEqual(seen, r1.test, 'inspect saw the adversary whose test numbers are reported (the best epoch)');
   } finally {
     base.dispose();
   }

@@ -1,11 +1,12 @@
 // The frozen-attention diagnostic (Wiegreffe & Pinter 2019, §4; docs/faithfulness.md): the trained model's
 // word weights (FLAN: its attention; HAN: β·α, checked against a sentence-by-sentence computation), frozen
-// weights that never train, uniform = 1/n, and MLPs that learn a separable toy set.
+// weights that never train, uniform = 1/n, and MLPs that learn a separable toy set; the bag-of-words forward
+// the training uses gives the per-position forward's logits and gradients (given, uniform and learned weights).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.ts';
 import { buildModel, flanBatch, makeBatch, type Arch, type Han, type ModelConfig } from '../../src/models/index.ts';
-import { batchWeights, DiagnosticMlp, DIAGNOSTIC_DEFAULTS, trainDiagnostic, trainedWordWeights } from '../../src/train/attention-diagnostic.ts';
+import { batchWeights, DiagnosticMlp, DIAGNOSTIC_DEFAULTS, trainDiagnostic, trainedWordWeights, wordBags } from '../../src/train/attention-diagnostic.ts';
 import { syntheticData } from './synthetic.ts';
 
 const config = (arch: Arch, vocab: number): ModelConfig => ({
@@ -138,6 +139,47 @@ test('each diagnostic MLP learns a separable toy set (cue words per class) well 
       const r = trainDiagnostic(variant, table, 3, data, weights, { ...DIAGNOSTIC_DEFAULTS, epochs: 12, hidden: 16, lr: 0.01, batchSize: 16 });
       assert.ok(r.testAccuracy > 0.8 && r.testAccuracy > majority + 0.3, `${variant}: test ${r.testAccuracy} (majority ${majority})`);
       assert.equal(r.testCorrect, Math.round(r.testAccuracy * data.test.length));
+    }
+  } finally {
+    model.dispose();
+    table.dispose();
+  }
+});
+
+test('bag-of-words forward = per-position forward: logits and every parameter gradient (given, uniform, learned; repeated words)', () => {
+  const data = syntheticData({ train: 12, seed: 4 });
+  torch.manualSeed(8);
+  const table = torch.keep(torch.randn([data.vocab.length, 6]));
+  const model = buildModel(config('flan-noenc', data.vocab.length));
+  try {
+    const docs = data.train.slice(0, 7);
+    assert.ok(docs.some((d) => { const ids = d.sentences.flatMap((x) => [...x]); return new Set(ids).size < ids.length; }), 'some document repeats a word');
+    const given = trainedWordWeights(model, docs);
+    for (const variant of ['trained', 'uniform', 'learned'] as const) {
+      torch.manualSeed(3);
+      const mlp = new DiagnosticMlp(table, 5, 3, variant === 'learned');
+      try {
+        const weights = variant === 'trained' ? given : null;
+        const run = (bag: boolean): { logits: Float32Array; grads: Float32Array[] } =>
+          torch.scope(() => {
+            torch.zeroGrad(mlp.parameters());
+            const { tokens } = flanBatch(docs);
+            const out = bag
+              ? mlp.forwardBag(wordBags(docs, weights, variant === 'learned'))
+              : mlp.forward(tokens, variant === 'learned' ? null : batchWeights(docs, weights, tokens.shape[1]!));
+            torch.crossEntropy(out.logits, torch.tensor(Int32Array.from(docs, (d) => d.label))).backward();
+            return { logits: out.logits.toFloat32Array(), grads: mlp.parameters().map((p) => p.grad!.toFloat32Array()) };
+          });
+        const ref = run(false);
+        const bag = run(true);
+        const close = (a: Float32Array, b: Float32Array, what: string) =>
+          a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) <= 1e-5 * (1 + Math.abs(b[i]!)), `${variant} ${what}[${i}]: bag ${x}, per position ${b[i]}`));
+        close(bag.logits, ref.logits, 'logits');
+        assert.equal(bag.grads.length, ref.grads.length);
+        bag.grads.forEach((g, k) => close(g, ref.grads[k]!, `gradient ${k}`));
+      } finally {
+        mlp.dispose();
+      }
     }
   } finally {
     model.dispose();

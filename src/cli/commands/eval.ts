@@ -1,13 +1,12 @@
 // attnlab eval <folder...> [--data SOURCE] [data options] [--stored] [--json FILE]
 // Test accuracy of every trained model found in the folders, as a table like the paper's Table 3.
-import { existsSync } from 'node:fs';
 import type { Command } from '../command.ts';
-import { UserError } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { DATA_OPTIONS, DATA_OPTIONS_HELP, dataOptionsFrom } from '../data-options.ts';
 import type { Dataset } from '../../data/dataset.ts';
-import { accuracyTable, findModelDirs, type AccuracyRow } from '../../train/index.ts';
+import { accuracyTable, type AccuracyRow } from '../../train/index.ts';
+import { modelDirsOf } from '../model-folders.ts';
 
 const HELP = `usage: attnlab eval <folder...> [--data SOURCE] [--stored] [--json FILE]
 
@@ -40,10 +39,7 @@ export const command: Command = {
       return 0;
     }
     const options = dataOptionsFrom('eval', values);
-    if (positionals.length === 0) throw new UserError('attnlab eval: name at least one folder of trained models (attnlab eval --help)');
-    for (const p of positionals) if (!existsSync(p)) throw new UserError(`attnlab eval: ${p} does not exist`);
-    const dirs = positionals.flatMap((p) => findModelDirs(p));
-    if (dirs.length === 0) throw new UserError(`attnlab eval: no model.json at or below ${positionals.join(', ')} (train models with attnlab train)`);
+    const dirs = modelDirsOf('eval', positionals);
 
     const rows: AccuracyRow[] = [];
     const { evaluateTrainedModel } = await import('../../train/trained-model.ts');

@@ -2,10 +2,11 @@
 // follow from them (data -> train -> test -> report). An executor (local.ts, slurm.ts) runs the stages;
 // stages.ts runs one of them. The plan is saved as <out>/grid.json so that a Slurm job, `attnlab status`
 // and a resubmission read the very same grid the submission built.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
+import { readJsonFile } from '../../util/file-schema.ts';
 import { DEFAULT_TEST_NAMES, TEST_NAMES, type TestName } from '../../erasure/tests/index.ts';
 import type { PrepareOptions } from '../../data/prepare.ts';
 import { ATTENTION_KINDS, isAttentionKind, type AttentionKind } from '../../models/sparse-attention.ts';
@@ -205,12 +206,7 @@ export function writePlan(plan: GridPlan): void {
 export function readPlan(out: string): GridPlan {
   const path = join(out, PLAN_FILE);
   if (!existsSync(path)) throw new UserError(`${path}: not found; ${out} is not an attnlab reproduce folder (start one with attnlab reproduce --out ${out})`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message}); run attnlab reproduce --out ${out} again to rewrite it`);
-  }
+  const raw = readJsonFile(path, `run attnlab reproduce --out ${out} again to rewrite it`);
   const p = raw as Partial<GridPlan> | null;
   const bad = (field: string, want: string): never => {
     throw new UserError(`${path}: field '${field}' should be ${want}; run attnlab reproduce --out ${out} again to rewrite it`);

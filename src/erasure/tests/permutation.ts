@@ -1,12 +1,16 @@
 // Attention permutation (Jain & Wallace 2019 §4.2.1; docs/faithfulness.md §4.2): per document, P random
 // permutations of the attention weights over the items, the output change TVD(p, p_perm) = ½‖p − p_perm‖₁
 // of each, and their median; with the document's largest weight, against which their figure plots it.
-// Linear fast path only (backends: false): a transformer backend evaluates erasure sets, not arbitrary rows.
+// On a transformer backend (backend.ts RowEvaluator) one permutation of the item positions is applied to every
+// head's row of the classifier query (specials under `--specials out` keep their weights), all P rows of a
+// document in one batched call.
+import type { RowEvaluator } from '../backend.ts';
 import { median, proportion } from '../statistics.ts';
 import { softmax } from '../math.ts';
 import type { DocumentContext, MedianWithInterval, Proportion } from '../types.ts';
 import type { DocumentTest } from './document-test.ts';
 import type { Rng } from '../../util/rng.ts';
+import { totalVariation } from '../../util/divergence.ts';
 
 /** Permutations per document (theirs: 100). */
 export const PERMUTATIONS = 100;
@@ -43,7 +47,7 @@ export interface PermutationSummary {
   permutations: number;
   /** Documents with a record (n >= 2 on the fast path). */
   documents: number;
-  /** Documents where the test ran but does not apply (n < 2, or a transformer backend). */
+  /** Documents where the test ran but does not apply (n < 2, or fewer than 2 item positions on a transformer). */
   notApplicable: number;
   medianTvd: MedianWithInterval;
   byMaxAttention: BinnedMedian[];
@@ -51,12 +55,7 @@ export interface PermutationSummary {
   belowOnePercent: Proportion;
 }
 
-/** ½ Σ_k |p_k − q_k|. */
-export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < p.length; k++) s += Math.abs(p[k]! - q[k]!);
-  return 0.5 * s;
-}
+export { totalVariation }; // ½ Σ_k |p_k − q_k|, defined once in src/util/divergence.ts
 
 /** p(w) = softmax(Σ_i w_i z_i + b) for any weight vector w over the document's items (fast path). */
 export function outputFor(doc: DocumentContext, w: ArrayLike<number>, logits = new Float64Array(doc.C), out = new Float64Array(doc.C)): Float64Array {
@@ -90,6 +89,36 @@ export function permutationTvds(doc: DocumentContext, rng: Rng, permutations = P
   return tvds;
 }
 
+/**
+ * Permuted rows of a transformer backend, K × H × P: row k weighs item position j of head h with the model's
+ * own weight at position perms[k][j] of the same head (one permutation for every head).
+ */
+export function permutedRows(rows: RowEvaluator, perms: readonly ArrayLike<number>[]): Float64Array {
+  const H = rows.heads;
+  const P = rows.positions.length;
+  const out = new Float64Array(perms.length * H * P);
+  perms.forEach((perm, k) => {
+    for (let h = 0; h < H; h++) for (let j = 0; j < P; j++) out[(k * H + h) * P + j] = rows.weights[h * P + perm[j]!]!;
+  });
+  return out;
+}
+
+/** permutationTvds on a transformer backend: the permutations' rows evaluated together. */
+export function permutationTvdsOfRows(doc: DocumentContext, rows: RowEvaluator, rng: Rng, permutations = PERMUTATIONS): Float64Array {
+  const P = rows.positions.length;
+  const perms = Array.from({ length: permutations }, () => rng.permutation(P));
+  const logits = rows.logits(permutedRows(rows, perms), permutations);
+  return Float64Array.from({ length: permutations }, (_, k) => totalVariation(doc.p, softmax(logits.subarray(k * doc.C, (k + 1) * doc.C))));
+}
+
+/** The document's TVDs on whichever path it has; null where it does not apply (n < 2, a backend without rows). */
+function documentTvds(doc: DocumentContext, rng: Rng): Float64Array | null {
+  if (doc.n < 2) return null;
+  if (!doc.backend) return permutationTvds(doc, rng);
+  const rows = doc.backend.rows;
+  return rows && rows.positions.length >= 2 ? permutationTvdsOfRows(doc, rows, rng) : null;
+}
+
 /** The per-document values of a binned summary: one group per document (its value if in bin k, else none). */
 export function binnedMedians<R extends { maxAttention: number }>(
   records: readonly (R | null | undefined)[],
@@ -107,8 +136,11 @@ export const permutation: DocumentTest<PermutationRecord, PermutationSummary> = 
   description: `Median output change (TVD) over ${PERMUTATIONS} random permutations of the attention weights, against max attention (Jain & Wallace 2019)`,
   docs: 'docs/faithfulness.md §4.2',
   suite: 'default',
-  backends: false,
-  run: ({ doc, rng }) => (doc.n < 2 ? null : { medianTvd: median(permutationTvds(doc, rng)), maxAttention: maxOf(doc.alpha) }),
+  backends: true,
+  run: ({ doc, rng }) => {
+    const tvds = documentTvds(doc, rng);
+    return tvds === null ? null : { medianTvd: median(tvds), maxAttention: maxOf(doc.alpha) };
+  },
   summarize(records, { median: medianOf }) {
     const kept = records.filter((r): r is PermutationRecord => r != null);
     return {

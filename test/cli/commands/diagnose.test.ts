@@ -74,6 +74,14 @@ test('attnlab diagnose and adversary: JSON written, reruns keep finished parts, 
     }
 
     await assert.rejects(() => quietly(() => adversary.run([ckpt, '--lambda', '0,-1'])), /--lambda: '-1' is not a number >= 0/);
+    await assert.rejects(() => quietly(() => adversary.run([ckpt, '--init', 'sideways'])), /--init: 'sideways' is not one of base, scratch/);
+    // --init is a setting: another start trains every λ again, recorded in the file; λ > 0 gets the MLP column.
+    const scratch = await quietly(() => adversary.run([ckpt, '--data', data, '--lambda', '0,1', '--epochs', '1', '--init', 'scratch']));
+    const a3 = readAdversaryFile(ckpt)!;
+    assert.equal(a3.settings.init, 'scratch');
+    assert.notDeepEqual(a3.runs[1]!.test, a1.runs[1]!.test);
+    assert.equal(a3.runs[1]!.diagnostic?.variant, 'adversary');
+    assert.match(scratch.stdout, /\| flan-noenc \| toy \| 1 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+% \| [\d.]+% \| [\d.]+% \|/);
     await assert.rejects(() => quietly(() => diagnose.run([ckpt, '--variants', 'trained,random'])), /--variants: 'random' is not one of trained, uniform, learned/);
     await assert.rejects(() => quietly(() => diagnose.run([join(dir, 'nowhere')])), /does not exist/);
   } finally {
