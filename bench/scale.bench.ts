@@ -9,12 +9,16 @@
 //            1.4 M documents is bench:data's business), then dev and test accuracy over the full splits
 //   test     attnlab test over --test-docs documents of the test split (the paper's six rankings)
 //   report   attnlab report of that run folder
+// While a stage runs, its process's RSS is sampled every second into <dir>/<stage>.rss.tsv (seconds, RSS MB,
+// lines of its log so far), and the stage's line shows the log line that was the last one at the sampled
+// peak: where in the stage the memory went. The machine's load (uptime) is printed at start and end, and
+// the disk the run left: the prepared cache, the erasure run's states/ and chunks/, its outputs.
 // The target is a peak RSS under 2 GB in every stage. A bench, not a test: it prints, it asserts nothing.
 //   options: --docs N (training documents, default 1,400,000) --test-docs N (default 100,000)
 //            --steps N (default 300) --threads N (default 1) --dir DIR (default: a fresh temporary folder)
 //            --keep (keep the folder) --resamples N (report/test bootstrap, default 1000)
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +137,9 @@ interface StageResult {
   maxRssBytes: number;
   code: number;
   log: string;
+  /** The largest RSS sampled (once a second) and the last log line at that moment. */
+  sampledPeak: number;
+  peakLine: string;
 }
 
 const HAVE_TIME = existsSync('/usr/bin/time');
@@ -148,19 +155,43 @@ function stage(name: string, args: string[], dir: string): Promise<StageResult> 
     ? spawn('/usr/bin/time', ['-v', '-o', rssFile, ...argv], { stdio: ['ignore', out, out], env: { ...process.env, ATTNLAB_NUM_THREADS: String(THREADS) } })
     : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', out, out], env: { ...process.env, ATTNLAB_NUM_THREADS: String(THREADS) } });
   let polled = 0;
-  const poll = HAVE_TIME
-    ? undefined
-    : setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) polled = Math.max(polled, Number(m[1]) * 1024);
-        } catch {
-          // gone
-        }
-      }, 100);
+  let sampledPeak = 0;
+  let peakLine = '';
+  const samples = join(dir, `${name}.rss.tsv`);
+  writeFileSync(samples, 'seconds\trss_mb\tlog_lines\n');
+  // /usr/bin/time's child is the node process; sample that one (VmRSS now, VmHWM as a fallback peak).
+  const target = (): number | undefined => {
+    if (!HAVE_TIME) return child.pid;
+    try {
+      const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
+      return kids[0] ? Number(kids[0]) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const poll = setInterval(() => {
+    const pid = target();
+    if (pid === undefined) return;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+      if (hwm) polled = Math.max(polled, Number(hwm[1]) * 1024);
+      if (!rss) return;
+      const bytes = Number(rss[1]) * 1024;
+      const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
+      appendFileSync(samples, `${((performance.now() - t0) / 1000).toFixed(0)}\t${(bytes / 2 ** 20).toFixed(0)}\t${lines.length}\n`);
+      if (bytes > sampledPeak) {
+        sampledPeak = bytes;
+        peakLine = lines[lines.length - 1] ?? '';
+      }
+    } catch {
+      // gone
+    }
+  }, 1000);
   return new Promise((resolve) => {
     child.on('exit', (code) => {
-      if (poll) clearInterval(poll);
+      clearInterval(poll);
       closeSync(out);
       const seconds = (performance.now() - t0) / 1000;
       let maxRssBytes = polled;
@@ -168,13 +199,29 @@ function stage(name: string, args: string[], dir: string): Promise<StageResult> 
         const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(rssFile, 'utf8'));
         if (m) maxRssBytes = Number(m[1]) * 1024;
       }
-      resolve({ stage: name, seconds, maxRssBytes, code: code ?? 1, log });
+      resolve({ stage: name, seconds, maxRssBytes, code: code ?? 1, log, sampledPeak, peakLine });
     });
   });
 }
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
 const n = (x: number): string => x.toLocaleString('en-US');
+
+/** Bytes under a path (a file, or a folder's files, recursively). */
+function du(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((sum, f) => sum + du(join(path, f)), 0);
+}
+
+function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    return `loadavg ${readFileSync('/proc/loadavg', 'utf8').trim()}`;
+  }
+}
 
 function tail(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).map((l) => `    | ${l}`).join('\n');
@@ -186,6 +233,7 @@ async function main(): Promise<number> {
   const data = join(dir, 'yahoo_answers_csv');
   mkdirSync(data, { recursive: true });
   console.log(`bench:scale in ${dir}: ${n(DOCS)} training + ${n(TEST_DOCS)} test documents, FLAN-noenc, ${STEPS} steps, ${THREADS} thread(s); peak RSS measured by ${HAVE_TIME ? '/usr/bin/time -v (maxrss)' : '/proc/<pid>/status VmHWM'}`);
+  console.log(`start: ${new Date().toISOString()}  ${uptime()}`);
   const results: StageResult[] = [];
   try {
     const t0 = performance.now();
@@ -206,16 +254,23 @@ async function main(): Promise<number> {
       results.push(r);
       const ok = r.maxRssBytes < 2 * GB;
       console.log(`${name.padEnd(9)} ${r.seconds.toFixed(1).padStart(7)} s   peak RSS ${mb(r.maxRssBytes).padStart(8)}  (< 2048 MB: ${ok ? 'yes' : 'NO'})${r.code === 0 ? '' : `   FAILED (exit ${r.code})`}`);
+      console.log(`    sampled peak ${mb(r.sampledPeak)} after log line: ${r.peakLine.slice(0, 140)}`);
       console.log(tail(r.log, name === 'train' ? 4 : 2));
       if (r.code !== 0) {
         console.log(tail(r.log, 30));
         return 1;
       }
     }
+    const gb = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GB`;
+    console.log(
+      `disk: cache ${gb(du(join(dir, 'cache')))}; erasure run ${gb(du(run))} (states/ ${gb(du(join(run, 'states')))}, chunks/ ${gb(du(join(run, 'chunks')))}, ` +
+        `documents.jsonl ${gb(du(join(run, 'documents.jsonl')))}, documents.csv ${gb(du(join(run, 'documents.csv')))}); report ${gb(du(join(dir, 'report')))}`,
+    );
     const peak = Math.max(...results.map((r) => r.maxRssBytes));
     console.log(`largest stage peak RSS: ${mb(peak)}; every stage under 2 GB: ${peak < 2 * GB ? 'yes' : 'NO'}`);
     return 0;
   } finally {
+    console.log(`end: ${new Date().toISOString()}  ${uptime()}`);
     if (values.keep || values.dir) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

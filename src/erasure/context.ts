@@ -16,7 +16,9 @@ export function buildContext(state: FinalLayerState, head: ClassifierHead): Docu
   const n = state.alpha.length;
   const where = `document ${String(state.docId)}`;
   if (n === 0) throw new UserError(msg.emptyDocument(where));
-  if (state.h.length !== n * d) {
+  // A state read from a states file that keeps z only has an empty h (states-io.ts): z is all we read.
+  const hKept = state.h.length > 0 || state.z === undefined;
+  if (hKept && state.h.length !== n * d) {
     throw new UserError(msg.wrongLength(where, 'h', state.h.length, `n × d = ${n} × ${d} = ${n * d}`));
   }
   if (state.logits.length !== C) throw new UserError(msg.wrongLength(where, 'logits', state.logits.length, `C = ${C}`));

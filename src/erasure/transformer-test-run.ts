@@ -16,8 +16,10 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
-import { writeOutputs } from './outputs.ts';
-import { summarize } from './summary.ts';
+import { writeOutputsStreamed } from './outputs.ts';
+import { extraRankingsOf, summarize } from './summary.ts';
+import { CompactStore, compactResult } from './compact-results.ts';
+import { releaseFreeMemory } from '../torch/index.ts';
 import { writeEraserExports } from './eraser-export.ts';
 import {
   checkManifest,
@@ -144,9 +146,18 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     log(msg.partial(done.length, chunks.length));
     return result;
   }
-  const documents: DocumentResult[] = chunks.flatMap(([from, to]) => readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to));
+  // As runTest does: the summary and the examples work over compact records (compact-results.ts), and
+  // documents.jsonl / .csv are written from the chunk files as they are read, so a large run never holds
+  // its DocumentResult objects (the same bytes as writeOutputs: test/erasure/transformer-streamed-outputs.test.ts).
+  const chunkResults = function* (): Generator<DocumentResult[]> {
+    for (const [from, to] of chunks) yield readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to);
+  };
+  const store = new CompactStore();
+  const documents: DocumentResult[] = [];
+  for (const rs of chunkResults()) for (const r of rs) documents.push(compactResult(r, store));
   const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
-  const outputs: Record<string, string> = writeOutputs(opts.outDir, documents, summary);
+  releaseFreeMemory();
+  const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
   Object.assign(outputs, writeEraserExports(opts.outDir, documents, source.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, testedTransformer(source, opts, run, summary.accuracy, documents.length));

@@ -24,7 +24,10 @@ export interface FinalLayerState {
   label: number;
   /** Attention weights alpha_1..alpha_n over the real (unpadded) items; they sum to 1 (±float error). */
   alpha: Float64Array;
-  /** The attended vectors h_1..h_n, row-major n × d (item i is h[i*d .. i*d+d)). */
+  /**
+   * The attended vectors h_1..h_n, row-major n × d (item i is h[i*d .. i*d+d)). Empty (length 0) in a
+   * state read from a states file written without h (states-io.ts dropH), which always carries z.
+   */
   h: Float32Array;
   /** The model's original logits x = W s + b, s = sum_i alpha_i h_i (C values, before softmax). */
   logits: Float64Array;
