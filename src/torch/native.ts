@@ -6,7 +6,7 @@
 import { UserError } from '../util/errors.ts';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NATIVE_FUNCTIONS, type NativeAddon } from './native-api.ts';
 
@@ -16,8 +16,8 @@ export type { NativeAddon } from './native-api.ts';
 // OpenBLAS sizes its thread pool when the library loads: one BLAS thread, and torch's intra-op threads on
 // all cores (both on oversubscribed 2 cores and made steps 2-8x slower). Users may override either.
 process.env.OPENBLAS_NUM_THREADS ??= '1';
-// libgomp (torch's OpenMP) reads its wait policy once, when it loads with the addon, so the default must
-// be in the environment before the addon is required; child processes (Slurm jobs, benches' references)
+// libgomp (torch's OpenMP) reads its wait policy once, when it loads with the addon, so the default (passive
+// on a machine already busy, openmpDefaults) must be in the environment before the addon is required; child processes (Slurm jobs, benches' references)
 // inherit it. docs/threads.md has the measurements behind it.
 for (const [name, value] of Object.entries(openmpDefaults(process.env))) process.env[name] = value;
 
@@ -63,16 +63,24 @@ export function threadsFromEnv(value: string | undefined, cores = availableParal
 }
 
 /**
- * The OpenMP variables attnlab sets when the user has not: OMP_WAIT_POLICY=PASSIVE, so that a torch worker
- * thread sleeps at once between parallel regions instead of spinning (libgomp's default spins up to 300,000
- * times first). Beside any other load on the cores that spinning, and the waits for workers it starves,
- * made training steps 5-25x slower at load 13-20 on 2 cores (docs/threads.md). A user's own OMP_WAIT_POLICY
- * or GOMP_SPINCOUNT (which libgomp lets override the policy's spin count) is left as it is, and then
- * nothing is added.
+ * The OpenMP variables attnlab sets when the user has not. libgomp's own default spins a worker up to 300,000
+ * times between parallel regions: the fastest on idle cores (OMP_WAIT_POLICY=PASSIVE, which sleeps at once,
+ * made training steps 1.28-1.32x slower on a quiet 2-core machine and a quiet `npm start` ~15.5 instead of
+ * ~12 min), but beside other load the spinning, and the waits for the workers it starves, made steps 5-25x
+ * slower at load 13-20 on 2 cores, where PASSIVE was 0.06-0.1x of that (docs/threads.md). So PASSIVE is set
+ * when the machine is already busy as the process starts: a 1-minute load average of at least `passiveAt`
+ * (ATTNLAB_PASSIVE_AT_LOAD, default the number of cores: a whole machine's worth of other work); otherwise
+ * libgomp's default stays. A user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT (which libgomp lets override the
+ * policy's spin count) is left as it is, and then nothing is added.
  */
-export function openmpDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+export function openmpDefaults(env: NodeJS.ProcessEnv, load1: number = loadavg()[0]!, cores: number = availableParallelism()): Record<string, string> {
   if (isSet(env.OMP_WAIT_POLICY) || isSet(env.GOMP_SPINCOUNT)) return {};
-  return { OMP_WAIT_POLICY: 'PASSIVE' };
+  const raw = env.ATTNLAB_PASSIVE_AT_LOAD;
+  const passiveAt = isSet(raw) ? Number(raw) : cores;
+  if (!Number.isFinite(passiveAt) || passiveAt < 0) {
+    throw new UserError(`attnlab: ATTNLAB_PASSIVE_AT_LOAD must be a load average >= 0, got '${raw}' (unset it for the default: the number of cores)`);
+  }
+  return load1 >= passiveAt ? { OMP_WAIT_POLICY: 'PASSIVE' } : {};
 }
 
 function isSet(value: string | undefined): boolean {

@@ -1,4 +1,4 @@
-// torch's OpenMP (libgomp) wait policy: attnlab makes idle workers sleep (OMP_WAIT_POLICY=PASSIVE) unless
+// torch's OpenMP (libgomp) wait policy: on a busy machine attnlab makes idle workers sleep (OMP_WAIT_POLICY=PASSIVE) unless
 // the user chose a policy or a spin count. libgomp reads these only when it loads, so the default has to be
 // in the environment before the addon is required: the CLI runs below ask libgomp itself what it runs with
 // (OMP_DISPLAY_ENV=VERBOSE prints its settings to stderr as it loads).
@@ -15,11 +15,16 @@ const DATA = new URL('../data/fixtures/reviews.jsonl', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'attnlab-openmp-env-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('openmpDefaults: PASSIVE when nothing is set; a user policy or spin count is left alone', () => {
-  assert.deepEqual(openmpDefaults({}), { OMP_WAIT_POLICY: 'PASSIVE' });
-  assert.deepEqual(openmpDefaults({ OMP_WAIT_POLICY: ' ' }), { OMP_WAIT_POLICY: 'PASSIVE' });
-  assert.deepEqual(openmpDefaults({ OMP_WAIT_POLICY: 'active' }), {});
-  assert.deepEqual(openmpDefaults({ GOMP_SPINCOUNT: '10000' }), {});
+test('openmpDefaults: PASSIVE on a busy machine, libgomp default on a quiet one; a user policy or spin count is left alone', () => {
+  assert.deepEqual(openmpDefaults({}, 2.0, 2), { OMP_WAIT_POLICY: 'PASSIVE' });
+  assert.deepEqual(openmpDefaults({}, 13.5, 2), { OMP_WAIT_POLICY: 'PASSIVE' });
+  assert.deepEqual(openmpDefaults({}, 1.2, 2), {});
+  assert.deepEqual(openmpDefaults({ OMP_WAIT_POLICY: ' ' }, 3, 2), { OMP_WAIT_POLICY: 'PASSIVE' });
+  assert.deepEqual(openmpDefaults({ OMP_WAIT_POLICY: 'active' }, 20, 2), {});
+  assert.deepEqual(openmpDefaults({ GOMP_SPINCOUNT: '10000' }, 20, 2), {});
+  assert.deepEqual(openmpDefaults({ ATTNLAB_PASSIVE_AT_LOAD: '0' }, 0, 2), { OMP_WAIT_POLICY: 'PASSIVE' });
+  assert.deepEqual(openmpDefaults({ ATTNLAB_PASSIVE_AT_LOAD: '1e9' }, 20, 2), {});
+  assert.throws(() => openmpDefaults({ ATTNLAB_PASSIVE_AT_LOAD: 'busy' }, 1, 2), /ATTNLAB_PASSIVE_AT_LOAD must be a load average >= 0, got 'busy'/);
 });
 
 /** `attnlab train` on a 30-document fixture, one epoch, with the given OpenMP variables; libgomp's settings as it printed them. */
@@ -36,11 +41,13 @@ function trainWith(extra: Record<string, string>, name: string): Record<string, 
   return Object.fromEntries([...shown[1]!.matchAll(/^\s*(\w+) = '(.*)'$/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
-test('attnlab train: libgomp runs with the passive wait policy when nothing is set', () => {
-  const gomp = trainWith({}, 'default');
-  assert.equal(gomp.OMP_WAIT_POLICY, 'PASSIVE');
-  // libgomp's own default (no policy) would show 300000 spins here.
-  assert.equal(gomp.GOMP_SPINCOUNT, '0');
+test('attnlab train: libgomp runs passive on a busy machine and with its own spin count on a quiet one', () => {
+  // The load is the machine's, so the threshold stands in for it: 0 = every machine is busy, 1e9 = none is.
+  const busy = trainWith({ ATTNLAB_PASSIVE_AT_LOAD: '0' }, 'busy');
+  assert.equal(busy.OMP_WAIT_POLICY, 'PASSIVE');
+  assert.equal(busy.GOMP_SPINCOUNT, '0');
+  const quiet = trainWith({ ATTNLAB_PASSIVE_AT_LOAD: '1e9' }, 'quiet');
+  assert.equal(quiet.GOMP_SPINCOUNT, '300000'); // libgomp's own default
 });
 
 test("attnlab train: the user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins", () => {
