@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyData } from './grid/tiny-data.ts';
@@ -47,6 +47,14 @@ test('a tiny grid through a real one-node Slurm: a killed training is resubmitte
       if (ok()) return;
       await sleep(200);
     }
+    // What the next reader needs to find out why (the folder with the job logs is removed below): each
+    // pending job's dependency as Slurm has it, the job record file, and the end of every job log.
+    const pending = squeue().map((l) => l.split(' ')[0]!);
+    for (const job of pending) console.log(spawnSync('scontrol', ['show', 'job', job], { env, encoding: 'utf8' }).stdout);
+    const jobsFile = join(dir, 'slurm', 'slurm', 'jobs.json');
+    if (existsSync(jobsFile)) console.log(`jobs.json: ${readFileSync(jobsFile, 'utf8')}`);
+    const logs = join(dir, 'slurm', 'slurm', 'logs');
+    if (existsSync(logs)) for (const f of readdirSync(logs)) console.log(`--- ${f}:\n${readFileSync(join(logs, f), 'utf8').split('\n').slice(-15).join('\n')}`);
     assert.fail(`timed out waiting for ${what}; queue: ${squeue().join('; ')}`);
   };
   try {

@@ -131,6 +131,11 @@ function testRunOptions(plan: GridPlan, d: GridData, model: string, ctx: StageCo
     bootstrapResamples: 1000,
     run: { checkpoint, split: 'test', tests: gridTestNames(plan).join(',') },
     tests: gridTestNames(plan),
+    // A chunk is a Slurm array task, and the tasks of one model's array run at the same time by design: each
+    // waits for the run folder's lock instead of failing on it ("in use by another run"), which made a task
+    // fail whenever two of them overlapped and, after a resubmission that had kept it running, left the
+    // report waiting for ever (test/cli/slurm.test.ts).
+    waitSeconds: range !== undefined ? Infinity : 0,
     log: ctx.log,
   };
 }
