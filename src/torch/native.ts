@@ -17,8 +17,8 @@ export type { NativeAddon } from './native-api.ts';
 // all cores (both on oversubscribed 2 cores and made steps 2-8x slower). Users may override either.
 process.env.OPENBLAS_NUM_THREADS ??= '1';
 // libgomp (torch's OpenMP) reads its wait policy once, when it loads with the addon, so the default (passive
-// on a machine already busy, openmpDefaults) must be in the environment before the addon is required; child processes (Slurm jobs, benches' references)
-// inherit it. docs/threads.md has the measurements behind it.
+// on a machine already busy, openmpDefaults) must be in the environment before the addon is required; child
+// processes (Slurm jobs, benches' references) inherit it. docs/threads.md has the measurements behind it.
 for (const [name, value] of Object.entries(openmpDefaults(process.env))) process.env[name] = value;
 
 const addonPath = fileURLToPath(new URL('../../native/build/attnlab.node', import.meta.url));
