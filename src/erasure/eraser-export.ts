@@ -70,7 +70,7 @@ function exportFiles(): string[] {
  * records are read once (compact documents build them on demand, compact-results.ts) and no file's
  * text is held whole.
  */
-function eachInstanceLine(documents: readonly DocumentResult[], classes: readonly string[], emit: (file: string, line: string) => void): void {
+function eachInstanceLine(documents: Iterable<DocumentResult>, classes: readonly string[], emit: (file: string, line: string) => void): void {
   for (const d of documents) {
     for (const [test, place] of Object.entries(ERASER_PLACES) as [keyof typeof ERASER_PLACES, string][]) {
       if (!hasTestRecord(d, test)) continue;
@@ -85,7 +85,7 @@ function eachInstanceLine(documents: readonly DocumentResult[], classes: readonl
 }
 
 /** The export files' contents, keyed by file name (attention-attention.jsonl, input-random.jsonl, ...). */
-export function eraserJsonl(documents: readonly DocumentResult[], classes: readonly string[]): Map<string, string> {
+export function eraserJsonl(documents: Iterable<DocumentResult>, classes: readonly string[]): Map<string, string> {
   const lines = new Map<string, string[]>();
   eachInstanceLine(documents, classes, (file, line) => {
     const these = lines.get(file);
@@ -103,8 +103,11 @@ export function eraserJsonl(documents: readonly DocumentResult[], classes: reado
 // Lines gathered per file before a write: bounded buffers, few system calls.
 const WRITE_BYTES = 1 << 20;
 
-/** Writes eraser/<file> for every place and ranking with records; returns their paths (none: nothing written). */
-export function writeEraserExports(dir: string, documents: readonly DocumentResult[], classes: readonly string[]): Record<string, string> {
+/**
+ * Writes eraser/<file> for every place and ranking with records; returns their paths (none: nothing written).
+ * The documents' records must be whole (a run's chunk files, not its held records: summary.ts heldForSummary).
+ */
+export function writeEraserExports(dir: string, documents: Iterable<DocumentResult>, classes: readonly string[]): Record<string, string> {
   const folder = join(dir, 'eraser');
   const open = new Map<string, { writer: AtomicWriter; buffer: string[]; bytes: number }>();
   try {

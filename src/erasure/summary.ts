@@ -4,7 +4,7 @@ import { ALL_RANKINGS, IG_STEPS } from './rankings/index.ts';
 import { derivedRng } from '../util/seeding.ts';
 import { DOCUMENT_TESTS, TEST_NAMES, type DocumentTest, type SummaryArgs, type TestName } from './tests/index.ts';
 import { bootstrapPrepared, prepareMedian, proportion, ratioOfCounts, signTestP, twoByTwo, type PreparedMedian } from './statistics.ts';
-import { hasTestRecord, testRecordOf } from './compact-results.ts';
+import { CompactStore, compactResult, hasTestRecord, testRecordOf } from './compact-results.ts';
 import {
   EXTRA_RANKING_NAMES,
   RANKING_NAMES,
@@ -47,6 +47,33 @@ export const EXTRA_COMPARISONS: readonly (readonly [AnyRankingName, AnyRankingNa
 /** The extra rankings present in any document's results (none for HAN/FLAN). */
 export function extraRankingsOf(documents: readonly DocumentResult[]): AnyRankingName[] {
   return EXTRA_RANKING_NAMES.filter((name) => documents.some((d) => d.multi[name] !== undefined));
+}
+
+/**
+ * The document as a run holds it while it summarizes: each test's record cut to what its summary reads
+ * (DocumentTest.held; a test without one, or a name this version does not know, is kept whole).
+ */
+export function heldForSummary(d: DocumentResult): DocumentResult {
+  if (d.tests === undefined || d.tests === null) return d;
+  let tests: Record<string, unknown> | undefined;
+  for (const [name, record] of Object.entries(d.tests)) {
+    const test = (DOCUMENT_TESTS as Partial<Record<string, DocumentTest<unknown, unknown>>>)[name];
+    if (test?.held === undefined || record === null || record === undefined) continue;
+    (tests ??= { ...d.tests })[name] = test.held(record);
+  }
+  return tests === undefined ? d : { ...d, tests };
+}
+
+/**
+ * Every document of a finished run, in order, for summarize(), the examples and the report: held records
+ * (heldForSummary) kept compactly (compact-results.ts), read one chunk at a time. What needs whole records
+ * (documents.jsonl, the ERASER export) reads the chunk files again.
+ */
+export function heldDocuments(chunks: Iterable<readonly DocumentResult[]>): DocumentResult[] {
+  const store = new CompactStore();
+  const documents: DocumentResult[] = [];
+  for (const rs of chunks) for (const r of rs) documents.push(compactResult(heldForSummary(r), store));
+  return documents;
 }
 
 // The bootstrap's own stream of the run's generator.

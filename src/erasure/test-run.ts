@@ -17,12 +17,13 @@
 // tested-model.json is not called model.json: that name is a trained model's description (attnlab eval
 // finds trained models by it), and a run folder often sits inside the trained model's folder.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ensureDir, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { checkedAs, parseJson, readJsonFile } from '../util/file-schema.ts';
+import { fileLines } from '../util/lines.ts';
 import { acquireLock } from '../util/lock.ts';
 import { msg } from './messages.ts';
 import { docLength, type AttentionClassifier, type TokenDoc } from '../models/index.ts';
@@ -35,11 +36,10 @@ import { runDocument } from './battery.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, documentExample, type ChosenExample } from './examples.ts';
 import { classifierHead, DEFAULT_BATCH_SIZE, documentItems, finalLayerStates, type TestDocument } from './final-layer.ts';
 import { documentsJsonl, writeOutputsStreamed } from './outputs.ts';
-import { CompactStore, compactResult } from './compact-results.ts';
 import { derivedRng, STREAM } from '../util/seeding.ts';
 import { encodeStates, headFromJson, headToJson, readStates } from './states-io.ts';
 import { attnlabProvenance, lengthSummary } from './provenance.ts';
-import { extraRankingsOf, summarize } from './summary.ts';
+import { extraRankingsOf, heldDocuments, summarize } from './summary.ts';
 import { writeEraserExports } from './eraser-export.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
 import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
@@ -213,14 +213,12 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
   const chunkResults = function* (): Generator<DocumentResult[]> {
     for (const [from, to] of chunks) yield readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to);
   };
-  const store = new CompactStore();
-  const documents: DocumentResult[] = [];
-  for (const rs of chunkResults()) for (const r of rs) documents.push(compactResult(r, store));
+  const documents = heldDocuments(chunkResults());
   const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
   const summary = summarize(documents, head.classes, options);
   releaseFreeMemory();
   const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
-  Object.assign(outputs, writeEraserExports(opts.outDir, documents, head.classes));
+  Object.assign(outputs, writeEraserExports(opts.outDir, eachResult(chunkResults()), head.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
@@ -356,29 +354,45 @@ export function chunkFile(from: number, to: number, results: readonly DocumentRe
   return JSON.stringify(header) + '\n' + body;
 }
 
-/** Why a chunk file cannot be used (null: it checks out). */
-function chunkProblem(text: string, path: string, from: number, to: number): string | null {
-  const nl = text.indexOf('\n');
-  if (nl < 0) return 'no header line';
-  let header: z.infer<typeof ChunkHeader>;
-  try {
-    header = checkedAs(ChunkHeader, parseJson(text.slice(0, nl), `${path}:1`), `${path}:1`);
-  } catch (err) {
-    if (err instanceof UserError) return err.message.replace(`${path}:1: `, 'header: ');
-    throw err;
+/**
+ * One pass over a chunk file, 1 MiB at a time: its header checked, the SHA-256 of the lines below it, each
+ * non-empty line handed to `line` (to parse it, or not). A 500-document chunk of a 10-class corpus is ~8 MB;
+ * read whole and then split, its copies were the larger part of a 100 k-document run's read-back garbage
+ * (docs/scale.md). Returns why the file cannot be used, or null. The lines are hashed with their '\n', as
+ * chunkFile wrote them: a file that lost only its final newline still holds every line whole and passes.
+ */
+function scanChunk(path: string, from: number, to: number, line?: (text: string, lineNo: number) => void): string | null {
+  let header: z.infer<typeof ChunkHeader> | undefined;
+  const hash = createHash('sha256');
+  let lines = 0;
+  for (const [no, text] of fileLines(path)) {
+    if (header === undefined) {
+      try {
+        header = checkedAs(ChunkHeader, parseJson(text, `${path}:1`), `${path}:1`);
+      } catch (err) {
+        if (err instanceof UserError) return err.message.replace(`${path}:1: `, 'header: ');
+        throw err;
+      }
+      if (header.from !== from || header.to !== to || header.documents !== to - from)
+        return `its header says documents ${header.from}-${header.to - 1} (${header.documents}), expected ${from}-${to - 1} (${to - from})`;
+      continue;
+    }
+    hash.update(text);
+    hash.update('\n');
+    if (text === '') continue;
+    lines++;
+    line?.(text, no);
   }
-  const body = text.slice(nl + 1);
-  const lines = body.split('\n').filter((l) => l !== '').length;
-  if (header.from !== from || header.to !== to || header.documents !== to - from) return `its header says documents ${header.from}-${header.to - 1} (${header.documents}), expected ${from}-${to - 1} (${to - from})`;
+  if (header === undefined) return 'no header line';
   if (lines !== header.documents) return `it holds ${lines} of its ${header.documents} documents (cut short)`;
-  if (sha256(body) !== header.sha256) return 'its checksum does not match (the file was changed after it was written)';
+  if (hash.digest('hex') !== header.sha256) return 'its checksum does not match (the file was changed after it was written)';
   return null;
 }
 
 /** true when the chunk's file exists and checks out; a damaged one is reported, deleted and redone. */
 export function chunkDone(path: string, from: number, to: number, log: (line: string) => void): boolean {
   if (!existsSync(path)) return false;
-  const problem = chunkProblem(readFileSync(path, 'utf8'), path, from, to);
+  const problem = scanChunk(path, from, to);
   if (problem === null) return true;
   log(msg.badChunk(path, problem));
   rmSync(path, { force: true });
@@ -416,22 +430,23 @@ export function chunkPath(dir: string, sub: string, from: number, to: number, ex
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
 }
 
-/** The DocumentResults of a chunk file (checked by chunkDone just before). */
+/** The documents of chunks read one after another. */
+export function* eachResult(chunks: Iterable<readonly DocumentResult[]>): Generator<DocumentResult> {
+  for (const rs of chunks) yield* rs;
+}
+
+/** The DocumentResults of a chunk file, read and checked in one pass (scanChunk); a damaged file is an error here. */
 export function readResults(path: string, from: number, to: number): DocumentResult[] {
-  const text = readFileSync(path, 'utf8');
-  const problem = chunkProblem(text, path, from, to);
+  const results: DocumentResult[] = [];
+  const problem = scanChunk(path, from, to, (text, lineNo) => {
+    try {
+      results.push(JSON.parse(text) as DocumentResult);
+    } catch {
+      throw new UserError(msg.badChunkLine(path, lineNo));
+    }
+  });
   if (problem !== null) throw new UserError(msg.badChunk(path, problem));
-  return text
-    .slice(text.indexOf('\n') + 1)
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as DocumentResult;
-      } catch {
-        throw new UserError(msg.badChunkLine(path, i + 2));
-      }
-    });
+  return results;
 }
 
 function examplesJsonl(

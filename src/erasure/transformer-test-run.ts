@@ -17,8 +17,7 @@ import { UserError } from '../util/errors.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
 import { writeOutputsStreamed } from './outputs.ts';
-import { extraRankingsOf, summarize } from './summary.ts';
-import { CompactStore, compactResult } from './compact-results.ts';
+import { extraRankingsOf, heldDocuments, summarize } from './summary.ts';
 import { releaseFreeMemory } from '../torch/index.ts';
 import { writeEraserExports } from './eraser-export.ts';
 import {
@@ -27,6 +26,7 @@ import {
   chunkFile,
   chunkPath,
   DEFAULT_CHUNK_SIZE,
+  eachResult,
   needsModel,
   readResults,
   selectDocuments,
@@ -152,13 +152,11 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
   const chunkResults = function* (): Generator<DocumentResult[]> {
     for (const [from, to] of chunks) yield readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to);
   };
-  const store = new CompactStore();
-  const documents: DocumentResult[] = [];
-  for (const rs of chunkResults()) for (const r of rs) documents.push(compactResult(r, store));
+  const documents = heldDocuments(chunkResults());
   const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
   releaseFreeMemory();
   const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
-  Object.assign(outputs, writeEraserExports(opts.outDir, documents, source.classes));
+  Object.assign(outputs, writeEraserExports(opts.outDir, eachResult(chunkResults()), source.classes));
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, testedTransformer(source, opts, run, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');

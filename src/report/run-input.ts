@@ -17,6 +17,7 @@ export type { DocumentExample };
 import { UserError } from '../util/errors.ts';
 import { fileLines } from '../util/lines.ts';
 import { CompactStore, compactResult } from '../erasure/compact-results.ts';
+import { heldForSummary } from '../erasure/summary.ts';
 import { ENCODERS as HAN_FLAN_ENCODERS, FAMILIES, TRANSFORMER_FAMILIES } from '../models/index.ts';
 import { msg } from './messages.ts';
 
@@ -74,11 +75,12 @@ export function readRun(folder: string): RunInput {
     throw new UserError(msg.trainedModelFolder(folder, join(folder, 'erasure')));
   for (const p of [modelPath, documentsPath]) if (!existsSync(p)) throw new UserError(msg.runFileMissing(folder, p));
   const model = parseModelInfo(readJson(modelPath), modelPath);
-  // Line by line, each line checked and kept as a compact record (src/erasure/compact-results.ts): a
-  // documents.jsonl of 100 k documents (~300 MB) is never one string nor 100 k DocumentResult objects.
+  // Line by line, each line checked and kept as a compact record (src/erasure/compact-results.ts) of what
+  // the summaries read (heldForSummary: an ERASER record keeps its decided class only): a documents.jsonl of
+  // 100 k documents (~1.6 GB with 10 classes) is never one string nor 100 k DocumentResult objects.
   const store = new CompactStore();
   const documents: DocumentResult[] = [];
-  for (const [i, v] of jsonlValues(documentsPath)) documents.push(compactResult(checkDocument(v, `${documentsPath}:${i}`), store));
+  for (const [i, v] of jsonlValues(documentsPath)) documents.push(compactResult(heldForSummary(checkDocument(v, `${documentsPath}:${i}`)), store));
   if (documents.length === 0) throw new UserError(msg.runHasNoDocuments(documentsPath));
   // Class names: an example carries them, but a run may have none (HAN runs wrote 0 examples before 0217451);
   // summary.json, written by the same run, always has them.

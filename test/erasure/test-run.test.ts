@@ -85,6 +85,17 @@ test('a chunk file cut at a line boundary or edited is reported and redone, neve
     runTest(src, { ...opts, log: (l) => void log.push(l) });
     assert.match(log.join('\n'), /its checksum does not match/);
     assert.equal(readFileSync(join(dir, 'documents.jsonl'), 'utf8'), whole);
+    // A blank line inserted: every document is there, but the file is not what was written.
+    writeFileSync(chunk, text.replace('\n{"docId"', '\n\n{"docId"'));
+    log.length = 0;
+    assert.equal(runTest(src, { ...opts, log: (l) => void log.push(l) }).chunksComputed, 1);
+    assert.match(log.join('\n'), /0000010-0000020\.jsonl: damaged chunk file \(its checksum does not match/);
+    // Only the final newline lost: every line is whole, so the chunk is used as it is (read line by line).
+    writeFileSync(chunk, text.slice(0, -1));
+    log.length = 0;
+    assert.equal(runTest(src, { ...opts, log: (l) => void log.push(l) }).chunksComputed, 0);
+    assert.equal(log.filter((l) => l.includes('damaged')).length, 0);
+    assert.equal(readFileSync(join(dir, 'documents.jsonl'), 'utf8'), whole);
     // A states block cut short: recomputed too.
     const block = join(dir, 'states', '0000000-0000025.bin');
     writeFileSync(block, readFileSync(block).subarray(0, 200));

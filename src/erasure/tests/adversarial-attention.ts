@@ -102,7 +102,6 @@ export interface AdversarialRecord {
 
 export interface AdversarialSummary {
   epsilon: number;
-  starts: number;
   documents: number;
   notApplicable: number;
   maxJs: MedianWithInterval;
@@ -720,7 +719,6 @@ export const adversarialAttentionTest: DocumentTest<AdversarialRecord, Adversari
     const kept = records.filter((r): r is AdversarialRecord => r != null);
     return {
       epsilon: EPSILON,
-      starts: ADVERSARIAL_OPTIONS.vertexStarts + ADVERSARIAL_OPTIONS.randomStarts,
       documents: kept.length,
       notApplicable: records.filter((r) => r === null).length,
       maxJs: median(records.map((r) => (r == null ? [] : [r.maxJs]))),

@@ -66,6 +66,13 @@ export interface DocumentTest<R, S> {
    * run has scored the variants; without it the record is run()'s.
    */
   input?: InputHook<R>;
+  /**
+   * Optional: the part of a record that summarize reads, for the copy of every document a run holds while it
+   * summarizes (summary.ts heldDocuments). summarize must give the same result on held records as on whole
+   * ones (a test checks it); the outputs that need whole records (documents.jsonl, the ERASER export) are
+   * written from the chunk files. Without it the record is held whole.
+   */
+  held?(record: R): R;
   /** The test's summary over a run; records[i] is documents[i]'s record (undefined: the test did not run on it). */
   summarize(records: readonly (R | null | undefined)[], args: SummaryArgs): S;
 }

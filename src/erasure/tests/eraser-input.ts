@@ -4,7 +4,7 @@
 // the run that holds the model (DocumentTest.input, BatteryOptions.deferInput), which scores those of many
 // documents in batched passes. Without a model (a battery over stored states) the record is null.
 import { softmax } from '../math.ts';
-import { eraserRecord, eraserRequest, summarizeEraser, type EraserRecord, type EraserSummary } from '../eraser.ts';
+import { decidedClassOnly, eraserRecord, eraserRequest, summarizeEraser, type EraserRecord, type EraserSummary } from '../eraser.ts';
 import type { DocumentTest } from './document-test.ts';
 
 export const eraserInput: DocumentTest<EraserRecord, EraserSummary> = {
@@ -21,5 +21,6 @@ export const eraserInput: DocumentTest<EraserRecord, EraserSummary> = {
       return eraserRecord(softmax(logits.subarray(0, C)), eraserRequest(doc.n, orders), orders, logits.subarray(C));
     },
   },
+  held: decidedClassOnly,
   summarize: (records, { median }) => summarizeEraser(records, median),
 };
