@@ -15,6 +15,7 @@ import { flipValues, summarize, type ZeroVectorView } from '../erasure/summary.t
 import { differenceOfShares, median, MIN_DOCUMENTS, stratifiedBootstrapInterval } from '../erasure/statistics.ts';
 import type { RunInput } from './run-input.ts';
 import { modelName } from './run-input.ts';
+import { fixed } from './numbers.ts';
 
 export { MIN_DOCUMENTS };
 export type FindingId = 'F1' | 'F2' | 'F3' | 'F4' | 'F5';
@@ -274,7 +275,7 @@ export function pEquals(p: number): string {
 }
 
 function fmt(x: number): string {
-  return x.toFixed(3);
+  return fixed(x, 3);
 }
 
 function signedPoints(x: number): string {

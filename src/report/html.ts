@@ -17,6 +17,7 @@ import { JAIN_WALLACE_FIGURE_IDS, jainWallaceSectionHtml } from './section-jain-
 import { seedsSectionHtml } from './section-seeds.ts';
 import { wiegreffePinterSection } from './section-wiegreffe-pinter.ts';
 import { eraserSectionHtml } from './section-eraser.ts';
+import { fixed } from './numbers.ts';
 
 export interface RenderedFigure extends Figure {
   svg: string;
@@ -238,7 +239,7 @@ F3 estimate (best of gradient, gradient × attention ÷ attention wins) in both 
 /** F3's estimate is a ratio of counts (2 decimals and ×, as its numbers say it: "9.000" read as a share); the others' shares and differences: 3 decimals. */
 function boundText(b: Bound, id?: FindingId): string {
   if (b === 'unbounded') return '∞';
-  return id === 'F3' ? `${b.toFixed(2)}×` : b.toFixed(3);
+  return id === 'F3' ? `${fixed(b, 2)}×` : fixed(b, 3);
 }
 
 /**

@@ -10,6 +10,7 @@ import { escapeHtml } from './escape.ts';
 import { facet, panelSize, RANKING_LABELS, type Figure } from './figures.ts';
 import type { SummarizedRun } from './findings.ts';
 import { modelName } from './run-input.ts';
+import { fixed } from './numbers.ts';
 
 export type EraserPlace = 'attention' | 'input';
 const TESTS = { attention: 'eraser_attention', input: 'eraser_input' } as const;
@@ -103,7 +104,7 @@ export function eraserFigures(m: Parameters<typeof facet>[0], rows: readonly Era
 }
 
 const med = (x: MedianWithInterval): string =>
-  x.median === null ? '—' : x.documents < MIN_DOCUMENTS ? `${x.median.toFixed(3)} <span class="small">(too few documents)</span>` : `${x.median.toFixed(3)} <span class="small">[${x.lo?.toFixed(3) ?? '—'}, ${x.hi?.toFixed(3) ?? '—'}]</span>`;
+  x.median === null ? '—' : x.documents < MIN_DOCUMENTS ? `${fixed(x.median, 3)} <span class="small">(too few documents)</span>` : `${fixed(x.median, 3)} <span class="small">[${x.lo == null ? '—' : fixed(x.lo, 3)}, ${x.hi == null ? '—' : fixed(x.hi, 3)}]</span>`;
 
 /** The section: a table per place, model × ranking, AOPCs with intervals and the documents behind them. */
 export function eraserSectionHtml(rows: readonly EraserRow[], csvFile: string): string {

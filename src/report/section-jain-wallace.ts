@@ -15,6 +15,7 @@ import { facet, MIN_FONT, type Figure } from './figures.ts';
 import type { SummarizedRun } from './findings.ts';
 import type { ReportModel } from './report-model.ts';
 import { modelName } from './run-input.ts';
+import { fixed } from './numbers.ts';
 
 export type TauMeasure = 'gradient' | 'leave one out';
 export const TAU_MEASURES: readonly TauMeasure[] = ['gradient', 'leave one out'];
@@ -264,9 +265,9 @@ export const JAIN_WALLACE_CSV = { tau: 'jain-wallace-tau.csv', outputs: 'jain-wa
 
 function medianText(x: MedianWithInterval, digits = 3): string {
   if (x.median === null) return `—<span class="small"> n ${x.documents}</span>`;
-  const ci = x.lo === null || x.hi === null ? '' : ` [${x.lo.toFixed(digits)}, ${x.hi.toFixed(digits)}]`;
+  const ci = x.lo === null || x.hi === null ? '' : ` [${fixed(x.lo, digits)}, ${fixed(x.hi, digits)}]`;
   const note = x.documents < MIN_DOCUMENTS ? ' too few documents' : '';
-  return `${x.median.toFixed(digits)}<span class="small">${ci} n ${x.documents}${note}</span>`;
+  return `${fixed(x.median, digits)}<span class="small">${ci} n ${x.documents}${note}</span>`;
 }
 
 /** The section: both figures' captions come with the figures; the tables here carry every count. */

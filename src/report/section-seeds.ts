@@ -19,6 +19,7 @@ import { findingsOf, VIEW_LABELS, type Bound, type FindingId, type FindingOption
 import type { ZeroVectorView } from '../erasure/summary.ts';
 import { isTransformer, modelName, type RunInput } from './run-input.ts';
 import { csv } from './tables-csv.ts';
+import { fixed } from './numbers.ts';
 
 /** A trained model the erasure tests did not run on (uniform attention): its accuracy only. */
 export interface TrainedOnlyModel {
@@ -232,7 +233,7 @@ export function readTrainedOnly(folder: string): TrainedOnlyModel {
 
 const num = (x: number | null, digits = 3): string => (x === null ? '—' : x.toFixed(digits));
 const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
-const boundNum = (b: Bound | null): string => (b === null ? '—' : b === 'unbounded' ? '∞' : b.toFixed(3));
+const boundNum = (b: Bound | null): string => (b === null ? '—' : b === 'unbounded' ? '∞' : fixed(b, 3));
 
 export function seedsSectionHtml(m: SeedsModel | undefined): string {
   if (!m) return '';

@@ -18,6 +18,7 @@ import { userTextHtml } from './bidi.ts';
 import { escapeHtml } from './escape.ts';
 import { facet, panelSize, type Figure } from './figures.ts';
 import type { ReportModel } from './report-model.ts';
+import { fixed } from './numbers.ts';
 
 export interface WpDiagnosticRow {
   dataset: string;
@@ -178,7 +179,7 @@ export function wiegreffePinterRows(runs: readonly WpRunRef[], opts: { resamples
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(1)}%`);
 const propCell = (p: Proportion | null): string =>
   p === null || p.share === null ? '<td class="num">—</td>' : `<td class="num">${pct(p.share)} <span class="small">[${pct(p.lo)}, ${pct(p.hi)}]</span></td>`;
-const num = (x: number | null, digits = 4): string => (x === null ? '—' : x.toFixed(digits));
+const num = (x: number | null, digits = 4): string => (x === null ? '—' : fixed(x, digits));
 const pts = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} pts`);
 /** A share with its interval and the documents behind it (for cells whose count differs from the row's). */
 const propOfCell = (p: Proportion | null, note = ''): string =>
