@@ -9,17 +9,14 @@
 // model's passes, which need the model: `attnlab test` times it).
 //   node --import tsx bench/adversarial-speed.bench.ts <run>/erasure [<run>/erasure ...] [--max-docs N] [--repeat R] [--quiet] [--other-tests]
 // (--repeat R: time each side R times per document and keep the fastest; the first, untimed run warms up.)
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { rankDocument } from '../src/erasure/battery.ts';
-import { buildContext } from '../src/erasure/context.ts';
 import { median } from '../src/erasure/statistics.ts';
-import { headFromJson, readStates } from '../src/erasure/states-io.ts';
 import { adversarialAttention, EPSILON } from '../src/erasure/tests/adversarial-attention.ts';
 import { DOCUMENT_TESTS, type TestName } from '../src/erasure/tests/index.ts';
 import { outputFor, totalVariation } from '../src/erasure/tests/permutation.ts';
 import { Rng } from '../src/util/rng.ts';
 import { adversarialAttention as referenceAdversarialAttention } from './adversarial-attention-reference.ts';
+import { runContexts } from './run-contexts.ts';
 
 const args = process.argv.slice(2);
 const maxAt = args.indexOf('--max-docs');
@@ -40,14 +37,7 @@ function cpuMs(from: NodeJS.CpuUsage): number {
 }
 let failures = 0;
 for (const folder of folders) {
-  const statesDir = join(folder, 'states');
-  const head = headFromJson(JSON.parse(readFileSync(join(statesDir, 'head.json'), 'utf8')), join(statesDir, 'head.json'));
-  const states = readdirSync(statesDir)
-    .filter((f) => f.endsWith('.bin'))
-    .sort()
-    .flatMap((f) => readStates(join(statesDir, f)).states)
-    .slice(0, maxDocs);
-  const docs = states.map((s) => buildContext(s, head)).filter((d) => d.n >= 2);
+  const docs = runContexts(folder, maxDocs).filter((d) => d.n >= 2);
   let oldTotal = 0;
   let newTotal = 0;
   let smaller = 0;

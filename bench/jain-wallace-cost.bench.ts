@@ -6,11 +6,7 @@
 // its transformer row states are computed from the data set named by --data (test split, the documents
 // `attnlab test --max-docs N` picks), then the tests run on the transformer backend (docs/transformers.md).
 //   node --import tsx bench/jain-wallace-cost.bench.ts <hf-folder> --data brown-genre5 [--max-docs N] [--specials in|out] [--heads all|each]
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildContext } from '../src/erasure/context.ts';
 import { median } from '../src/erasure/statistics.ts';
-import { headFromJson, readStates } from '../src/erasure/states-io.ts';
 import { DOCUMENT_TESTS, TEST_NAMES } from '../src/erasure/tests/index.ts';
 import { selectDocuments } from '../src/erasure/test-run.ts';
 import { transformerTestSource } from '../src/erasure/transformer-test-run.ts';
@@ -19,6 +15,7 @@ import type { DocumentContext } from '../src/erasure/types.ts';
 import { loadDataset } from '../src/data/dataset.ts';
 import { isHfFolder } from '../src/models/transformer-load.ts';
 import { Rng } from '../src/util/rng.ts';
+import { runContexts } from './run-contexts.ts';
 
 const args = process.argv.slice(2);
 const valueOf = (flag: string): string | undefined => {
@@ -83,14 +80,7 @@ for (const folder of folders.filter((f) => isHfFolder(f))) {
 }
 
 for (const folder of folders.filter((f) => !isHfFolder(f))) {
-  const statesDir = join(folder, 'states');
-  const head = headFromJson(JSON.parse(readFileSync(join(statesDir, 'head.json'), 'utf8')), join(statesDir, 'head.json'));
-  const states = readdirSync(statesDir)
-    .filter((f) => f.endsWith('.bin'))
-    .sort()
-    .flatMap((f) => readStates(join(statesDir, f)).states)
-    .slice(0, maxDocs);
-  const docs = states.map((s) => buildContext(s, head));
+  const docs = runContexts(folder, maxDocs);
   const ns = docs.map((d) => d.n);
   timeTests(`${folder}: ${docs.length} documents, median n ${median(ns)}, max n ${Math.max(...ns)}`, docs.length, (k, fn) => fn(docs[k]!));
 }
