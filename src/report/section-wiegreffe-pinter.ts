@@ -318,6 +318,10 @@ export function wiegreffePinterFigures(m: ReportModel): Figure[] {
   if (points.length === 0) return [];
   const measures = [...WP_LAMBDA_MEASURES];
   const lambdas = [...new Set(rows.map((r) => r.lambda))].sort((a, b) => a - b);
+  // Rows only for the models with an adversary: the full suite trains none for sparse or uniform attention
+  // (docs/faithfulness.md §8), and a row of empty panels for each of them buried the six that have one.
+  const withAdversary = { ...m, models: m.models.filter((name) => points.some((p) => p.model === name)) };
+  const without = m.models.filter((name) => !withAdversary.models.includes(name));
   const encoding = {
     x: { field: 'lambda', type: 'ordinal', sort: lambdas, scale: { domain: lambdas }, title: 'λ (weight of the KL term)', axis: { labelAngle: 0 } },
     y: { field: 'value', type: 'quantitative', title: 'JS · TVD · accuracy', scale: { domain: [0, 1] } },
@@ -341,8 +345,9 @@ export function wiegreffePinterFigures(m: ReportModel): Figure[] {
         'Vertical bars: 95% intervals (bootstrap over documents for JS and TVD, Wilson for accuracy). Blue high while orange stays low and green ' +
         'stays near the dashed line = a very different attention serves the same decisions (attention is not the only explanation the ' +
         'architecture allows); orange rising with blue = the decisions are tied to the attention. The documents behind each point and the ' +
-        'diagnostic MLP with each adversary\'s weights are in the table "Adversarial training with λ".',
-      spec: facet(m, points, 'no adversary trained', layers, encoding, panelSize(m, 150)),
+        'diagnostic MLP with each adversary\'s weights are in the table "Adversarial training with λ". Rows: the models with an adversary ' +
+        `in some data set (the full suite trains none for sparsemax, entmax or uniform attention)${without.length > 0 ? `; not drawn, no adversary: ${without.join(', ')}` : ''}.`,
+      spec: facet(withAdversary, points, 'no adversary trained', layers, encoding, panelSize(m, 150)),
     },
   ];
 }

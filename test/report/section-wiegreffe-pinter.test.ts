@@ -263,8 +263,10 @@ test('the λ figure: each point is its row\'s mean JS / mean TVD / accuracy unde
     // The intervals: one rule per point with an interval, spanning its lo..hi.
     const rules = marks.filter((x) => x.marktype === 'rule' && x.datum.lo != null);
     assert.equal(rules.length, wpLambdaPoints(rows).filter((p) => p.lo !== null).length);
-    // FLAN-conv has no adversary.json: its panel says so.
-    assert.ok(marks.some((x) => x.datum.model === 'FLAN-conv' && x.datum.note === 'no adversary trained'));
+    // FLAN-conv has no adversary.json in any data set: no row of empty panels, the caption names it.
+    assert.ok(!marks.some((x) => x.datum.model === 'FLAN-conv'), 'no FLAN-conv panel');
+    assert.match(fig.caption, /not drawn, no adversary: FLAN-conv\./);
+    assert.ok(!/not drawn/.test(buildFigures(buildReportModel(runs.slice(0, 2), { resamples: 50, seed: 1 })).find((f) => f.id === 'wp-adversary-lambda')!.caption), 'nothing to name when every model has one');
     // Without adversary.json anywhere, no figure.
     const bare = buildReportModel([runs[2]!], { resamples: 50, seed: 1 });
     assert.ok(!buildFigures(bare).some((f) => f.id === 'wp-adversary-lambda'));
