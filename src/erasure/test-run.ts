@@ -42,7 +42,7 @@ import { attnlabProvenance, lengthSummary } from './provenance.ts';
 import { extraRankingsOf, heldDocuments, summarize } from './summary.ts';
 import { writeEraserExports } from './eraser-export.ts';
 import { TESTED_MODEL_FILE } from './types.ts';
-import type { AnyRankingName, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
+import type { AnyRankingName, BatteryOptions, BatterySummary, ClassifierHead, DataProvenance, DocumentResult, FinalLayerState, TestedModel, TrainingProvenance } from './types.ts';
 
 /** What the erasure run needs from a loaded checkpoint (the models/train side provides it). */
 export interface TestSource {
@@ -208,17 +208,7 @@ function runTestLocked(source: TestSource, opts: TestRunOptions): TestRunResult 
     log(msg.partial(done.length, chunks.length, opts.range));
     return result;
   }
-  // The results are read back chunk by chunk: the summary and the examples work over compact records
-  // (compact-results.ts), and documents.jsonl / .csv are written from the chunk files as they are read.
-  const chunkResults = function* (): Generator<DocumentResult[]> {
-    for (const [from, to] of chunks) yield readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to);
-  };
-  const documents = heldDocuments(chunkResults());
-  const options = { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run };
-  const summary = summarize(documents, head.classes, options);
-  releaseFreeMemory();
-  const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
-  Object.assign(outputs, writeEraserExports(opts.outDir, eachResult(chunkResults()), head.classes));
+  const { documents, summary, outputs } = summarizeChunks(opts.outDir, chunks, head.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run: opts.run });
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, { ...testedModel(source, opts, summary.accuracy, documents.length), ...(long.long > 0 ? { longDocuments: long } : {}) });
   outputs.examples = join(opts.outDir, 'examples.jsonl');
@@ -430,9 +420,32 @@ export function chunkPath(dir: string, sub: string, from: number, to: number, ex
   return join(dir, sub, `${pad(from)}-${pad(to)}.${ext}`);
 }
 
-/** The documents of chunks read one after another. */
-export function* eachResult(chunks: Iterable<readonly DocumentResult[]>): Generator<DocumentResult> {
-  for (const rs of chunks) yield* rs;
+/**
+ * A finished run's summary and outputs from its chunk files, for HAN/FLAN and transformer runs alike. The
+ * results are read back chunk by chunk: the summary and the examples work over held compact records
+ * (summary.ts heldDocuments), and documents.jsonl / .csv and the ERASER export, which need whole records,
+ * are written from the chunk files as they are read again, so a large run never holds its DocumentResult
+ * objects (the same bytes as the in-memory writers: test/erasure/streamed-outputs.test.ts,
+ * transformer-streamed-outputs.test.ts).
+ */
+export function summarizeChunks(
+  outDir: string,
+  chunks: readonly [number, number][],
+  classes: string[],
+  options: BatteryOptions & { run?: BatterySummary['run'] },
+): { documents: DocumentResult[]; summary: BatterySummary; outputs: Record<string, string> } {
+  const chunkResults = function* (): Generator<DocumentResult[]> {
+    for (const [from, to] of chunks) yield readResults(chunkPath(outDir, 'chunks', from, to, 'jsonl'), from, to);
+  };
+  const documents = heldDocuments(chunkResults());
+  const summary = summarize(documents, classes, options);
+  releaseFreeMemory();
+  const outputs: Record<string, string> = writeOutputsStreamed(outDir, chunkResults, extraRankingsOf(documents), summary);
+  const eachResult = function* (): Generator<DocumentResult> {
+    for (const rs of chunkResults()) yield* rs;
+  };
+  Object.assign(outputs, writeEraserExports(outDir, eachResult(), classes));
+  return { documents, summary, outputs };
 }
 
 /** The DocumentResults of a chunk file, read and checked in one pass (scanChunk); a damaged file is an error here. */

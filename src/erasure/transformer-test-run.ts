@@ -16,20 +16,15 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { chooseExamples, DEFAULT_EXAMPLES_PER_OUTCOME, exampleOf } from './examples.ts';
 import { msg } from './messages.ts';
-import { writeOutputsStreamed } from './outputs.ts';
-import { extraRankingsOf, heldDocuments, summarize } from './summary.ts';
-import { releaseFreeMemory } from '../torch/index.ts';
-import { writeEraserExports } from './eraser-export.ts';
 import {
   checkManifest,
   chunkDone,
   chunkFile,
   chunkPath,
   DEFAULT_CHUNK_SIZE,
-  eachResult,
   needsModel,
-  readResults,
   selectDocuments,
+  summarizeChunks,
   type TestRunOptions,
   type TestRunResult,
 } from './test-run.ts';
@@ -146,17 +141,7 @@ export function runTransformerTest(source: TransformerTestSource, opts: TestRunO
     log(msg.partial(done.length, chunks.length));
     return result;
   }
-  // As runTest does: the summary and the examples work over compact records (compact-results.ts), and
-  // documents.jsonl / .csv are written from the chunk files as they are read, so a large run never holds
-  // its DocumentResult objects (the same bytes as writeOutputs: test/erasure/transformer-streamed-outputs.test.ts).
-  const chunkResults = function* (): Generator<DocumentResult[]> {
-    for (const [from, to] of chunks) yield readResults(chunkPath(opts.outDir, 'chunks', from, to, 'jsonl'), from, to);
-  };
-  const documents = heldDocuments(chunkResults());
-  const summary = summarize(documents, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
-  releaseFreeMemory();
-  const outputs: Record<string, string> = writeOutputsStreamed(opts.outDir, chunkResults, extraRankingsOf(documents), summary);
-  Object.assign(outputs, writeEraserExports(opts.outDir, eachResult(chunkResults()), source.classes));
+  const { documents, summary, outputs } = summarizeChunks(opts.outDir, chunks, source.classes, { seed: opts.seed, bootstrapResamples: opts.bootstrapResamples, run });
   outputs.model = join(opts.outDir, TESTED_MODEL_FILE);
   writeJsonAtomic(outputs.model, testedTransformer(source, opts, run, summary.accuracy, documents.length));
   outputs.examples = join(opts.outDir, 'examples.jsonl');
